@@ -1,0 +1,78 @@
+# The course's commands. `make` grades your labs; `make test` verifies the whole course.
+# Everything is built by CMake (presets in CMakePresets.json) into build/.
+#
+#   make                   build your labs and grade them (scoreboard + build/reports/)
+#   make grade LAB=01      grade one lab
+#   make test              verify the course: solutions full marks, stubs 0, harness, lessons
+#   make help              every command
+
+BUILD   := build
+GRADER  := $(BUILD)/bin/grader
+LAB     ?=
+LAB_ARG := $(if $(LAB),--lab $(LAB),)
+CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
+
+.PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
+        configure deps-grade deps-test
+
+all: grade
+
+deps-grade:
+	@scripts/deps.sh grade
+deps-test:
+	@scripts/deps.sh test
+
+configure: deps-grade
+	@$(CMAKE_CONFIGURE)
+
+## grade: build your labs and grade them (exit 0 whatever the score)
+grade: configure
+	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(LAB_ARG)
+	@scripts/build-proc.sh $(BUILD)
+
+## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
+grade-solutions: configure
+	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(LAB_ARG)
+
+## test: verify the whole course (what CI runs)
+test: deps-test
+	@$(CMAKE_CONFIGURE)
+	cmake --build $(BUILD)
+	ctest --preset default
+	@scripts/check-leftovers.sh $(BUILD)
+
+## bench: run the benchmarks and print each result next to its baseline
+bench: deps-test
+	@$(CMAKE_CONFIGURE)
+	@scripts/bench.sh $(BUILD)
+
+## docs: build the docs site (lessons, lab contracts, harness API) into build/docs/html
+docs: deps-test
+	@$(CMAKE_CONFIGURE)
+	@scripts/docs.sh $(BUILD)
+
+## lessons: rewrite the lessons' code blocks and session outputs from their sources
+lessons: configure
+	@cmake --build $(BUILD) --target weave >/dev/null
+	$(BUILD)/bin/weave --root . --write
+
+## gradescope: build the Gradescope autograder zip into build/gradescope/
+gradescope: configure
+	@scripts/gradescope/build-zip.sh $(BUILD)
+
+## student-release: write a copy for students, without solutions/ or hidden tests (DEST=dir)
+student-release:
+	@test -n "$(DEST)" || { echo "usage: make student-release DEST=dir" >&2; exit 2; }
+	@scripts/student-release.sh "$(DEST)"
+
+## clean: remove the build directory
+clean:
+	rm -rf $(BUILD)
+
+## help: list these commands
+help:
+	@echo "Commands (run from the course's root):"
+	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
+	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"

@@ -1,0 +1,43 @@
+/// @file
+/// @brief A whole grading run, and the report formats written from it.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "grade.hpp"
+
+namespace grader {
+
+/// Everything one grading run produced.
+struct CourseResult {
+    Flavor flavor = Flavor::student;
+    std::vector<LabResult> labs;
+    double seconds = 0;                    ///< Wall time of the whole run.
+    std::vector<std::string> protections;  ///< The sandbox's active protections, in words.
+
+    double score() const;      ///< Sum over labs.
+    double max_score() const;  ///< Sum over labs.
+};
+
+/// `report.json`, the course's own schema (documented in harness/README.md).
+void write_report_json(const CourseResult& result, const std::string& path);
+
+/// Gradescope's `results.json` (per-test score, max_score, output, visibility).
+void write_gradescope_results(const CourseResult& result, const std::string& path);
+
+/// JUnit XML, one <testsuite> per lab, for CI dashboards.
+void write_junit_xml(const CourseResult& result, const std::string& path);
+
+/// A Markdown summary (a table per lab), as GitHub's step summary shows it.
+std::string markdown_summary(const CourseResult& result);
+
+/// The console scoreboard: per lab and per task, each failed test with its message and
+/// the lesson section to re-read. Hidden tests are shown only when @p show_hidden.
+void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden);
+
+/// The first @p max_lines lines of @p text (with "…" when cut).
+std::string first_lines(const std::string& text, int max_lines);
+
+}  // namespace grader

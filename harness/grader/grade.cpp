@@ -1,0 +1,159 @@
+#include "grade.hpp"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "course/sys.hpp"
+#include "framework_results.hpp"
+
+namespace grader {
+namespace fs = std::filesystem;
+
+std::string to_string(Flavor flavor) {
+    return flavor == Flavor::student ? "student" : "reference";
+}
+
+double LabResult::score() const {
+    double total = 0;
+    for (const auto& t : tests) total += t.score;
+    return total;
+}
+
+double LabResult::max_score() const {
+    double total = 0;
+    for (const auto& t : tests) {
+        if (t.verdict != Verdict::skipped) total += t.spec.points;
+    }
+    return total;
+}
+
+static std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    if (from.empty()) return text;
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+std::string first_compiler_error(const std::string& log, const std::string& source_dir) {
+    std::istringstream lines(log);
+    std::string line;
+    std::string found;
+    int context = 0;
+    while (std::getline(lines, line)) {
+        if (found.empty() && line.find("error:") != std::string::npos) {
+            found = line;
+            context = 2;
+        } else if (context > 0) {
+            found += "\n" + line;
+            --context;
+        }
+    }
+    return replace_all(found, source_dir + "/", "");
+}
+
+// A fresh, private scratch directory for one run (the test's working directory).
+static fs::path make_scratch_dir() {
+    std::string pattern = (fs::temp_directory_path() / "grader-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) course::throw_errno("mkdtemp " + pattern);
+    return pattern;
+}
+
+// Builds the lab's test target; fills built / build_error / build_log.
+static void build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
+                      LabResult& result) {
+    fs::path logs = fs::path(options.build_dir) / "logs";
+    fs::create_directories(logs);
+    result.build_log = (logs / (lab.slug + "-" + to_string(options.flavor) + ".build.log")).string();
+    Limits build_limits;
+    build_limits.wall_seconds = 900;
+    build_limits.output_cap = 4 << 20;
+    build_limits.address_space = 0;
+    build_limits.file_size = 0;
+    auto run = run_sandboxed({"/usr/bin/env", "cmake", "--build", options.build_dir, "--target",
+                              target.target},
+                             options.build_dir, build_limits);
+    std::ofstream(result.build_log) << run.output;
+    result.built = !run.timed_out && WIFEXITED(run.raw_status) && WEXITSTATUS(run.raw_status) == 0;
+    if (!result.built) {
+        result.build_error = first_compiler_error(run.output, options.source_dir);
+        if (result.build_error.empty()) result.build_error = "the build failed (see the log)";
+    }
+}
+
+// Runs one test alone in the sandbox and judges it.
+static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
+                               const std::string& executable, const GradeOptions& options) {
+    fs::path scratch = make_scratch_dir();
+    std::string result_file = (scratch / "result.out").string();
+    Limits limits = options.limits;
+    limits.wall_seconds = lab.time_limit;
+    auto run = run_sandboxed(single_test_command(lab.framework, executable, test.name, result_file),
+                             scratch.string(), limits);
+    auto reported = read_framework_result(lab.framework, result_file, test.name);
+    std::error_code ignored;
+    fs::remove_all(scratch, ignored);
+    auto result = judge(test, lab, run, reported);
+    result.message = replace_all(result.message, options.source_dir + "/", "");
+    return result;
+}
+
+LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
+    LabResult result;
+    result.lab = lab;
+    const BuildTarget& target =
+        options.flavor == Flavor::student ? lab.student : lab.reference;
+    if (target.target.empty()) {
+        result.build_error = "this build has no " + to_string(options.flavor) + " flavour";
+    } else if (options.build) {
+        build_lab(lab, target, options, result);
+    } else {
+        result.built = fs::exists(target.executable);
+        if (!result.built) result.build_error = "not built: " + target.executable;
+    }
+    for (const auto& test : lab.tests) {
+        if (!result.built) {
+            TestResult failed;
+            failed.spec = test;
+            failed.lab = lab.id;
+            failed.verdict = Verdict::compile_error;
+            failed.message = "the lab does not compile: " + result.build_error;
+            result.tests.push_back(failed);
+            continue;
+        }
+        result.tests.push_back(run_one_test(lab, test, target.executable, options));
+    }
+    return result;
+}
+
+std::vector<std::string> list_tests(const LabSpec& lab, const std::string& executable) {
+    fs::path scratch = make_scratch_dir();
+    Limits limits;
+    limits.wall_seconds = 30;
+    limits.output_cap = 1 << 20;
+    std::vector<std::string> command = {executable, "--gtest_list_tests"};
+    if (lab.framework == "catch2") command = {executable, "--list-test-names-only"};
+    auto run = run_sandboxed(command, scratch.string(), limits);
+    std::error_code ignored;
+    fs::remove_all(scratch, ignored);
+    std::vector<std::string> names;
+    std::istringstream lines(run.output);
+    std::string line, suite;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        if (lab.framework == "catch2") {
+            names.push_back(line);
+        } else if (line[0] != ' ') {
+            suite = line.substr(0, line.find(' '));  // "Suite." (may carry a comment)
+        } else {
+            auto name = line.substr(2, line.find(' ', 2) - 2);
+            names.push_back(suite + name);
+        }
+    }
+    return names;
+}
+
+}  // namespace grader

@@ -1,0 +1,185 @@
+// grader: builds and grades the course's labs, writes the scoreboard and the reports.
+//
+//   grader [--manifest build/course-manifest.json] [--flavor student|reference]
+//          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
+//          [--check-declared] [--check-stubs] [--show-hidden]
+//
+// Exit status: 0 when grading ran (whatever the score); 1 when --expect or
+// --check-declared found a difference; 2 for bad usage or when grading could not run.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "course/file.hpp"
+#include "course_result.hpp"
+#include "protections.hpp"
+
+namespace {
+
+struct Options {
+    std::string manifest = "build/course-manifest.json";
+    std::string flavor = "student";
+    std::vector<std::string> labs;
+    bool no_build = false;
+    std::string reports;
+    std::string expect;
+    bool check_declared = false;
+    bool check_stubs = false;
+    bool show_hidden = false;
+};
+
+bool selected(const Options& options, const std::string& id) {
+    if (options.labs.empty()) return true;
+    for (const auto& wanted : options.labs) {
+        if (wanted == id || (wanted.size() == 1 && "0" + wanted == id)) return true;
+    }
+    return false;
+}
+
+// --check-declared: every lab.json must list exactly the tests its executable has.
+int check_declared(const std::vector<grader::LabSpec>& labs, const Options& options) {
+    int problems = 0;
+    for (const auto& lab : labs) {
+        if (!selected(options, lab.id)) continue;
+        const auto& target = options.flavor == "reference" ? lab.reference : lab.student;
+        auto actual = grader::list_tests(lab, target.executable);
+        for (const auto& name : actual) {
+            bool declared = false;
+            for (const auto& t : lab.tests) declared = declared || t.name == name;
+            if (!declared) {
+                std::cerr << lab.dir << "/lab.json: test " << name << " is not declared\n";
+                ++problems;
+            }
+        }
+        for (const auto& t : lab.tests) {
+            if (std::find(actual.begin(), actual.end(), t.name) == actual.end()) {
+                std::cerr << lab.dir << "/lab.json: declares " << t.name
+                          << ", which the tests do not define\n";
+                ++problems;
+            }
+        }
+    }
+    std::cout << (problems ? "lab.json files disagree with the tests\n"
+                           : "every lab.json lists exactly its tests\n");
+    return problems ? 1 : 0;
+}
+
+// --check-stubs: each stub file must still say, for every task, `TODO: Task N`.
+int check_stubs(const std::vector<grader::LabSpec>& labs) {
+    int problems = 0;
+    for (const auto& lab : labs) {
+        std::string stubs;
+        for (const auto& source : lab.sources) {
+            try {
+                stubs += course::read_file(lab.dir + "/" + source);
+            } catch (const std::system_error& e) {
+                std::cerr << lab.dir << ": cannot read stub " << source << ": " << e.what() << "\n";
+                ++problems;
+            }
+        }
+        for (const auto& task : lab.tasks) {
+            std::string marker = "TODO: Task " + std::to_string(task.number);
+            if (stubs.find(marker) == std::string::npos) {
+                std::cerr << lab.dir << ": no `" << marker << "` in its stub\n";
+                ++problems;
+            }
+        }
+    }
+    std::cout << (problems ? "some stubs lack their TODO markers\n"
+                           : "every stub has a TODO marker for each task\n");
+    return problems ? 1 : 0;
+}
+
+// --expect full|baseline: the verdict `make test` relies on.
+int check_expectation(const grader::CourseResult& result, const std::string& expect) {
+    int problems = 0;
+    for (const auto& lab : result.labs) {
+        double wanted = expect == "full" ? lab.lab.max_score() : lab.lab.baseline;
+        if (lab.score() != wanted) {
+            std::cerr << "Lab " << lab.lab.id << " scored " << lab.score() << ", expected "
+                      << wanted << " (" << expect << ")\n";
+            ++problems;
+        }
+    }
+    return problems ? 1 : 0;
+}
+
+void write_reports(const grader::CourseResult& result, const std::string& dir) {
+    std::filesystem::create_directories(dir);
+    grader::write_report_json(result, dir + "/report.json");
+    grader::write_gradescope_results(result, dir + "/results.json");
+    grader::write_junit_xml(result, dir + "/junit.xml");
+    std::string summary = grader::markdown_summary(result);
+    std::ofstream(dir + "/summary.md") << summary;
+    if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
+        std::ofstream(step_summary, std::ios::app) << summary << "\n";
+    }
+    std::cout << "Reports: " << dir << "/{report.json,results.json,junit.xml,summary.md}\n";
+}
+
+int run(const Options& options) {
+    auto labs = grader::load_course(options.manifest);
+    if (options.check_declared) return check_declared(labs, options);
+    if (options.check_stubs) return check_stubs(labs);
+    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
+    grader::GradeOptions grading;
+    grading.flavor = options.flavor == "reference" ? grader::Flavor::reference
+                                                   : grader::Flavor::student;
+    grading.build = !options.no_build;
+    grading.build_dir = std::filesystem::absolute(build_dir).string();
+    grading.source_dir = std::filesystem::path(labs.empty() ? "" : labs[0].dir)
+                             .parent_path().parent_path().string();
+    grader::CourseResult result;
+    result.flavor = grading.flavor;
+    result.protections = grader::apply_protections(grading.limits);
+    auto start = std::chrono::steady_clock::now();
+    for (const auto& lab : labs) {
+        if (!selected(options, lab.id)) continue;
+        std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
+        result.labs.push_back(grader::grade_lab(lab, grading));
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    grader::print_scoreboard(result, std::cout, options.show_hidden);
+    std::string reports = options.reports.empty()
+                              ? build_dir + "/reports" +
+                                    (grading.flavor == grader::Flavor::reference ? "/reference" : "")
+                              : options.reports;
+    write_reports(result, reports);
+    return options.expect.empty() ? 0 : check_expectation(result, options.expect);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    CLI::App app{"grader: build and grade the course's labs"};
+    app.add_option("--manifest", options.manifest, "the build's course-manifest.json");
+    app.add_option("--flavor", options.flavor, "whose code: student (labs/) or reference")
+        ->check(CLI::IsMember({"student", "reference"}));
+    app.add_option("--lab", options.labs, "grade only these labs (e.g. 01)");
+    app.add_flag("--no-build", options.no_build, "use the test executables as they are");
+    app.add_option("--reports", options.reports, "where to write the reports");
+    app.add_option("--expect", options.expect, "exit 1 unless every lab scores this")
+        ->check(CLI::IsMember({"full", "baseline"}));
+    app.add_flag("--check-declared", options.check_declared,
+                 "check that each lab.json lists exactly its tests");
+    app.add_flag("--check-stubs", options.check_stubs,
+                 "check that each stub has a TODO marker for every task");
+    app.add_flag("--show-hidden", options.show_hidden, "show hidden tests (instructors)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return e.get_exit_code() == 0 ? 0 : 2;
+    }
+    try {
+        return run(options);
+    } catch (const std::exception& e) {
+        std::cerr << "grader: " << e.what() << "\n";
+        return 2;
+    }
+}

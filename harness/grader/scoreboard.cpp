@@ -1,0 +1,89 @@
+// The console scoreboard and the Markdown summary: what a student reads after `make`.
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "course_result.hpp"
+
+namespace grader {
+
+std::string first_lines(const std::string& text, int max_lines) {
+    std::istringstream lines(text);
+    std::string line, kept;
+    for (int n = 0; std::getline(lines, line); ++n) {
+        if (n == max_lines) return kept + "\n…";
+        kept += (n ? "\n" : "") + line;
+    }
+    return kept;
+}
+
+static std::string points(double value) { return fmt::format("{:g}", value); }
+
+static std::string indent(const std::string& text, const std::string& prefix) {
+    std::string out = prefix;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += prefix;
+    }
+    return out;
+}
+
+static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream& out,
+                       bool show_hidden) {
+    double score = 0, max_score = 0;
+    std::string failures;
+    std::string lesson;
+    for (const auto& t : lab.tests) {
+        if (t.spec.task != task.number) continue;
+        score += t.score;
+        if (t.verdict != Verdict::skipped) max_score += t.spec.points;
+        if (t.verdict == Verdict::pass || (t.spec.hidden && !show_hidden)) continue;
+        std::string mark = t.verdict == Verdict::skipped ? "–" : "✗";
+        failures += fmt::format("    {} {}  [{}]\n", mark, t.spec.name, to_string(t.verdict));
+        if (t.verdict != Verdict::compile_error) {
+            failures += indent(first_lines(t.message, 4), "        ") + "\n";
+        }
+        if (!t.lesson.empty()) lesson = t.lesson;
+    }
+    std::string mark = score == max_score ? "✓" : "✗";
+    out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
+                       points(score), points(max_score));
+    out << failures;
+    if (!lesson.empty()) out << "      → re-read " << lesson << "\n";
+}
+
+void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden) {
+    out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
+    for (const auto& lab : result.labs) {
+        out << fmt::format("\nLab {}: {:<53} {:>5} / {}\n", lab.lab.id, lab.lab.title,
+                           points(lab.score()), points(lab.max_score()));
+        if (!lab.built) {
+            out << "  ✗ does not compile:\n" << indent(lab.build_error, "      ") << "\n";
+            if (!lab.build_log.empty()) out << "      (full log: " << lab.build_log << ")\n";
+            continue;
+        }
+        for (const auto& task : lab.lab.tasks) print_task(lab, task, out, show_hidden);
+    }
+    out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points(result.score()),
+                       points(result.max_score()), result.seconds);
+}
+
+std::string markdown_summary(const CourseResult& result) {
+    std::string md = fmt::format("## Lab scores ({} code): {} / {}\n\n", to_string(result.flavor),
+                                 points(result.score()), points(result.max_score()));
+    md += "| Lab | Title | Score | Failed tests |\n|---|---|---|---|\n";
+    for (const auto& lab : result.labs) {
+        std::string failed;
+        for (const auto& t : lab.tests) {
+            if (t.verdict == Verdict::pass || t.spec.hidden) continue;
+            failed += (failed.empty() ? "" : ", ") + fmt::format("`{}` ({})", t.spec.name,
+                                                                  to_string(t.verdict));
+        }
+        md += fmt::format("| {} | {} | {} / {} | {} |\n", lab.lab.id, lab.lab.title,
+                          points(lab.score()), points(lab.max_score()),
+                          failed.empty() ? "—" : failed);
+    }
+    return md;
+}
+
+}  // namespace grader

@@ -1,0 +1,121 @@
+#include "verdict.hpp"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+
+namespace grader {
+namespace {
+
+std::string signal_name(int sig) {
+    if (const char* abbrev = ::sigabbrev_np(sig)) return std::string("SIG") + abbrev;
+    return fmt::format("signal {}", sig);
+}
+
+// Output markers that tell an out-of-memory or out-of-processes death from a plain crash.
+bool mentions(const std::string& output, const char* needle) {
+    return output.find(needle) != std::string::npos;
+}
+
+void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& result) {
+    if (run.timed_out) {
+        result.verdict = Verdict::timeout;
+        result.message = fmt::format(
+            "timed out: still running after {:g} s (the lab's time limit). Look for a loop "
+            "that never ends, or a wait for a child or a pipe that never comes.",
+            lab.time_limit);
+    } else if (WIFSIGNALED(run.raw_status)) {
+        int sig = WTERMSIG(run.raw_status);
+        if (mentions(run.output, "std::bad_alloc") || mentions(run.output, "Cannot allocate")) {
+            result.verdict = Verdict::out_of_memory;
+            result.message = "ran out of memory (the test's memory limit) and was killed by " +
+                             signal_name(sig);
+        } else {
+            result.verdict = Verdict::crash;
+            result.message = "crashed: killed by " + signal_name(sig) +
+                             (WCOREDUMP(run.raw_status) ? " (core dumped)" : "");
+        }
+    } else if (mentions(run.output, "Resource temporarily unavailable") &&
+               mentions(run.output, "fork")) {
+        result.verdict = Verdict::too_many_processes;
+        result.message = "hit the limit on processes (fork failed with EAGAIN): is there a "
+                         "loop that forks without end?";
+    } else {
+        result.verdict = Verdict::premature_exit;
+        result.message = fmt::format(
+            "the test program exited (code {}) before the test finished: did the code under "
+            "test call exit() or _exit()?",
+            WIFEXITED(run.raw_status) ? WEXITSTATUS(run.raw_status) : -1);
+    }
+}
+
+// GoogleTest 1.12 leaves a skip's message out of its JSON; its console output has it,
+// between "Skipped" and the "[  SKIPPED ]" line.
+std::string skip_reason_from_console(const std::string& output) {
+    auto start = output.find("Skipped\n");
+    if (start == std::string::npos) return "";
+    start += 8;
+    auto end = output.find("[  SKIPPED ]", start);
+    auto reason = output.substr(start, end == std::string::npos ? end : end - start);
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    return reason;
+}
+
+}  // namespace
+
+std::string to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass: return "pass";
+        case Verdict::fail: return "fail";
+        case Verdict::skipped: return "skipped";
+        case Verdict::timeout: return "timeout";
+        case Verdict::crash: return "crash";
+        case Verdict::out_of_memory: return "out-of-memory";
+        case Verdict::too_many_processes: return "too-many-processes";
+        case Verdict::premature_exit: return "premature-exit";
+        case Verdict::output_truncated: return "output-truncated";
+        case Verdict::compile_error: return "compile-error";
+    }
+    return "unknown";
+}
+
+TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
+                 const FrameworkResult& reported) {
+    TestResult result;
+    result.spec = spec;
+    result.lab = lab.id;
+    result.output = run.output;
+    result.seconds = run.seconds;
+    bool ended_normally = !run.timed_out && WIFEXITED(run.raw_status);
+    if (!ended_normally || !reported.found) {
+        judge_abnormal_end(run, lab, result);
+    } else if (run.output_truncated) {
+        result.verdict = Verdict::output_truncated;
+        result.message = fmt::format(
+            "wrote {} bytes of output, more than the {} allowed: is something printing in a "
+            "loop?",
+            run.output_bytes, run.output.size());
+    } else if (reported.skipped) {
+        result.verdict = Verdict::skipped;
+        std::string reason = reported.message.empty() ? skip_reason_from_console(run.output)
+                                                      : reported.message;
+        result.message = "skipped: " + (reason.empty() ? "(no reason given)" : reason);
+    } else if (reported.passed) {
+        result.verdict = Verdict::pass;
+        result.score = spec.points;
+    } else {
+        result.verdict = Verdict::fail;
+        result.message = reported.message;
+    }
+    if (result.verdict != Verdict::pass && result.verdict != Verdict::skipped) {
+        const TaskSpec* task = lab.task(spec.task);
+        if (task && !task->section.empty()) {
+            result.lesson = "lessons/" + lab.lesson + "#" + task->section;
+        }
+    }
+    return result;
+}
+
+}  // namespace grader

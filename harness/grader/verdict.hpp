@@ -1,0 +1,56 @@
+/// @file
+/// @brief A test's verdict, and how one is reached from a sandboxed run.
+#pragma once
+
+#include <string>
+
+#include "lab_spec.hpp"
+#include "sandbox.hpp"
+
+namespace grader {
+
+/// Every verdict a test can get. Only `pass` earns points; `skipped` counts neither for
+/// nor against (the test could not run here, and says why).
+enum class Verdict {
+    pass,
+    fail,
+    skipped,
+    timeout,
+    crash,
+    out_of_memory,
+    too_many_processes,
+    premature_exit,
+    output_truncated,
+    compile_error,
+};
+
+/// The report's spelling: "pass", "fail", "timeout", "out-of-memory", ...
+std::string to_string(Verdict verdict);
+
+/// One graded test.
+struct TestResult {
+    TestSpec spec;            ///< What was declared.
+    std::string lab;          ///< Its lab's id.
+    Verdict verdict = Verdict::fail;
+    double score = 0;         ///< spec.points for a pass, else 0.
+    std::string message;      ///< Plain words: what went wrong (empty for a pass).
+    std::string lesson;       ///< "lessons/FILE#ANCHOR" to re-read, for a failure.
+    std::string output;       ///< What the test printed (capped), for instructors.
+    double seconds = 0;       ///< Wall time of the test's process.
+};
+
+/// What the test framework reported for one test, read from its result file.
+struct FrameworkResult {
+    bool found = false;       ///< The result file exists and names the test.
+    bool passed = false;      ///< Ran, and no assertion failed.
+    bool skipped = false;     ///< The test skipped itself.
+    std::string message;      ///< Failure or skip messages, joined.
+};
+
+/// Decides the verdict of a test from how its process ended and what its framework
+/// reported. The process's end wins over its report: a test that printed "passed" and
+/// then crashed is a crash.
+TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
+                 const FrameworkResult& reported);
+
+}  // namespace grader

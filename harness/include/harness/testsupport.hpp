@@ -1,0 +1,125 @@
+/// @file
+/// @brief What every lab's tests link: child control, status assertions, leak checks.
+///
+/// Tests in a course about processes start processes. This library gives them three
+/// things: a forked child the test controls through a pipe (never through sleeps), and
+/// that is killed and reaped whatever happens; assertions on wait statuses whose
+/// failures read as sentences; and, installed by `harness_gtest_main`, a check after
+/// every test that it left no child and no zombie behind.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "course/unique_fd.hpp"
+
+namespace harness {
+
+/// The name of signal @p sig as a shell would print it ("SIGSEGV"), or "signal N".
+std::string signal_name(int sig);
+
+/// Explains a raw wait status in words, keeping the number:
+/// "exited with code 1 (raw status 256)", "killed by SIGKILL (raw status 9)",
+/// "killed by SIGSEGV, core dumped (raw status 139)", "stopped by SIGSTOP (raw status 4991)".
+std::string describe_status(int raw_status);
+
+/// Predicate-formatter behind EXPECT_EXITED_WITH: passes when @p raw_status says the
+/// child exited normally with @p code.
+::testing::AssertionResult ExitedWith(const char* status_expr, const char* code_expr,
+                                      int raw_status, int code);
+
+/// Predicate-formatter behind EXPECT_KILLED_BY: passes when @p raw_status says a
+/// signal @p sig ended the child.
+::testing::AssertionResult KilledBy(const char* status_expr, const char* sig_expr,
+                                    int raw_status, int sig);
+
+/// A reference to a lesson section for failure messages: "see lessons/FILE#ANCHOR".
+std::string see_lesson(const std::string& lesson_file, const std::string& anchor);
+
+/// One process as the leak check reports it.
+struct ChildInfo {
+    pid_t pid;         ///< Its PID.
+    std::string name;  ///< Its comm name.
+    char state;        ///< Its state letter from /proc/PID/stat ('Z' for a zombie).
+};
+
+/// The children of @p parent right now, found by one scan of /proc.
+std::vector<ChildInfo> children_of(pid_t parent);
+
+/// Kills (SIGKILL) and reaps every child of the calling process, zombies included.
+/// @returns what was found, before killing, so a caller can report it.
+std::vector<ChildInfo> kill_and_reap_children();
+
+/// A gate a test holds a child at: the child blocks in wait() until the test calls open()
+/// (or until the test's end of the pipe closes, which also opens it). Create it before
+/// forking; both processes then hold both ends, and each uses its side.
+class Gate {
+public:
+    /// Creates the pipe. @throws std::system_error naming `pipe2`.
+    Gate();
+    /// Child side: blocks until the gate opens. Returns at once if it already has.
+    void wait();
+    /// Parent side: opens the gate by closing the write end.
+    void open();
+    /// Child side: closes the write end inherited from the parent, so that the parent's
+    /// exit (or open()) is the only thing that opens the gate. Call first in the child.
+    void child_side();
+
+private:
+    course::UniqueFd read_;
+    course::UniqueFd write_;
+};
+
+/// A forked child under a test's control. The destructor kills (SIGKILL) and reaps it if
+/// the test has not, so a failing assertion never leaks it.
+class TestChild {
+public:
+    /// Forks; the child runs @p body and then `_exit(0)`, or `_exit(70)` if @p body throws.
+    /// The child never returns into the test framework.
+    /// @throws std::system_error naming `fork`.
+    static TestChild fork(const std::function<void()>& body);
+
+    /// Forks and execs @p argv (argv[0] searched in PATH) with stdout and stderr sent
+    /// to /dev/null unless @p keep_output; exec failure exits 127.
+    static TestChild exec(const std::vector<std::string>& argv, bool keep_output = false);
+
+    TestChild(TestChild&& other) noexcept;
+    TestChild& operator=(TestChild&&) = delete;
+    TestChild(const TestChild&) = delete;
+    ~TestChild();
+
+    /// The child's PID.
+    pid_t pid() const { return pid_; }
+    /// Waits (blocking, EINTR-safe) and reaps the child. @returns the raw status.
+    int wait();
+    /// Blocks until the child has ended but leaves it a zombie (waitid with WNOWAIT),
+    /// so a test can look at it in /proc. The destructor or wait() reaps it later.
+    void wait_until_zombie();
+    /// Blocks until the child is stopped (after SIGSTOP), leaving it stopped.
+    void wait_until_stopped();
+    /// Sends @p sig to the child. @throws std::system_error naming `kill`.
+    void kill(int sig);
+    /// True once wait() has reaped the child.
+    bool reaped() const { return pid_ <= 0; }
+
+private:
+    explicit TestChild(pid_t pid) : pid_(pid) {}
+    pid_t pid_;
+};
+
+}  // namespace harness
+
+/// Expects @p raw_status (from waitpid) to say "exited with code @p code".
+#define EXPECT_EXITED_WITH(raw_status, code) \
+    EXPECT_PRED_FORMAT2(::harness::ExitedWith, raw_status, code)
+/// Asserts @p raw_status (from waitpid) says "exited with code @p code".
+#define ASSERT_EXITED_WITH(raw_status, code) \
+    ASSERT_PRED_FORMAT2(::harness::ExitedWith, raw_status, code)
+/// Expects @p raw_status (from waitpid) to say "killed by signal @p sig".
+#define EXPECT_KILLED_BY(raw_status, sig) EXPECT_PRED_FORMAT2(::harness::KilledBy, raw_status, sig)
+/// Asserts @p raw_status (from waitpid) says "killed by signal @p sig".
+#define ASSERT_KILLED_BY(raw_status, sig) ASSERT_PRED_FORMAT2(::harness::KilledBy, raw_status, sig)

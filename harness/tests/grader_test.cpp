@@ -1,0 +1,152 @@
+// Tests the grader end to end on a misbehaving test program: each misbehaviour gets its
+// verdict, the lab's report stays complete, and nothing is left running.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "grade.hpp"
+#include "harness/testsupport.hpp"
+
+namespace {
+
+grader::LabSpec fixture_lab(const std::vector<std::string>& tests) {
+    grader::LabSpec lab;
+    lab.id = "99";
+    lab.slug = "99-fixture";
+    lab.title = "Fixture";
+    lab.lesson = "99-fixture.md";
+    lab.framework = "gtest";
+    lab.time_limit = 2;
+    lab.tasks = {{1, "Everything", "everything"}};
+    for (const auto& name : tests) lab.tests.push_back({"FixtureTest." + name, 1, 1, false});
+    lab.student = {"grader_fixture_tests", GRADER_FIXTURE};
+    return lab;
+}
+
+grader::TestResult grade_one(const std::string& test) {
+    grader::GradeOptions options;
+    options.build = false;
+    options.source_dir = COURSE_SOURCE_DIR;
+    auto result = grader::grade_lab(fixture_lab({test}), options);
+    EXPECT_EQ(result.tests.size(), 1u);
+    return result.tests.at(0);
+}
+
+class GraderTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { grader::become_subreaper(); }
+    void TearDown() override {
+        EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a process";
+    }
+};
+
+// Tests that a passing test passes and earns its point.
+TEST_F(GraderTest, PassEarnsPoints) {
+    auto r = grade_one("Passes");
+    EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+    EXPECT_EQ(r.score, 1);
+}
+
+// Tests that a failing assertion is a fail carrying GoogleTest's message and the lesson.
+TEST_F(GraderTest, FailCarriesMessageAndLesson) {
+    auto r = grade_one("Fails");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("arithmetic is broken"), std::string::npos) << r.message;
+    EXPECT_EQ(r.lesson, "lessons/99-fixture.md#everything");
+    EXPECT_EQ(r.score, 0);
+}
+
+// Tests that SIGSEGV is a crash naming the signal.
+TEST_F(GraderTest, SegfaultIsCrash) {
+    auto r = grade_one("Crashes");
+    EXPECT_EQ(r.verdict, grader::Verdict::crash);
+    EXPECT_NE(r.message.find("SIGSEGV"), std::string::npos) << r.message;
+}
+
+// Tests that abort() is a crash naming SIGABRT.
+TEST_F(GraderTest, AbortIsCrash) {
+    auto r = grade_one("Aborts");
+    EXPECT_EQ(r.verdict, grader::Verdict::crash);
+    EXPECT_NE(r.message.find("SIGABRT"), std::string::npos) << r.message;
+}
+
+// Tests that a test blocked forever is stopped at the limit and called a timeout.
+TEST_F(GraderTest, HangIsTimeout) {
+    auto r = grade_one("Hangs");
+    EXPECT_EQ(r.verdict, grader::Verdict::timeout);
+    EXPECT_NE(r.message.find("2 s"), std::string::npos) << r.message;
+    EXPECT_LT(r.seconds, 2 + 1.0);
+}
+
+// Tests that a test that stops itself (SIGSTOP) is a timeout, and is still killed.
+TEST_F(GraderTest, StoppedIsTimeout) {
+    EXPECT_EQ(grade_one("StopsItself").verdict, grader::Verdict::timeout);
+}
+
+// Tests that exit() during a test is a premature exit.
+TEST_F(GraderTest, ExitIsPrematureExit) {
+    auto r = grade_one("ExitsEarly");
+    EXPECT_EQ(r.verdict, grader::Verdict::premature_exit);
+    EXPECT_NE(r.message.find("code 3"), std::string::npos) << r.message;
+}
+
+// Tests that a daemon left holding the output pipe neither hangs the grader nor survives.
+TEST_F(GraderTest, DaemonIsKilledAndDoesNotHang) {
+    auto r = grade_one("LeavesDaemon");
+    EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+}
+
+// Tests that flooding the output is caught and the test is not passed.
+TEST_F(GraderTest, FloodIsOutputTruncated) {
+    auto r = grade_one("FloodsOutput");
+    EXPECT_EQ(r.verdict, grader::Verdict::output_truncated);
+    EXPECT_LE(r.output.size(), 64u * 1024);
+}
+
+// Tests that a skipped test says why and counts neither for nor against.
+TEST_F(GraderTest, SkipSaysWhy) {
+    auto r = grade_one("Skips");
+    EXPECT_EQ(r.verdict, grader::Verdict::skipped);
+    EXPECT_NE(r.message.find("lacks"), std::string::npos) << r.message;
+}
+
+// Tests that one lab run gives every declared test a verdict, in declared order, even a
+// test the program does not have (premature exit: it never ran).
+TEST_F(GraderTest, EveryDeclaredTestGetsAVerdictInOrder) {
+    grader::GradeOptions options;
+    options.build = false;
+    auto result = grader::grade_lab(fixture_lab({"Crashes", "Passes", "NoSuchTest", "Fails"}),
+                                    options);
+    ASSERT_EQ(result.tests.size(), 4u);
+    EXPECT_EQ(result.tests[0].verdict, grader::Verdict::crash);
+    EXPECT_EQ(result.tests[1].verdict, grader::Verdict::pass);
+    EXPECT_EQ(result.tests[2].verdict, grader::Verdict::premature_exit);
+    EXPECT_EQ(result.tests[3].verdict, grader::Verdict::fail);
+    EXPECT_EQ(result.score(), 1);
+    EXPECT_EQ(result.max_score(), 4);
+}
+
+// Tests that a missing executable makes every test a compile error, not a crash.
+TEST_F(GraderTest, MissingExecutableIsCompileError) {
+    grader::GradeOptions options;
+    options.build = false;
+    auto lab = fixture_lab({"Passes"});
+    lab.student.executable = "/nonexistent/fixture";
+    auto result = grader::grade_lab(lab, options);
+    EXPECT_EQ(result.tests.at(0).verdict, grader::Verdict::compile_error);
+}
+
+// Tests that the first compiler error is found and its paths shortened.
+TEST(CompilerErrorTest, FindsFirstErrorWithContext) {
+    std::string log =
+        "[1/3] Building CXX object x.o\n"
+        "/src/labs/01-process/process.cpp:12:5: error: expected ';' before '}' token\n"
+        "   12 |     return 1\n"
+        "      |             ^\n"
+        "/src/labs/01-process/process.cpp:20:1: error: second\n";
+    EXPECT_EQ(grader::first_compiler_error(log, "/src"),
+              "labs/01-process/process.cpp:12:5: error: expected ';' before '}' token\n"
+              "   12 |     return 1\n"
+              "      |             ^");
+}
+
+}  // namespace
