@@ -40,7 +40,7 @@ grade-solutions: configure
 test: deps-test
 	@$(CMAKE_CONFIGURE)
 	cmake --build $(BUILD)
-	ctest --preset default
+	$(BUILD)/bin/run-and-reap -- ctest --preset default
 	@scripts/check-leftovers.sh $(BUILD)
 
 ## bench: run the benchmarks and print each result next to its baseline
@@ -52,11 +52,11 @@ bench: deps-test
 docs: deps-test
 	@$(CMAKE_CONFIGURE)
 	@scripts/docs.sh $(BUILD)
+	@scripts/check-docs-browser.sh $(BUILD)
 
 ## lessons: rewrite the lessons' code blocks and session outputs from their sources
 lessons: configure
-	@cmake --build $(BUILD) --target weave >/dev/null
-	$(BUILD)/bin/weave --root . --write
+	@cmake --build $(BUILD) --target lessons
 
 ## gradescope: build the Gradescope autograder zip into build/gradescope/
 gradescope: configure

@@ -48,6 +48,12 @@ function(course_add_lab dir)
   # The tests, compiled once for both flavours.
   add_library(lab${id}_test_objects OBJECT ${test_sources})
   target_include_directories(lab${id}_test_objects PRIVATE ${dir})
+  # Headers may include those of the labs this one builds on (wait.hpp -> spawn.hpp).
+  # Include paths only: a link would make the reference tests wait for the student's lab.
+  foreach(dep IN LISTS depends)
+    get_property(dep_dir GLOBAL PROPERTY COURSE_LAB_DIR_${dep})
+    target_include_directories(lab${id}_test_objects PRIVATE ${dep_dir})
+  endforeach()
   if(framework STREQUAL "catch2")
     target_link_libraries(lab${id}_test_objects PRIVATE course_support Catch2::Catch2)
   else()
@@ -90,7 +96,9 @@ function(course_add_lab dir)
     endforeach()
   endforeach()
 
-  set_property(GLOBAL APPEND PROPERTY COURSE_LABS "${id}|${slug}|${dir}|${flavours}")
+  set_property(GLOBAL PROPERTY COURSE_LAB_DIR_${id} ${dir})
+  list(JOIN flavours "," flavour_names)
+  set_property(GLOBAL APPEND PROPERTY COURSE_LABS "${id}|${slug}|${dir}|${flavour_names}")
 endfunction()
 
 # Writes build/course-manifest.json: each lab's folder, metadata file, the CMake targets
@@ -103,7 +111,8 @@ function(course_write_manifest)
     list(GET parts 0 id)
     list(GET parts 1 slug)
     list(GET parts 2 dir)
-    list(GET parts 3 flavours)
+    list(GET parts 3 flavour_names)
+    string(REPLACE "," ";" flavours "${flavour_names}")
     set(entry "{\"id\": \"${id}\", \"slug\": \"${slug}\", \"dir\": \"${dir}\", \"metadata\": \"${dir}/lab.json\"")
     string(APPEND entry ", \"student\": {\"target\": \"lab${id}_tests\", \"executable\": \"$<TARGET_FILE:lab${id}_tests>\"}")
     if("ref" IN_LIST flavours)

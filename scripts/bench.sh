@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# `make bench`: builds and runs every benchmark program (build/bin/bm_*), each of which
-# prints its results next to a baseline measured in the same run, and writes JSON (and
-# plots) under BUILD_DIR/bench/.
+# `make bench`: builds and runs the benchmark programs in bench/. Each prints its results
+# next to a baseline measured in the same run (the ratio is what to read: absolute times
+# depend on the machine and its load), and writes JSON (and plots) under BUILD_DIR/bench/.
 set -euo pipefail
 build=${1:-build}
-mkdir -p "$build/bench"
-programs=$(cd bench && ls bm_*.cpp 2>/dev/null | sed 's/\.cpp$//')
-# shellcheck disable=SC2086
-cmake --build "$build" --target $programs
-for program in $programs; do
+out="$build/bench"
+mkdir -p "$out"
+cmake --build "$build" --target bm_process_listing bm_hierarchy bm_spawn bm_progress
+
+run() {
   echo
-  echo "=== $program ==="
-  "$build/bin/$program" --out-dir "$build/bench"
-done
+  echo "=== $1 ==="
+  "$build/bin/$@"
+}
+run bm_process_listing --benchmark_out="$out/process_listing.json" --benchmark_out_format=json
+run bm_hierarchy --benchmark_out="$out/hierarchy.json" --benchmark_out_format=json
+run bm_spawn --json="$out/spawn.json" --svg="$out/spawn-vs-fork.svg"
+run bm_progress --out-dir "$out"
+echo
+echo "Results: $out/ (the lesson's plot: cp $out/spawn-vs-fork.svg lessons/img/)"

@@ -27,7 +27,14 @@ void write_report_json(const CourseResult& result, const std::string& path);
 /// Gradescope's `results.json` (per-test score, max_score, output, visibility).
 void write_gradescope_results(const CourseResult& result, const std::string& path);
 
-/// JUnit XML, one <testsuite> per lab, for CI dashboards.
+/// GitHub Classroom's autograding result (what `classroom-resources/autograding-grading-
+/// reporter` reads, base64-encoded, from `<RUNNER>_RESULTS`): {version: 1, status:
+/// pass|fail|error, max_score, tests: [{name, status, score, message, test_code,
+/// filename, line_no, duration}]}. Hidden tests count, without their names or messages.
+void write_classroom_json(const CourseResult& result, const std::string& path);
+
+/// JUnit XML, one <testsuite> per lab, for CI dashboards: text made valid XML 1.0 (see
+/// xml_safe).
 void write_junit_xml(const CourseResult& result, const std::string& path);
 
 /// A Markdown summary (a table per lab), as GitHub's step summary shows it.
@@ -36,6 +43,10 @@ std::string markdown_summary(const CourseResult& result);
 /// The console scoreboard: per lab and per task, each failed test with its message and
 /// the lesson section to re-read. Hidden tests are shown only when @p show_hidden.
 void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden);
+
+/// @p text as valid UTF-8 XML 1.0 character data: invalid UTF-8 bytes and the control
+/// characters XML forbids (all below 0x20 but tab, newline, return) become U+FFFD.
+std::string xml_safe(const std::string& text);
 
 /// The first @p max_lines lines of @p text (with "…" when cut).
 std::string first_lines(const std::string& text, int max_lines);

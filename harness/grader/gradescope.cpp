@@ -1,6 +1,13 @@
-// Gradescope's results.json: https://gradescope-autograders.readthedocs.io (the
-// "Output format" page): top-level score, execution_time, output, visibility; one entry
-// per test with score, max_score, name, number, output, visibility, status.
+// The hosted platforms' result files.
+//
+// Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
+// top-level score, execution_time, output, visibility, stdout_visibility; one entry per
+// test with score, max_score, name, number, output, visibility, status.
+//
+// GitHub Classroom's runner result, as classroom-resources/autograding-command-grader
+// writes it and autograding-grading-reporter reads it: version, status, max_score, tests.
+#include <fmt/format.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -10,16 +17,28 @@ namespace grader {
 
 using nlohmann::json;
 
-// Gradescope shows each test's output to the student; keep it to what helps.
+// Test output holds whatever a test printed: invalid UTF-8 becomes U+FFFD, never a throw.
+static void write_json(const json& value, const std::string& path) {
+    std::ofstream(path) << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+// What the student reads under a failed test: the verdict, the message, the lesson.
 static std::string student_output(const TestResult& t) {
-    if (t.verdict == Verdict::pass) return "";
+    if (t.verdict == Verdict::pass)
+        return "";
     std::string text = to_string(t.verdict) + ": " + first_lines(t.message, 20);
-    if (!t.lesson.empty()) text += "\nRe-read: " + t.lesson;
+    if (!t.lesson.empty())
+        text += "\nRe-read: " + t.lesson;
     return text;
+}
+
+static std::string points(double value) {
+    return fmt::format("{:g}", value);
 }
 
 void write_gradescope_results(const CourseResult& result, const std::string& path) {
     json tests = json::array();
+    std::string overview;
     for (const auto& lab : result.labs) {
         int index = 0;
         for (const auto& t : lab.tests) {
@@ -29,13 +48,13 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                              {"number", lab.lab.id + "." + std::to_string(++index)},
                              {"output", student_output(t)},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
+                             // Hidden: never shown to the student, counted in the score.
                              {"visibility", t.spec.hidden ? "hidden" : "visible"}});
         }
-    }
-    std::string overview;
-    for (const auto& lab : result.labs) {
-        overview += "Lab " + lab.lab.id + " (" + lab.lab.title + "): " +
-                    json(lab.score()).dump() + " / " + json(lab.max_score()).dump() + "\n";
+        overview += "Lab " + lab.lab.id + " (" + lab.lab.title + "): " + points(lab.score()) +
+                    " / " + points(lab.max_score()) + "\n";
+        if (!lab.built)
+            overview += "  does not compile:\n" + lab.build_error + "\n";
     }
     json results = {{"score", result.score()},
                     {"execution_time", static_cast<int>(result.seconds + 0.5)},
@@ -43,7 +62,38 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                     {"visibility", "visible"},
                     {"stdout_visibility", "hidden"},
                     {"tests", tests}};
-    std::ofstream(path) << results.dump(2) << "\n";
+    write_json(results, path);
+}
+
+void write_classroom_json(const CourseResult& result, const std::string& path) {
+    json tests = json::array();
+    bool all_passed = true, any_ran = false;
+    int hidden = 0;
+    for (const auto& lab : result.labs) {
+        for (const auto& t : lab.tests) {
+            all_passed =
+                all_passed && (t.verdict == Verdict::pass || t.verdict == Verdict::skipped);
+            any_ran = any_ran || t.verdict != Verdict::compile_error;
+            bool ok = t.verdict == Verdict::pass;
+            std::string name = t.spec.hidden
+                                   ? fmt::format("Lab {} · hidden test {}", lab.lab.id, ++hidden)
+                                   : "Lab " + lab.lab.id + " · " + t.spec.name;
+            tests.push_back(
+                {{"name", name},
+                 {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
+                 {"score", t.score},
+                 {"message", t.spec.hidden ? "" : student_output(t)},
+                 {"test_code", ""},
+                 {"filename", t.spec.hidden ? "" : lab.lab.slug},
+                 {"line_no", 0},
+                 {"duration", static_cast<int>(t.seconds * 1000 + 0.5)}});
+        }
+    }
+    // "error": nothing could run (every lab failed to compile), as the reporter defines it.
+    std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");
+    write_json(
+        {{"version", 1}, {"status", status}, {"max_score", result.max_score()}, {"tests", tests}},
+        path);
 }
 
 }  // namespace grader

@@ -1,4 +1,7 @@
-// JUnit XML (the Ant/Surefire dialect CI dashboards read): one <testsuite> per lab.
+// JUnit XML (the Ant/Surefire dialect CI dashboards read): <testsuites> holding one
+// <testsuite> per lab, one <testcase> per test, each non-pass with <failure> (an assertion
+// failed), <error> (any other verdict: crash, timeout, compile error...) or <skipped>,
+// and what the test printed in <system-out>.
 #include <pugixml.hpp>
 #include <string>
 
@@ -6,36 +9,87 @@
 
 namespace grader {
 
+// The length of the valid UTF-8 sequence at @p at, or 0 when it is not one.
+static std::size_t utf8_length(const std::string& text, std::size_t at) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(at);
+    std::size_t length = lead < 0x80                    ? 1
+                         : lead >= 0xC2 && lead <= 0xDF ? 2
+                         : lead >= 0xE0 && lead <= 0xEF ? 3
+                         : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                        : 0;
+    if (length == 0 || at + length > text.size())
+        return 0;
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(at + i) & 0xC0) != 0x80)
+            return 0;
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+    if (length == 3 &&
+        ((lead == 0xE0 && byte(at + 1) < 0xA0) || (lead == 0xED && byte(at + 1) >= 0xA0))) {
+        return 0;
+    }
+    if (length == 4 &&
+        ((lead == 0xF0 && byte(at + 1) < 0x90) || (lead == 0xF4 && byte(at + 1) >= 0x90))) {
+        return 0;
+    }
+    return length;
+}
+
+std::string xml_safe(const std::string& text) {
+    static const std::string replacement = "\xEF\xBF\xBD";  // U+FFFD
+    std::string safe;
+    safe.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[at]);
+        std::size_t length = utf8_length(text, at);
+        bool forbidden = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+        if (length == 0 || forbidden) {
+            safe += replacement;
+            at += 1;
+        } else {
+            safe.append(text, at, length);
+            at += length;
+        }
+    }
+    return safe;
+}
+
+static void set(pugi::xml_node node, const char* name, const std::string& value) {
+    node.append_attribute(name) = xml_safe(value).c_str();
+}
+
+static void add_text(pugi::xml_node node, const std::string& text) {
+    node.append_child(pugi::node_pcdata).set_value(xml_safe(text).c_str());
+}
+
 static void add_testcase(pugi::xml_node suite, const LabResult& lab, const TestResult& t) {
     auto testcase = suite.append_child("testcase");
     auto dot = t.spec.name.find('.');
-    testcase.append_attribute("classname") =
-        ("lab" + lab.lab.id + "." + t.spec.name.substr(0, dot)).c_str();
-    testcase.append_attribute("name") =
-        dot == std::string::npos ? t.spec.name.c_str() : t.spec.name.substr(dot + 1).c_str();
+    bool dotted = dot != std::string::npos;  // GoogleTest "Suite.Test"; Catch2 names have none
+    set(testcase, "classname",
+        "lab" + lab.lab.id + (dotted ? "." + t.spec.name.substr(0, dot) : ""));
+    set(testcase, "name", dotted ? t.spec.name.substr(dot + 1) : t.spec.name);
     testcase.append_attribute("time") = t.seconds;
-    if (t.verdict == Verdict::pass) return;
-    if (t.verdict == Verdict::skipped) {
-        testcase.append_child("skipped").append_attribute("message") = t.message.c_str();
+    if (t.verdict == Verdict::pass)
         return;
+    if (t.verdict == Verdict::skipped) {
+        set(testcase.append_child("skipped"), "message", t.message);
+    } else {
+        auto problem = testcase.append_child(t.verdict == Verdict::fail ? "failure" : "error");
+        set(problem, "type", to_string(t.verdict));
+        set(problem, "message", first_lines(t.message, 1));
+        add_text(problem, t.message + (t.lesson.empty() ? "" : "\nRe-read: " + t.lesson));
     }
-    bool is_failure = t.verdict == Verdict::fail;
-    auto problem = testcase.append_child(is_failure ? "failure" : "error");
-    problem.append_attribute("type") = to_string(t.verdict).c_str();
-    problem.append_attribute("message") = first_lines(t.message, 1).c_str();
-    std::string body = t.message + (t.lesson.empty() ? "" : "\nRe-read: " + t.lesson);
-    problem.append_child(pugi::node_pcdata).set_value(body.c_str());
-    if (!t.output.empty()) {
-        testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(
-            t.output.c_str());
-    }
+    if (!t.output.empty())
+        add_text(testcase.append_child("system-out"), t.output);
 }
 
 void write_junit_xml(const CourseResult& result, const std::string& path) {
     pugi::xml_document doc;
     auto suites = doc.append_child("testsuites");
-    suites.append_attribute("name") = ("course-" + to_string(result.flavor)).c_str();
-    suites.append_attribute("time") = result.seconds;
+    set(suites, "name", "course-" + to_string(result.flavor));
+    int all_tests = 0, all_failures = 0, all_errors = 0, all_skipped = 0;
     for (const auto& lab : result.labs) {
         int failures = 0, errors = 0, skipped = 0;
         double seconds = 0;
@@ -47,14 +101,24 @@ void write_junit_xml(const CourseResult& result, const std::string& path) {
             seconds += t.seconds;
         }
         auto suite = suites.append_child("testsuite");
-        suite.append_attribute("name") = ("Lab " + lab.lab.id + ": " + lab.lab.title).c_str();
+        set(suite, "name", "Lab " + lab.lab.id + ": " + lab.lab.title);
         suite.append_attribute("tests") = static_cast<int>(lab.tests.size());
         suite.append_attribute("failures") = failures;
         suite.append_attribute("errors") = errors;
         suite.append_attribute("skipped") = skipped;
         suite.append_attribute("time") = seconds;
-        for (const auto& t : lab.tests) add_testcase(suite, lab, t);
+        for (const auto& t : lab.tests)
+            add_testcase(suite, lab, t);
+        all_tests += static_cast<int>(lab.tests.size());
+        all_failures += failures;
+        all_errors += errors;
+        all_skipped += skipped;
     }
+    suites.append_attribute("tests") = all_tests;
+    suites.append_attribute("failures") = all_failures;
+    suites.append_attribute("errors") = all_errors;
+    suites.append_attribute("skipped") = all_skipped;
+    suites.append_attribute("time") = result.seconds;
     doc.save_file(path.c_str(), "  ", pugi::format_default, pugi::encoding_utf8);
 }
 

@@ -2,10 +2,18 @@
 //
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
-//          [--check-declared] [--check-stubs] [--show-hidden]
+//          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
+//   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
+//          [--work DIR] [--lab 01 ...] [--timeout S] [--cmake-arg ARG ...]
+//
+// --overlay copies a student's submission (its files for each lab's "sources") over the
+// built course's labs before grading: what Gradescope's run_autograder does.
+// `batch` grades one subfolder of DIR per student, each in its own build and its own
+// grader process, and writes a CSV gradebook (see harness/README.md, "## Platforms").
 //
 // Exit status: 0 when grading ran (whatever the score); 1 when --expect or
-// --check-declared found a difference; 2 for bad usage or when grading could not run.
+// --check-declared found a difference (batch: when a student could not be graded); 2 for
+// bad usage or when grading could not run.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -14,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "batch.hpp"
 #include "course/file.hpp"
 #include "course_result.hpp"
 #include "protections.hpp"
@@ -30,12 +39,15 @@ struct Options {
     bool check_declared = false;
     bool check_stubs = false;
     bool show_hidden = false;
+    std::string overlay;
 };
 
 bool selected(const Options& options, const std::string& id) {
-    if (options.labs.empty()) return true;
+    if (options.labs.empty())
+        return true;
     for (const auto& wanted : options.labs) {
-        if (wanted == id || (wanted.size() == 1 && "0" + wanted == id)) return true;
+        if (wanted == id || (wanted.size() == 1 && "0" + wanted == id))
+            return true;
     }
     return false;
 }
@@ -44,12 +56,14 @@ bool selected(const Options& options, const std::string& id) {
 int check_declared(const std::vector<grader::LabSpec>& labs, const Options& options) {
     int problems = 0;
     for (const auto& lab : labs) {
-        if (!selected(options, lab.id)) continue;
+        if (!selected(options, lab.id))
+            continue;
         const auto& target = options.flavor == "reference" ? lab.reference : lab.student;
         auto actual = grader::list_tests(lab, target.executable);
         for (const auto& name : actual) {
             bool declared = false;
-            for (const auto& t : lab.tests) declared = declared || t.name == name;
+            for (const auto& t : lab.tests)
+                declared = declared || t.name == name;
             if (!declared) {
                 std::cerr << lab.dir << "/lab.json: test " << name << " is not declared\n";
                 ++problems;
@@ -113,49 +127,100 @@ void write_reports(const grader::CourseResult& result, const std::string& dir) {
     grader::write_report_json(result, dir + "/report.json");
     grader::write_gradescope_results(result, dir + "/results.json");
     grader::write_junit_xml(result, dir + "/junit.xml");
+    grader::write_classroom_json(result, dir + "/classroom.json");
     std::string summary = grader::markdown_summary(result);
     std::ofstream(dir + "/summary.md") << summary;
     if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
         std::ofstream(step_summary, std::ios::app) << summary << "\n";
     }
-    std::cout << "Reports: " << dir << "/{report.json,results.json,junit.xml,summary.md}\n";
+    std::cout << "Reports: " << dir
+              << "/{report.json,results.json,junit.xml,classroom.json,summary.md}\n";
 }
 
 int run(const Options& options) {
     auto labs = grader::load_course(options.manifest);
-    if (options.check_declared) return check_declared(labs, options);
-    if (options.check_stubs) return check_stubs(labs);
+    if (options.check_declared)
+        return check_declared(labs, options);
+    if (options.check_stubs)
+        return check_stubs(labs);
+    if (!options.overlay.empty()) {
+        // Each lab's folder is the configured course's (the manifest's "dir").
+        std::string labs_dir =
+            labs.empty() ? "" : std::filesystem::path(labs[0].dir).parent_path().string();
+        for (const auto& note : grader::overlay_submission(labs, options.overlay, labs_dir)) {
+            std::cout << "submission: " << note << "\n";
+        }
+    }
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     grader::GradeOptions grading;
-    grading.flavor = options.flavor == "reference" ? grader::Flavor::reference
-                                                   : grader::Flavor::student;
+    grading.flavor =
+        options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     grading.build = !options.no_build;
     grading.build_dir = std::filesystem::absolute(build_dir).string();
-    grading.source_dir = std::filesystem::path(labs.empty() ? "" : labs[0].dir)
-                             .parent_path().parent_path().string();
+    grading.source_dir =
+        std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
     grader::CourseResult result;
     result.flavor = grading.flavor;
     result.protections = grader::apply_protections(grading.limits);
     auto start = std::chrono::steady_clock::now();
     for (const auto& lab : labs) {
-        if (!selected(options, lab.id)) continue;
+        if (!selected(options, lab.id))
+            continue;
         std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
         result.labs.push_back(grader::grade_lab(lab, grading));
     }
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     grader::print_scoreboard(result, std::cout, options.show_hidden);
-    std::string reports = options.reports.empty()
-                              ? build_dir + "/reports" +
-                                    (grading.flavor == grader::Flavor::reference ? "/reference" : "")
-                              : options.reports;
+    std::string reports =
+        options.reports.empty()
+            ? build_dir + "/reports" +
+                  (grading.flavor == grader::Flavor::reference ? "/reference" : "")
+            : options.reports;
     write_reports(result, reports);
     return options.expect.empty() ? 0 : check_expectation(result, options.expect);
+}
+
+// The `batch` subcommand's options.
+CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
+    auto* command = app.add_subcommand("batch", "grade one submission per subfolder of a folder");
+    command->add_option("--submissions", batch.submissions, "one subfolder per student")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    command->add_option("--course", batch.course_dir, "the course's root (default: .)");
+    command->add_option("--jobs", batch.jobs, "students graded at once")
+        ->check(CLI::PositiveNumber);
+    command->add_option("--gradebook", batch.gradebook, "the CSV to write");
+    command->add_option("--work", batch.work_dir, "per-student builds, reports, logs");
+    command->add_option("--lab", batch.labs, "grade only these labs (e.g. 01)");
+    command->add_option("--timeout", batch.timeout_seconds, "seconds per step and student");
+    command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
+    return command;
+}
+
+int run_batch_command(grader::BatchOptions batch) {
+    namespace fs = std::filesystem;
+    batch.course_dir = fs::absolute(batch.course_dir).lexically_normal().string();
+    batch.submissions = fs::absolute(batch.submissions).string();
+    if (batch.work_dir.empty())
+        batch.work_dir = "build/batch";
+    if (batch.gradebook.empty())
+        batch.gradebook = batch.work_dir + "/gradebook.csv";
+    batch.work_dir = fs::absolute(batch.work_dir).string();
+    batch.grader = fs::read_symlink("/proc/self/exe").string();
+    for (auto& id : batch.labs) {
+        if (id.size() == 1)
+            id = "0" + id;
+    }
+    return grader::run_batch(batch) == 0 ? 0 : 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     Options options;
+    grader::BatchOptions batch;
+    batch.course_dir = ".";
     CLI::App app{"grader: build and grade the course's labs"};
     app.add_option("--manifest", options.manifest, "the build's course-manifest.json");
     app.add_option("--flavor", options.flavor, "whose code: student (labs/) or reference")
@@ -170,6 +235,10 @@ int main(int argc, char** argv) {
     app.add_flag("--check-stubs", options.check_stubs,
                  "check that each stub has a TODO marker for every task");
     app.add_flag("--show-hidden", options.show_hidden, "show hidden tests (instructors)");
+    app.add_option("--overlay", options.overlay,
+                   "copy a submission's lab sources over the labs first (Gradescope)")
+        ->check(CLI::ExistingDirectory);
+    auto* batch_command = add_batch(app, batch);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -177,6 +246,8 @@ int main(int argc, char** argv) {
         return e.get_exit_code() == 0 ? 0 : 2;
     }
     try {
+        if (batch_command->parsed())
+            return run_batch_command(batch);
         return run(options);
     } catch (const std::exception& e) {
         std::cerr << "grader: " << e.what() << "\n";

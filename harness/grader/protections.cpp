@@ -1,27 +1,113 @@
 #include "protections.hpp"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "course/sys.hpp"
+#include "seccomp.hpp"
+
 namespace grader {
+namespace {
+
+// Per test, when each test has its own user namespace (the count is per namespace).
+constexpr rlim_t kProcessesPerTest = 512;
+// The PID namespace's pid_max: processes + threads, whatever the user (root included).
+constexpr int kPidCap = 1024;
+// Without namespaces RLIMIT_NPROC counts every process of the user: leave headroom.
+constexpr rlim_t kProcessesPerUser = 4096;
+
+std::string scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "grader-probe-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        course::throw_errno("mkdtemp " + pattern);
+    return pattern;
+}
+
+}  // namespace
+
+bool namespaces_work(std::string& why_not) {
+    Limits probe;
+    probe.wall_seconds = 10;
+    probe.isolate = true;
+    probe.drop_root = true;
+    auto dir = scratch_dir();
+    auto run = run_sandboxed({"/bin/true"}, dir, probe);
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+    if (!run.sandbox_error.empty()) {
+        why_not = run.sandbox_error;
+    } else if (!WIFEXITED(run.raw_status) || WEXITSTATUS(run.raw_status) != 0) {
+        why_not = "/bin/true failed in the sandbox: " + run.output;
+    }
+    return run.sandbox_error.empty() && WIFEXITED(run.raw_status) &&
+           WEXITSTATUS(run.raw_status) == 0;
+}
+
+bool seccomp_works() {
+    pid_t pid = course::check(::fork(), "fork");
+    if (pid == 0)
+        ::_exit(install_kill_filter(0, 0) && ::kill(-1, 0) != 0 && errno == EPERM ? 0 : 1);
+    int status = 0;
+    course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 std::vector<std::string> apply_protections(Limits& limits) {
     std::vector<std::string> active;
     become_subreaper();
+    bool root = ::geteuid() == 0;
+    std::string why_not = "GRADER_NO_NAMESPACES is set";
+    // GRADER_NO_NAMESPACES=1 forces the fallback, to test it (harness/README.md).
+    limits.isolate = std::getenv("GRADER_NO_NAMESPACES") == nullptr && namespaces_work(why_not);
+    limits.drop_root = true;
     active.push_back("each test runs alone in its own process, session and process group");
-    active.push_back("the grader is a child subreaper: every descendant of a test is killed "
-                     "and reaped when the test ends");
+    if (limits.isolate) {
+        limits.process_cap = kPidCap;
+        limits.max_processes = kProcessesPerTest;
+        active.push_back(
+            "each test runs in its own user, PID and mount namespaces under the "
+            "grader's init (PID 1): kill(-1) reaches only the test's own "
+            "processes, and ending the init ends them all at once");
+        active.push_back(
+            "the filesystem is read-only for the test but for its scratch "
+            "directory and a private /tmp and /dev/shm; /proc is its own");
+        active.push_back(
+            fmt::format("at most {} processes+threads per test (RLIMIT_NPROC, "
+                        "counted per namespace), {} in its PID namespace "
+                        "(pid_max, Linux >= 6.14)",
+                        kProcessesPerTest, kPidCap));
+    } else {
+        active.push_back("namespaces unavailable (" + why_not +
+                         "): no PID namespace, the "
+                         "filesystem is as writable as the test's user may");
+        // Counted over all the user's processes (nobody's, for root): not for root itself.
+        limits.max_processes = kProcessesPerUser;
+        active.push_back(fmt::format("RLIMIT_NPROC {} for the test's user{}", kProcessesPerUser,
+                                     root ? " (not enforced if it has to run as root)" : ""));
+    }
+    if (root) {
+        active.push_back(
+            "running as root: each test runs as nobody (65534) when nobody can "
+            "run it, else as root without any capability");
+    }
+    active.push_back(
+        "the grader is a child subreaper: every descendant of a test is killed "
+        "and reaped when the test ends");
+    limits.filter_kill = seccomp_works();
+    if (limits.filter_kill) {
+        active.push_back(limits.isolate ? "seccomp: kill(-1, ...) fails with EPERM"
+                                        : "seccomp: kill(-1, ...) and kills aimed at the "
+                                          "grader fail with EPERM");
+    }
     active.push_back(fmt::format("output capped at {} KiB per test", limits.output_cap / 1024));
     active.push_back(fmt::format("RLIMIT_AS {} MiB, RLIMIT_FSIZE {} MiB, no core files",
                                  limits.address_space >> 20, limits.file_size >> 20));
-    if (::geteuid() != 0) {
-        // Counted per user: the grader's own processes count too, so leave headroom.
-        limits.max_processes = 4096;
-        active.push_back("RLIMIT_NPROC 4096 (ordinary user)");
-    } else {
-        active.push_back("running as root: RLIMIT_NPROC is not enforced");
-    }
     return active;
 }
 

@@ -9,9 +9,17 @@
 
 namespace grader {
 
-/// Makes the grader a subreaper and fills in the per-test limits that suit this user
-/// (an ordinary user gets RLIMIT_NPROC; root, for whom the kernel ignores it, does not).
+/// Makes the grader a subreaper and fills in the per-test limits that suit this machine
+/// and this user: namespaces when a probe shows they work (else the fallback: nobody for
+/// root, RLIMIT_NPROC), the seccomp kill filter when it loads, the process caps.
 /// @returns each protection now active, in words, for the report.
 std::vector<std::string> apply_protections(Limits& limits);
+
+/// Whether a test can run in new user+PID+mount namespaces here (a real run of
+/// /bin/true under the full sandbox). @p why_not says what failed otherwise.
+bool namespaces_work(std::string& why_not);
+
+/// Whether the seccomp kill filter loads here (checked in a child).
+bool seccomp_works();
 
 }  // namespace grader

@@ -10,32 +10,40 @@ using nlohmann::json;
 
 double CourseResult::score() const {
     double total = 0;
-    for (const auto& lab : labs) total += lab.score();
+    for (const auto& lab : labs)
+        total += lab.score();
     return total;
 }
 
 double CourseResult::max_score() const {
     double total = 0;
-    for (const auto& lab : labs) total += lab.max_score();
+    for (const auto& lab : labs)
+        total += lab.max_score();
     return total;
 }
 
 static json task_json(const LabResult& lab, const TaskSpec& task) {
     double score = 0, max_score = 0;
     for (const auto& t : lab.tests) {
-        if (t.spec.task != task.number) continue;
+        if (t.spec.task != task.number)
+            continue;
         score += t.score;
-        if (t.verdict != Verdict::skipped) max_score += t.spec.points;
+        if (t.verdict != Verdict::skipped)
+            max_score += t.spec.points;
     }
-    return {{"task", task.number}, {"title", task.title}, {"score", score},
-            {"max_score", max_score}, {"lesson_section", task.section}};
+    return {{"task", task.number},
+            {"title", task.title},
+            {"score", score},
+            {"max_score", max_score},
+            {"lesson_section", task.section}};
 }
 
 static json test_json(const TestResult& t) {
-    return {{"name", t.spec.name},   {"lab", t.lab},         {"task", t.spec.task},
-            {"score", t.score},      {"max_score", t.spec.points},
-            {"verdict", to_string(t.verdict)},                {"message", t.message},
-            {"lesson", t.lesson},    {"hidden", t.spec.hidden}, {"seconds", t.seconds},
+    return {{"name", t.spec.name},        {"lab", t.lab},
+            {"task", t.spec.task},        {"score", t.score},
+            {"max_score", t.spec.points}, {"verdict", to_string(t.verdict)},
+            {"message", t.message},       {"lesson", t.lesson},
+            {"hidden", t.spec.hidden},    {"seconds", t.seconds},
             {"output", t.output}};
 }
 
@@ -44,7 +52,8 @@ void write_report_json(const CourseResult& result, const std::string& path) {
     json tests = json::array();
     for (const auto& lab : result.labs) {
         json tasks = json::array();
-        for (const auto& task : lab.lab.tasks) tasks.push_back(task_json(lab, task));
+        for (const auto& task : lab.lab.tasks)
+            tasks.push_back(task_json(lab, task));
         labs.push_back({{"id", lab.lab.id},
                         {"title", lab.lab.title},
                         {"score", lab.score()},
@@ -53,7 +62,8 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                         {"build_error", lab.build_error},
                         {"build_log", lab.build_log},
                         {"tasks", tasks}});
-        for (const auto& t : lab.tests) tests.push_back(test_json(t));
+        for (const auto& t : lab.tests)
+            tests.push_back(test_json(t));
     }
     json report = {{"schema", "unix-processes-course/report/1"},
                    {"flavor", to_string(result.flavor)},
@@ -63,7 +73,7 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                    {"protections", result.protections},
                    {"labs", labs},
                    {"tests", tests}};
-    std::ofstream(path) << report.dump(2) << "\n";
+    std::ofstream(path) << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace grader

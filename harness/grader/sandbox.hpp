@@ -4,7 +4,10 @@
 /// The program runs in a new session with resource limits, its output captured through
 /// a pipe and capped; it is killed at its deadline; and everything it started is killed
 /// and reaped before run_sandboxed() returns (the grader is a child subreaper, so
-/// orphans and daemons come back to it). See harness/README.md for the full list.
+/// orphans and daemons come back to it). With Limits::isolate it also runs in new user,
+/// PID and mount namespaces under a tiny init of the grader's (PID 1 there), on a
+/// read-only filesystem; killing that init ends everything the program started at once.
+/// See harness/README.md, "The sandbox", for the full list.
 #pragma once
 
 #include <sys/resource.h>
@@ -17,24 +20,39 @@ namespace grader {
 
 /// What a sandboxed run may use.
 struct Limits {
-    double wall_seconds = 10;                   ///< Killed (with all it started) after this.
-    std::size_t output_cap = 64 * 1024;         ///< Bytes of stdout+stderr kept; the rest is
-                                                ///< read and dropped, so a flood cannot block.
-    rlim_t address_space = 4ull << 30;          ///< RLIMIT_AS, bytes (0: leave unchanged).
-    rlim_t file_size = 64ull << 20;             ///< RLIMIT_FSIZE, bytes (0: leave unchanged).
-    rlim_t max_processes = 0;                   ///< RLIMIT_NPROC (0: leave unchanged).
+    double wall_seconds = 10;            ///< Killed (with all it started) after this.
+    std::size_t output_cap = 64 * 1024;  ///< Bytes of stdout+stderr kept; the rest is
+                                         ///< read and dropped, so a flood cannot block.
+    rlim_t address_space = 4ull << 30;   ///< RLIMIT_AS, bytes (0: leave unchanged).
+    rlim_t file_size = 64ull << 20;      ///< RLIMIT_FSIZE, bytes (0: leave unchanged).
+    rlim_t max_processes = 0;            ///< RLIMIT_NPROC (0: leave unchanged).
+    bool isolate = false;                ///< New user+PID+mount namespaces, read-only filesystem
+                                         ///< but for the working directory and a private /tmp.
+    int process_cap = 0;                 ///< With isolate: the namespace's pid_max, a hard cap on
+                                         ///< processes+threads (Linux >= 6.14; 0: none).
+    bool filter_kill = false;            ///< seccomp: kill(-1, ...) fails with EPERM (and, without
+                                         ///< isolate, so does a kill aimed at the grader).
+    bool drop_root = false;              ///< When the grader is root, run the program as nobody
+                                         ///< (65534) when nobody can run it, else as root with no
+                                         ///< capabilities.
 };
 
 /// How a sandboxed run ended.
 struct Outcome {
-    bool started = false;           ///< False when fork/exec failed (see output).
-    int raw_status = 0;             ///< The wait status of the program itself.
-    bool timed_out = false;         ///< Killed at the deadline.
-    std::string output;             ///< stdout and stderr, interleaved, up to the cap.
-    std::size_t output_bytes = 0;   ///< Everything it wrote, kept or not.
-    bool output_truncated = false;  ///< output_bytes > the cap.
-    double seconds = 0;             ///< Wall time from start to the program's end.
-    int leftovers_killed = 0;       ///< Descendants still alive after it ended (killed).
+    bool started = false;                ///< False when fork/exec failed (see output).
+    int raw_status = 0;                  ///< The wait status of the program itself.
+    bool timed_out = false;              ///< Killed at the deadline.
+    std::string output;                  ///< stdout and stderr, interleaved, up to the cap.
+    std::size_t output_bytes = 0;        ///< Everything it wrote, kept or not.
+    bool output_truncated = false;       ///< output_bytes > the cap.
+    double seconds = 0;                  ///< Wall time from start to the program's end.
+    int leftovers_killed = 0;            ///< Descendants still alive after it ended (killed).
+    int processes_started = -1;          ///< With isolate: processes and threads it started,
+                                         ///< itself included (-1: unknown).
+    bool process_limit_reached = false;  ///< With isolate: it started about as many
+                                         ///< processes+threads as its limits allow.
+    rlim_t address_space = 0;            ///< The RLIMIT_AS it ran under (0: none).
+    std::string sandbox_error;           ///< Why the sandbox could not start it (empty: it did).
 };
 
 /// Makes the calling process a child subreaper, so that every orphaned descendant of a
@@ -44,7 +62,8 @@ void become_subreaper();
 
 /// Runs @p argv (argv[0] is a path) in @p workdir under @p limits and returns how it
 /// ended. Never throws for anything the program does; throws std::system_error only if
-/// the grader itself cannot create a pipe or fork.
+/// the grader itself cannot create a pipe or fork. When the grader is root and
+/// limits.drop_root, @p workdir is given to nobody first.
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
                       const Limits& limits);
 

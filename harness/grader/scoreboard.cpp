@@ -11,19 +11,23 @@ std::string first_lines(const std::string& text, int max_lines) {
     std::istringstream lines(text);
     std::string line, kept;
     for (int n = 0; std::getline(lines, line); ++n) {
-        if (n == max_lines) return kept + "\n…";
+        if (n == max_lines)
+            return kept + "\n…";
         kept += (n ? "\n" : "") + line;
     }
     return kept;
 }
 
-static std::string points(double value) { return fmt::format("{:g}", value); }
+static std::string points(double value) {
+    return fmt::format("{:g}", value);
+}
 
 static std::string indent(const std::string& text, const std::string& prefix) {
     std::string out = prefix;
     for (char c : text) {
         out += c;
-        if (c == '\n') out += prefix;
+        if (c == '\n')
+            out += prefix;
     }
     return out;
 }
@@ -33,23 +37,37 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
     double score = 0, max_score = 0;
     std::string failures;
     std::string lesson;
+    int hidden = 0, hidden_failed = 0;
     for (const auto& t : lab.tests) {
-        if (t.spec.task != task.number) continue;
+        if (t.spec.task != task.number)
+            continue;
         score += t.score;
-        if (t.verdict != Verdict::skipped) max_score += t.spec.points;
-        if (t.verdict == Verdict::pass || (t.spec.hidden && !show_hidden)) continue;
+        if (t.verdict != Verdict::skipped)
+            max_score += t.spec.points;
+        hidden += t.spec.hidden;
+        hidden_failed += t.spec.hidden && t.verdict != Verdict::pass;
+        if (t.verdict == Verdict::pass || (t.spec.hidden && !show_hidden))
+            continue;
         std::string mark = t.verdict == Verdict::skipped ? "–" : "✗";
-        failures += fmt::format("    {} {}  [{}]\n", mark, t.spec.name, to_string(t.verdict));
+        failures += fmt::format("    {} {}{}  [{}]\n", mark, t.spec.name,
+                                t.spec.hidden ? " (hidden)" : "", to_string(t.verdict));
         if (t.verdict != Verdict::compile_error) {
             failures += indent(first_lines(t.message, 4), "        ") + "\n";
         }
-        if (!t.lesson.empty()) lesson = t.lesson;
+        if (!t.lesson.empty())
+            lesson = t.lesson;
     }
     std::string mark = score == max_score ? "✓" : "✗";
     out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
                        points(score), points(max_score));
     out << failures;
-    if (!lesson.empty()) out << "      → re-read " << lesson << "\n";
+    // Students see that hidden tests exist and count, never which one failed or why.
+    if (hidden > 0 && !show_hidden) {
+        out << fmt::format("    + {} hidden test{} ({} not passed)\n", hidden,
+                           hidden == 1 ? "" : "s", hidden_failed);
+    }
+    if (!lesson.empty())
+        out << "      → re-read " << lesson << "\n";
 }
 
 void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden) {
@@ -59,10 +77,12 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_h
                            points(lab.score()), points(lab.max_score()));
         if (!lab.built) {
             out << "  ✗ does not compile:\n" << indent(lab.build_error, "      ") << "\n";
-            if (!lab.build_log.empty()) out << "      (full log: " << lab.build_log << ")\n";
+            if (!lab.build_log.empty())
+                out << "      (full log: " << lab.build_log << ")\n";
             continue;
         }
-        for (const auto& task : lab.lab.tasks) print_task(lab, task, out, show_hidden);
+        for (const auto& task : lab.lab.tasks)
+            print_task(lab, task, out, show_hidden);
     }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points(result.score()),
                        points(result.max_score()), result.seconds);
@@ -75,9 +95,10 @@ std::string markdown_summary(const CourseResult& result) {
     for (const auto& lab : result.labs) {
         std::string failed;
         for (const auto& t : lab.tests) {
-            if (t.verdict == Verdict::pass || t.spec.hidden) continue;
-            failed += (failed.empty() ? "" : ", ") + fmt::format("`{}` ({})", t.spec.name,
-                                                                  to_string(t.verdict));
+            if (t.verdict == Verdict::pass || t.spec.hidden)
+                continue;
+            failed += (failed.empty() ? "" : ", ") +
+                      fmt::format("`{}` ({})", t.spec.name, to_string(t.verdict));
         }
         md += fmt::format("| {} | {} | {} / {} | {} |\n", lab.lab.id, lab.lab.title,
                           points(lab.score()), points(lab.max_score()),

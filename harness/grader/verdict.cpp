@@ -10,7 +10,8 @@ namespace grader {
 namespace {
 
 std::string signal_name(int sig) {
-    if (const char* abbrev = ::sigabbrev_np(sig)) return std::string("SIG") + abbrev;
+    if (const char* abbrev = ::sigabbrev_np(sig))
+        return std::string("SIG") + abbrev;
     return fmt::format("signal {}", sig);
 }
 
@@ -19,8 +20,56 @@ bool mentions(const std::string& output, const char* needle) {
     return output.find(needle) != std::string::npos;
 }
 
+// The test ran out of memory: an allocation failed (bad_alloc, ENOMEM) and said so.
+bool says_out_of_memory(const std::string& text) {
+    return mentions(text, "std::bad_alloc") || mentions(text, "Cannot allocate memory") ||
+           mentions(text, "out of memory");
+}
+
+// The test hit the process limit: fork, clone or a thread failed with EAGAIN (said by
+// the call's name, or by the count of processes the sandbox saw started).
+bool says_too_many_processes(const std::string& text, const Outcome& run) {
+    if (!mentions(text, "Resource temporarily unavailable"))
+        return false;
+    if (run.process_limit_reached)
+        return true;
+    for (const char* call : {"fork", "clone", "thread", "spawn"}) {
+        if (mentions(text, call))
+            return true;
+    }
+    return false;
+}
+
+std::string out_of_memory(const Outcome& run) {
+    std::string limit =
+        run.address_space ? fmt::format(" ({} MiB of address space)", run.address_space >> 20) : "";
+    return "ran out of memory: an allocation failed at the test's memory limit" + limit +
+           ". Is something allocating in a loop, or leaking?";
+}
+const char* kTooManyProcesses =
+    "hit the limit on processes (fork or thread creation failed with EAGAIN): is there a "
+    "loop that forks, or starts threads, without end?";
+
+std::string describe_signal(const Outcome& run, int sig) {
+    if (sig == SIGXFSZ) {
+        return "crashed: killed by SIGXFSZ: it wrote a file larger than the limit per file "
+               "(RLIMIT_FSIZE). Is something writing a file in a loop?";
+    }
+    std::string text = "crashed: killed by " + signal_name(sig) +
+                       (WCOREDUMP(run.raw_status) ? " (core dumped)" : "");
+    if (sig == SIGKILL) {
+        text +=
+            " (sent by the test's own code, e.g. kill(0, SIGKILL), or by the kernel when "
+            "memory ran out)";
+    }
+    return text;
+}
+
 void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& result) {
-    if (run.timed_out) {
+    if (!run.sandbox_error.empty()) {
+        result.verdict = Verdict::fail;
+        result.message = "the grader could not start the test in its sandbox: " + run.sandbox_error;
+    } else if (run.timed_out) {
         result.verdict = Verdict::timeout;
         result.message = fmt::format(
             "timed out: still running after {:g} s (the lab's time limit). Look for a loop "
@@ -28,20 +77,24 @@ void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& resu
             lab.time_limit);
     } else if (WIFSIGNALED(run.raw_status)) {
         int sig = WTERMSIG(run.raw_status);
-        if (mentions(run.output, "std::bad_alloc") || mentions(run.output, "Cannot allocate")) {
+        if (says_out_of_memory(run.output)) {
             result.verdict = Verdict::out_of_memory;
-            result.message = "ran out of memory (the test's memory limit) and was killed by " +
-                             signal_name(sig);
+            result.message = out_of_memory(run) + " It was killed by " + signal_name(sig) + ".";
+        } else if (says_too_many_processes(run.output, run) || run.process_limit_reached) {
+            // At the cap, a crash is most likely a failed fork or thread unhandled.
+            result.verdict = Verdict::too_many_processes;
+            result.message =
+                std::string(kTooManyProcesses) + " It was killed by " + signal_name(sig) + ".";
         } else {
             result.verdict = Verdict::crash;
-            result.message = "crashed: killed by " + signal_name(sig) +
-                             (WCOREDUMP(run.raw_status) ? " (core dumped)" : "");
+            result.message = describe_signal(run, sig);
         }
-    } else if (mentions(run.output, "Resource temporarily unavailable") &&
-               mentions(run.output, "fork")) {
+    } else if (says_too_many_processes(run.output, run)) {
         result.verdict = Verdict::too_many_processes;
-        result.message = "hit the limit on processes (fork failed with EAGAIN): is there a "
-                         "loop that forks without end?";
+        result.message = kTooManyProcesses;
+    } else if (says_out_of_memory(run.output)) {
+        result.verdict = Verdict::out_of_memory;
+        result.message = out_of_memory(run);
     } else {
         result.verdict = Verdict::premature_exit;
         result.message = fmt::format(
@@ -55,11 +108,13 @@ void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& resu
 // between "Skipped" and the "[  SKIPPED ]" line.
 std::string skip_reason_from_console(const std::string& output) {
     auto start = output.find("Skipped\n");
-    if (start == std::string::npos) return "";
+    if (start == std::string::npos)
+        return "";
     start += 8;
     auto end = output.find("[  SKIPPED ]", start);
     auto reason = output.substr(start, end == std::string::npos ? end : end - start);
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
+        reason.pop_back();
     return reason;
 }
 
@@ -67,16 +122,26 @@ std::string skip_reason_from_console(const std::string& output) {
 
 std::string to_string(Verdict verdict) {
     switch (verdict) {
-        case Verdict::pass: return "pass";
-        case Verdict::fail: return "fail";
-        case Verdict::skipped: return "skipped";
-        case Verdict::timeout: return "timeout";
-        case Verdict::crash: return "crash";
-        case Verdict::out_of_memory: return "out-of-memory";
-        case Verdict::too_many_processes: return "too-many-processes";
-        case Verdict::premature_exit: return "premature-exit";
-        case Verdict::output_truncated: return "output-truncated";
-        case Verdict::compile_error: return "compile-error";
+        case Verdict::pass:
+            return "pass";
+        case Verdict::fail:
+            return "fail";
+        case Verdict::skipped:
+            return "skipped";
+        case Verdict::timeout:
+            return "timeout";
+        case Verdict::crash:
+            return "crash";
+        case Verdict::out_of_memory:
+            return "out-of-memory";
+        case Verdict::too_many_processes:
+            return "too-many-processes";
+        case Verdict::premature_exit:
+            return "premature-exit";
+        case Verdict::output_truncated:
+            return "output-truncated";
+        case Verdict::compile_error:
+            return "compile-error";
     }
     return "unknown";
 }
@@ -88,7 +153,7 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
     result.lab = lab.id;
     result.output = run.output;
     result.seconds = run.seconds;
-    bool ended_normally = !run.timed_out && WIFEXITED(run.raw_status);
+    bool ended_normally = run.sandbox_error.empty() && !run.timed_out && WIFEXITED(run.raw_status);
     if (!ended_normally || !reported.found) {
         judge_abnormal_end(run, lab, result);
     } else if (run.output_truncated) {
@@ -99,12 +164,18 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
             run.output_bytes, run.output.size());
     } else if (reported.skipped) {
         result.verdict = Verdict::skipped;
-        std::string reason = reported.message.empty() ? skip_reason_from_console(run.output)
-                                                      : reported.message;
+        std::string reason =
+            reported.message.empty() ? skip_reason_from_console(run.output) : reported.message;
         result.message = "skipped: " + (reason.empty() ? "(no reason given)" : reason);
     } else if (reported.passed) {
         result.verdict = Verdict::pass;
         result.score = spec.points;
+    } else if (says_out_of_memory(reported.message)) {
+        result.verdict = Verdict::out_of_memory;
+        result.message = out_of_memory(run) + "\n" + reported.message;
+    } else if (says_too_many_processes(reported.message, run)) {
+        result.verdict = Verdict::too_many_processes;
+        result.message = std::string(kTooManyProcesses) + "\n" + reported.message;
     } else {
         result.verdict = Verdict::fail;
         result.message = reported.message;

@@ -7,24 +7,29 @@
 namespace weave {
 
 void Reporter::error(const std::string& file, int line, const std::string& message) {
+    auto text = file + (line > 0 ? ":" + std::to_string(line) : "") + ": error: " + message;
+    if (!seen_.insert(text).second)
+        return;
     ++count_;
-    out_ << file;
-    if (line > 0) out_ << ':' << line;
-    out_ << ": error: " << message << '\n';
+    out_ << text << '\n';
 }
 
 void Reporter::errors(const std::vector<Diagnostic>& found) {
-    for (const auto& d : found) error(d.file, d.line, d.message);
+    for (const auto& d : found)
+        error(d.file, d.line, d.message);
 }
 
-void Reporter::note(const std::string& text) { out_ << text << '\n'; }
+void Reporter::note(const std::string& text) {
+    out_ << text << '\n';
+}
 
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;
     std::size_t start = 0;
     while (start < text.size()) {
         auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
+        if (end == std::string::npos)
+            end = text.size();
         lines.push_back(text.substr(start, end - start));
         start = end + 1;
     }
@@ -33,7 +38,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 std::string join_lines(const std::vector<std::string>& lines) {
     std::string text;
-    for (const auto& line : lines) text += line + '\n';
+    for (const auto& line : lines)
+        text += line + '\n';
     return text;
 }
 
@@ -55,18 +61,20 @@ std::string short_diff(const std::vector<std::string>& expected,
     std::string out;
     std::size_t shown = 0, i = 0, j = 0;
     auto emit = [&](char sign, const std::string& line) {
-        if (shown++ < max_lines) out += std::string("    ") + sign + ' ' + line + '\n';
+        if (shown++ < max_lines)
+            out += std::string("    ") + sign + ' ' + line + '\n';
     };
     while (i < n || j < m) {
         if (i < n && j < m && expected[i] == actual[j]) {
             ++i, ++j;
-        } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-            emit('+', actual[j++]);
-        } else {
+        } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
             emit('-', expected[i++]);
+        } else {
+            emit('+', actual[j++]);
         }
     }
-    if (shown > max_lines) out += "    ... (" + std::to_string(shown - max_lines) + " more)\n";
+    if (shown > max_lines)
+        out += "    ... (" + std::to_string(shown - max_lines) + " more)\n";
     return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,10 @@ struct Diagnostic {
 
 /// Collects diagnostics and prints them as they come.
 class Reporter {
-public:
+  public:
     /// Prints to @p out.
     explicit Reporter(std::ostream& out) : out_(out) {}
-    /// Records and prints one problem.
+    /// Records and prints one problem (once: repeats of the same message are dropped).
     void error(const std::string& file, int line, const std::string& message);
     /// Records and prints every diagnostic of @p found.
     void errors(const std::vector<Diagnostic>& found);
@@ -29,9 +30,10 @@ public:
     /// How many errors were reported so far.
     int count() const { return count_; }
 
-private:
+  private:
     std::ostream& out_;
     int count_ = 0;
+    std::set<std::string> seen_;
 };
 
 /// Splits @p text into lines (without their '\n'); a final line without '\n' counts.

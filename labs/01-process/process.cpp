@@ -28,8 +28,7 @@ NoSuchProcess::NoSuchProcess(pid_t pid, const std::string& detail)
       pid_(pid) {}
 
 AccessDenied::AccessDenied(pid_t pid, const std::string& detail)
-    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail +
-                         ")"),
+    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail + ")"),
       pid_(pid) {}
 
 // TODO: Task 1 — give each Status the name psutil prints for it (see the header's list).
@@ -68,44 +67,70 @@ std::string format_start_time(double create_time, double now) {
 }
 
 // TODO: Task 2 — find when the machine booted (/proc/stat), once for the whole program.
-double boot_time() { course::todo("Task 2"); }
+double boot_time() {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — make a handle: one read of /proc/PID/stat, and the right exception
 // when there is no such process.
-Process::Process(pid_t pid) : pid_(pid) { course::todo("Task 2"); }
+Process::Process(pid_t pid) : pid_(pid) {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — the calling process.
-Process Process::self() { course::todo("Task 2"); }
+Process Process::self() {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — the parent's PID as it is now, not as it was.
-pid_t Process::ppid() const { course::todo("Task 2"); }
+pid_t Process::ppid() const {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — the state as it is now.
-Status Process::status() const { course::todo("Task 2"); }
+Status Process::status() const {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — the start time in seconds since the epoch, exactly as psutil computes it.
-double Process::create_time() const { course::todo("Task 2"); }
+double Process::create_time() const {
+    course::todo("Task 2");
+}
 
 // TODO: Task 2 — take a fresh snapshot.
-void Process::refresh() { course::todo("Task 2"); }
+void Process::refresh() {
+    course::todo("Task 2");
+}
 
 // TODO: Task 3 — the name, undoing the kernel's 15-byte truncation when the command
 // line allows it.
-std::string Process::name() const { course::todo("Task 3"); }
+std::string Process::name() const {
+    course::todo("Task 3");
+}
 
 // TODO: Task 3 — the program's path, telling a kernel thread or zombie (no program), a
 // refusal and a vanished process apart.
-std::string Process::exe() const { course::todo("Task 3"); }
+std::string Process::exe() const {
+    course::todo("Task 3");
+}
 
 // TODO: Task 3 — the command line, as a list of arguments.
-std::vector<std::string> Process::cmdline() const { course::todo("Task 3"); }
+std::vector<std::string> Process::cmdline() const {
+    course::todo("Task 3");
+}
 
 // TODO: Task 4 — is this still the *same* process (PIDs get reused)?
-bool Process::is_running() const { course::todo("Task 4"); }
+bool Process::is_running() const {
+    course::todo("Task 4");
+}
 
 // TODO: Task 4 — the one-line text form, like psutil's repr.
-std::string Process::to_string() const { course::todo("Task 4"); }
+std::string Process::to_string() const {
+    course::todo("Task 4");
+}
 
-std::ostream& operator<<(std::ostream& out, const Process& p) { return out << p.to_string(); }
+std::ostream& operator<<(std::ostream& out, const Process& p) {
+    return out << p.to_string();
+}
 
 }  // namespace proc

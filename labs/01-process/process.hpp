@@ -21,27 +21,27 @@ namespace proc {
 /// Raised when a PID names no process, or when the process ended while it was being
 /// read. Like psutil's `NoSuchProcess`, the message names the PID.
 class NoSuchProcess : public std::runtime_error {
-public:
+  public:
     /// @param pid the PID that was looked up.
     /// @param detail what was being read, for the message.
     NoSuchProcess(pid_t pid, const std::string& detail);
     /// The PID that was looked up.
     pid_t pid() const noexcept { return pid_; }
 
-private:
+  private:
     pid_t pid_;
 };
 
 /// Raised when the kernel refuses to show a field (EACCES/EPERM), as psutil's
 /// `AccessDenied`: for example the executable of another user's process.
 class AccessDenied : public std::runtime_error {
-public:
+  public:
     /// @param pid the process; @param detail what was being read.
     AccessDenied(pid_t pid, const std::string& detail);
     /// The PID whose field was refused.
     pid_t pid() const noexcept { return pid_; }
 
-private:
+  private:
     pid_t pid_;
 };
 
@@ -69,13 +69,14 @@ std::string_view to_string(Status status);
 /// @throws std::invalid_argument for a letter the kernel does not use.
 Status status_from_letter(char letter);
 
+//> stat-fields
 /// The fields of `/proc/PID/stat` this lab uses, as parsed from one read.
 struct StatFields {
-    pid_t pid = 0;                      ///< Field 1.
-    std::string comm;                   ///< Field 2, without its parentheses (≤ 15 bytes).
-    char state = '?';                   ///< Field 3, the state letter.
-    pid_t ppid = 0;                     ///< Field 4, the parent's PID.
-    unsigned long long starttime = 0;   ///< Field 22, start time in clock ticks after boot.
+    pid_t pid = 0;                     ///< Field 1.
+    std::string comm;                  ///< Field 2, without its parentheses (≤ 15 bytes).
+    char state = '?';                  ///< Field 3, the state letter.
+    pid_t ppid = 0;                    ///< Field 4, the parent's PID.
+    unsigned long long starttime = 0;  ///< Field 22, start time in clock ticks after boot.
 };
 
 /// Parses the text of `/proc/PID/stat`.
@@ -85,6 +86,7 @@ struct StatFields {
 /// ')'. Every other field is a number separated by single spaces.
 /// @throws std::invalid_argument naming what is wrong when @p text is malformed.
 StatFields parse_stat(std::string_view text);
+//< stat-fields
 
 /// Splits the raw bytes of `/proc/PID/cmdline` into arguments, as psutil 5.9.4 does.
 ///
@@ -111,7 +113,7 @@ double boot_time();
 /// process's life (status, ppid) read /proc again on every call; name and create_time
 /// never change and come from the snapshot.
 class Process {
-public:
+  public:
     /// Looks up process @p pid and takes a snapshot of its stat fields.
     /// @throws NoSuchProcess if no process has that PID (or it vanished mid-read).
     explicit Process(pid_t pid);
@@ -137,7 +139,9 @@ public:
     /// The absolute path of the program the process runs (the `/proc/PID/exe` link).
     /// Empty for kernel threads, which run no program, and for zombies, whose link is
     /// gone while /proc/PID stays (psutil 5.9.4 answers "" for both, the same way).
-    /// Unlike psutil, no guess from cmdline()[0] is made when the kernel refuses.
+    /// A program whose file was deleted keeps its path, without the " (deleted)" the
+    /// kernel appends (as psutil does). Unlike psutil, no guess from cmdline()[0] is
+    /// made when the kernel refuses.
     /// @throws AccessDenied when the kernel refuses (another user's process);
     /// @throws NoSuchProcess if the process is gone (/proc/PID no longer exists).
     std::string exe() const;
@@ -167,11 +171,13 @@ public:
     /// @throws NoSuchProcess if the process is gone.
     void refresh();
 
-    /// psutil's repr without the module prefix:
-    /// `Process(pid=18735, name='python', status='running', started='10:51:23')`.
-    /// The name is quoted as Python's repr() quotes a string; `started` is
+    /// The text psutil shows for a process (its repr), without the module prefix:
+    ///
+    ///     Process(pid=18735, name='python', status='running', started='10:51:23')
+    ///
+    /// The name is quoted as repr() quotes a string in Python; the start time is
     /// format_start_time(create_time(), now). The status is read now; a process that
-    /// has gone shows `status='terminated'`, as in psutil.
+    /// has gone shows status='terminated', as in psutil.
     std::string to_string() const;
 
     // --- Lab 02 (hierarchy) implements these in labs/02-hierarchy/. ---
@@ -187,7 +193,7 @@ public:
     /// /proc, excluding processes that started before this one (PID reuse).
     std::vector<Process> children(bool recursive = false) const;
 
-private:
+  private:
     pid_t pid_;
     StatFields stat_;
 };

@@ -20,7 +20,9 @@ namespace proc {
 
 // TODO: Task 1 — list every process: the numeric names in /proc, sorted ascending
 // (opendir/readdir; readdir's nullptr means "end" only if errno is still 0).
-std::vector<pid_t> pids() { course::todo("Task 1"); }
+std::vector<pid_t> pids() {
+    course::todo("Task 1");
+}
 
 // TODO: Task 2 — find one PID's entry in the table's sorted entries (binary search).
 const StatFields* ProcessTable::find(pid_t pid) const {
@@ -29,7 +31,9 @@ const StatFields* ProcessTable::find(pid_t pid) const {
 }
 
 // TODO: Task 2 — read every /proc/PID/stat once; skip processes that vanished meanwhile.
-ProcessTable scan_processes() { course::todo("Task 2"); }
+ProcessTable scan_processes() {
+    course::todo("Task 2");
+}
 
 // TODO: Task 3 — the PID-reuse guard: right ppid, and the parent did not start later.
 bool may_be_parent(const StatFields& parent, const StatFields& child) {
@@ -39,10 +43,14 @@ bool may_be_parent(const StatFields& parent, const StatFields& child) {
 }
 
 // TODO: Task 4 — this process's parent, read now, checked with the PID-reuse guard.
-std::optional<Process> Process::parent() const { course::todo("Task 4"); }
+std::optional<Process> Process::parent() const {
+    course::todo("Task 4");
+}
 
 // TODO: Task 4 — parent(), its parent, ... until a process that has none.
-std::vector<Process> Process::parents() const { course::todo("Task 4"); }
+std::vector<Process> Process::parents() const {
+    course::todo("Task 4");
+}
 
 // TODO: Task 5 — the children (or all descendants, depth first) of pid in the table.
 std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursive) {
@@ -64,7 +72,7 @@ std::vector<pid_t> roots(const ProcessTable& table) {
     course::todo("Task 6");
 }
 
-// TODO: Task 6 — draw the subtree of root like `pstree -p -T`.
+// TODO: Task 6 — draw the subtree of root like `pstree -p -n -T -l`.
 std::string render_tree(const ProcessTable& table, pid_t root) {
     (void)table;
     (void)root;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "process.hpp"
+#include "process.hpp"  // Lab 01: Process, StatFields, NoSuchProcess
 
 namespace proc {
 
@@ -58,7 +58,7 @@ std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursi
 /// process; a process whose parent the snapshot missed).
 std::vector<pid_t> roots(const ProcessTable& table);
 
-/// Draws the subtree of @p root in @p table the way `pstree -p -T` does (without
+/// Draws the subtree of @p root in @p table the way `pstree -p -n -T -l` does (without
 /// threads, without merging identical branches). Each process is `comm(pid)`; children
 /// follow by PID order (only those that pass may_be_parent()); a single child is joined
 /// with `───`, several with `─┬─`, `├─` and `└─`, continued with `│`:

@@ -64,7 +64,7 @@ struct SpawnOptions {
 /// waits for it. So a Child that goes out of scope kills its process: call Lab 04's
 /// `wait` first to let it finish. The destructor never throws.
 class Child {
-public:
+  public:
     /// An empty Child that owns no process (pid() is -1).
     Child() noexcept = default;
     /// Takes ownership of the child @p pid and of the parent's ends of its pipes (each
@@ -99,7 +99,7 @@ public:
     /// The parent's read end of the child's stderr pipe (empty unless Redirect::pipe()).
     course::UniqueFd& err() noexcept { return err_; }
 
-private:
+  private:
     void kill_and_reap() noexcept;
 
     pid_t pid_ = -1;

@@ -30,8 +30,10 @@ class Envp {
   public:
     /// Takes @p entries (each `NAME=value`, not checked) in the order given.
     explicit Envp(std::vector<std::string> entries);
-    Envp(Envp&&) noexcept = default;
-    Envp& operator=(Envp&&) noexcept = default;
+    /// Takes over @p other's strings and pointers (they stay valid).
+    Envp(Envp&& other) noexcept = default;
+    /// Takes over @p other's strings and pointers (they stay valid).
+    Envp& operator=(Envp&& other) noexcept = default;
     Envp(const Envp&) = delete;
     Envp& operator=(const Envp&) = delete;
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -26,8 +27,7 @@ NoSuchProcess::NoSuchProcess(pid_t pid, const std::string& detail)
       pid_(pid) {}
 
 AccessDenied::AccessDenied(pid_t pid, const std::string& detail)
-    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail +
-                         ")"),
+    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail + ")"),
       pid_(pid) {}
 
 namespace {
@@ -41,8 +41,10 @@ std::string proc_path(pid_t pid, const char* file) {
 // the process is gone; EACCES/EPERM mean it exists but is not ours to look at.
 // Other errors are left to the caller. @p detail is the failed call and its reason.
 void throw_if_process_error(pid_t pid, int err, const std::string& detail) {
-    if (err == ENOENT || err == ESRCH) throw NoSuchProcess(pid, detail);
-    if (err == EACCES || err == EPERM) throw AccessDenied(pid, detail);
+    if (err == ENOENT || err == ESRCH)
+        throw NoSuchProcess(pid, detail);
+    if (err == EACCES || err == EPERM)
+        throw AccessDenied(pid, detail);
 }
 
 // Reads /proc/PID/<file> in one go, with process-level exceptions.
@@ -55,7 +57,9 @@ std::string read_proc_file(pid_t pid, const char* file) {
     }
 }
 
-StatFields read_stat(pid_t pid) { return parse_stat(read_proc_file(pid, "stat")); }
+StatFields read_stat(pid_t pid) {
+    return parse_stat(read_proc_file(pid, "stat"));
+}
 
 // Parses one decimal field of /proc/PID/stat; @p what names it in the error.
 template <typename Number>
@@ -72,9 +76,11 @@ Number parse_number(std::string_view token, const char* what) {
 // The next space-separated token of @p rest, consumed from its front ("" at the end).
 std::string_view next_token(std::string_view& rest) {
     size_t begin = rest.find_first_not_of(" \n");
-    if (begin == std::string_view::npos) return rest = {};
+    if (begin == std::string_view::npos)
+        return rest = {};
     size_t end = rest.find_first_of(" \n", begin);
-    if (end == std::string_view::npos) end = rest.size();
+    if (end == std::string_view::npos)
+        end = rest.size();
     std::string_view token = rest.substr(begin, end - begin);
     rest.remove_prefix(end);
     return token;
@@ -88,7 +94,8 @@ long clock_ticks_per_second() {
 double read_boot_time() {
     std::string text = course::read_file("/proc/stat");
     size_t at = text.find("\nbtime ");
-    if (at == std::string::npos) throw std::runtime_error("/proc/stat has no btime line");
+    if (at == std::string::npos)
+        throw std::runtime_error("/proc/stat has no btime line");
     std::string_view rest = std::string_view(text).substr(at + 7);
     return static_cast<double>(parse_number<unsigned long long>(next_token(rest), "btime"));
 }
@@ -124,12 +131,26 @@ double now() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+// The kernel appends " (deleted)" to the link of a program whose file was removed;
+// psutil drops it (and anything after a NUL) unless a file of that name exists.
+std::string without_deleted_suffix(std::string path) {
+    path.resize(std::min(path.size(), path.find('\0')));
+    const std::string_view suffix = " (deleted)";
+    struct stat info {};
+    if (path.ends_with(suffix) && ::stat(path.c_str(), &info) != 0 && errno != EACCES &&
+        errno != EPERM) {
+        path.resize(path.size() - suffix.size());
+    }
+    return path;
+}
+
 std::vector<std::string> split_on(std::string_view text, char separator) {
     std::vector<std::string> parts;
     for (;;) {
         size_t at = text.find(separator);
         parts.emplace_back(text.substr(0, at));
-        if (at == std::string_view::npos) return parts;
+        if (at == std::string_view::npos)
+            return parts;
         text.remove_prefix(at + 1);
     }
 }
@@ -138,40 +159,61 @@ std::vector<std::string> split_on(std::string_view text, char separator) {
 
 std::string_view to_string(Status status) {
     switch (status) {
-        case Status::running: return "running";
-        case Status::sleeping: return "sleeping";
-        case Status::disk_sleep: return "disk-sleep";
-        case Status::stopped: return "stopped";
-        case Status::tracing_stop: return "tracing-stop";
-        case Status::zombie: return "zombie";
-        case Status::dead: return "dead";
-        case Status::wake_kill: return "wake-kill";
-        case Status::waking: return "waking";
-        case Status::parked: return "parked";
-        case Status::idle: return "idle";
+        case Status::running:
+            return "running";
+        case Status::sleeping:
+            return "sleeping";
+        case Status::disk_sleep:
+            return "disk-sleep";
+        case Status::stopped:
+            return "stopped";
+        case Status::tracing_stop:
+            return "tracing-stop";
+        case Status::zombie:
+            return "zombie";
+        case Status::dead:
+            return "dead";
+        case Status::wake_kill:
+            return "wake-kill";
+        case Status::waking:
+            return "waking";
+        case Status::parked:
+            return "parked";
+        case Status::idle:
+            return "idle";
     }
     return "?";
 }
 
 Status status_from_letter(char letter) {
     switch (letter) {
-        case 'R': return Status::running;
-        case 'S': return Status::sleeping;
-        case 'D': return Status::disk_sleep;
-        case 'T': return Status::stopped;
-        case 't': return Status::tracing_stop;
-        case 'Z': return Status::zombie;
+        case 'R':
+            return Status::running;
+        case 'S':
+            return Status::sleeping;
+        case 'D':
+            return Status::disk_sleep;
+        case 'T':
+            return Status::stopped;
+        case 't':
+            return Status::tracing_stop;
+        case 'Z':
+            return Status::zombie;
         case 'X':
-        case 'x': return Status::dead;  // 'x' is how kernels 2.6.33–3.13 spelled it
-        case 'K': return Status::wake_kill;
-        case 'W': return Status::waking;
-        case 'P': return Status::parked;
-        case 'I': return Status::idle;
+        case 'x':
+            return Status::dead;  // 'x' is how kernels 2.6.33–3.13 spelled it
+        case 'K':
+            return Status::wake_kill;
+        case 'W':
+            return Status::waking;
+        case 'P':
+            return Status::parked;
+        case 'I':
+            return Status::idle;
     }
     throw std::invalid_argument(std::string("unknown process state letter '") + letter + "'");
 }
 
-//> parse-stat
 StatFields parse_stat(std::string_view text) {
     // The name is whatever the program chose, parentheses included: it runs from the
     // first '(' to the *last* ')', and only numbers and one letter follow it.
@@ -187,20 +229,23 @@ StatFields parse_stat(std::string_view text) {
 
     std::string_view rest = text.substr(close + 1);
     std::string_view state = next_token(rest);  // field 3
-    if (state.size() != 1) throw std::invalid_argument("parse_stat: bad state field");
+    if (state.size() != 1)
+        throw std::invalid_argument("parse_stat: bad state field");
     fields.state = state[0];
     fields.ppid = parse_number<pid_t>(next_token(rest), "ppid (field 4)");
-    for (int field = 5; field < 22; ++field) next_token(rest);
+    for (int field = 5; field < 22; ++field)
+        next_token(rest);
     fields.starttime = parse_number<unsigned long long>(next_token(rest), "starttime (field 22)");
     return fields;
 }
-//< parse-stat
 
 std::vector<std::string> split_cmdline(std::string_view raw) {
-    if (raw.empty()) return {};
+    if (raw.empty())
+        return {};
     // Arguments end with NUL; a process that rewrote its title often used spaces.
     char separator = raw.back() == '\0' ? '\0' : ' ';
-    if (raw.back() == separator) raw.remove_suffix(1);
+    if (raw.back() == separator)
+        raw.remove_suffix(1);
     std::vector<std::string> args = split_on(raw, separator);
     if (separator == '\0' && args.size() == 1 && raw.find(' ') != std::string_view::npos) {
         args = split_on(raw, ' ');
@@ -210,12 +255,12 @@ std::vector<std::string> split_cmdline(std::string_view raw) {
 
 std::string format_start_time(double create_time, double now) {
     // psutil: "%H:%M:%S" when less than a day ago (not "today"), else with the date.
-    const char* format = static_cast<long long>(now - create_time) < 24 * 60 * 60
-                             ? "%H:%M:%S"
-                             : "%Y-%m-%d %H:%M:%S";
+    const char* format =
+        static_cast<long long>(now - create_time) < 24 * 60 * 60 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S";
     std::time_t seconds = static_cast<std::time_t>(create_time);
     std::tm local{};
-    if (::localtime_r(&seconds, &local) == nullptr) course::throw_errno("localtime_r");
+    if (::localtime_r(&seconds, &local) == nullptr)
+        course::throw_errno("localtime_r");
     char text[64];
     size_t length = std::strftime(text, sizeof text, format, &local);
     return std::string(text, length);
@@ -227,52 +272,58 @@ double boot_time() {
     return seconds;
 }
 
-//> process-constructor
 Process::Process(pid_t pid) : pid_(pid), stat_(read_stat(pid)) {}
-//< process-constructor
 
-Process Process::self() { return Process(::getpid()); }
+Process Process::self() {
+    return Process(::getpid());
+}
 
-pid_t Process::ppid() const { return read_stat(pid_).ppid; }
+pid_t Process::ppid() const {
+    return read_stat(pid_).ppid;
+}
 
-Status Process::status() const { return status_from_letter(read_stat(pid_).state); }
+Status Process::status() const {
+    return status_from_letter(read_stat(pid_).state);
+}
 
-//> create-time
 double Process::create_time() const {
     // Ticks since boot, over ticks per second, plus the boot time: psutil's formula,
     // computed in the same order so that both give the same double.
     return static_cast<double>(stat_.starttime) / static_cast<double>(clock_ticks_per_second()) +
            boot_time();
 }
-//< create-time
 
-void Process::refresh() { stat_ = read_stat(pid_); }
+void Process::refresh() {
+    stat_ = read_stat(pid_);
+}
 
-//> name-rule
 std::string Process::name() const {
     std::string name = stat_.comm;
-    if (name.size() < 15) return name;
+    if (name.size() < 15)
+        return name;
     // The kernel cut the name at 15 bytes: the program's own basename may be the
     // whole of it ("gnome-keyring-d" -> "gnome-keyring-daemon").
     try {
         std::vector<std::string> args = cmdline();
         if (!args.empty()) {
             std::string base = args[0].substr(args[0].rfind('/') + 1);
-            if (base.starts_with(name)) name = base;
+            if (base.starts_with(name))
+                name = base;
         }
     } catch (const AccessDenied&) {
         // psutil keeps the short name when the command line is refused.
     }
     return name;
 }
-//< name-rule
 
 std::string Process::exe() const {
     std::string link = proc_path(pid_, "exe");
     std::string target(PATH_MAX, '\0');
     for (;;) {
         ssize_t n = ::readlink(link.c_str(), target.data(), target.size());
-        if (n >= 0 && static_cast<size_t>(n) < target.size()) return target.substr(0, n);
+        if (n >= 0 && static_cast<size_t>(n) < target.size()) {
+            return without_deleted_suffix(target.substr(0, n));
+        }
         if (n >= 0) {  // possibly truncated: readlink does not say, so retry larger
             target.resize(target.size() * 2);
             continue;
@@ -301,7 +352,6 @@ bool Process::is_running() const {
     }
 }
 
-//> to-string
 std::string Process::to_string() const {
     std::string shown_name = stat_.comm;
     std::string shown_status;
@@ -312,11 +362,12 @@ std::string Process::to_string() const {
         shown_status = "terminated";  // as psutil shows a process that has gone
     }
     return "Process(pid=" + std::to_string(pid_) + ", name=" + python_repr(shown_name) +
-           ", status='" + shown_status + "', started='" +
-           format_start_time(create_time(), now()) + "')";
+           ", status='" + shown_status + "', started='" + format_start_time(create_time(), now()) +
+           "')";
 }
-//< to-string
 
-std::ostream& operator<<(std::ostream& out, const Process& p) { return out << p.to_string(); }
+std::ostream& operator<<(std::ostream& out, const Process& p) {
+    return out << p.to_string();
+}
 
 }  // namespace proc

@@ -33,7 +33,8 @@ struct DirCloser {
 std::optional<pid_t> pid_from_name(std::string_view name) {
     pid_t pid = 0;
     auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
-    if (error != std::errc() || end != name.data() + name.size() || pid <= 0) return {};
+    if (error != std::errc() || end != name.data() + name.size() || pid <= 0)
+        return {};
     return pid;
 }
 
@@ -42,14 +43,16 @@ std::vector<const StatFields*> direct_children(const ProcessTable& table,
                                                const StatFields& parent) {
     std::vector<const StatFields*> children;
     for (const StatFields& entry : table.entries) {
-        if (entry.pid != parent.pid && may_be_parent(parent, entry)) children.push_back(&entry);
+        if (entry.pid != parent.pid && may_be_parent(parent, entry))
+            children.push_back(&entry);
     }
     return children;
 }
 
 const StatFields& entry_or_throw(const ProcessTable& table, pid_t pid, const char* what) {
     const StatFields* entry = table.find(pid);
-    if (entry == nullptr) throw NoSuchProcess(pid, what);
+    if (entry == nullptr)
+        throw NoSuchProcess(pid, what);
     return *entry;
 }
 
@@ -58,9 +61,11 @@ const StatFields& entry_or_throw(const ProcessTable& table, pid_t pid, const cha
 void collect(const ProcessTable& table, const StatFields& parent, bool recursive,
              std::set<pid_t>& seen, std::vector<pid_t>& out) {
     for (const StatFields* child : direct_children(table, parent)) {
-        if (!seen.insert(child->pid).second) continue;
+        if (!seen.insert(child->pid).second)
+            continue;
         out.push_back(child->pid);
-        if (recursive) collect(table, *child, recursive, seen, out);
+        if (recursive)
+            collect(table, *child, recursive, seen, out);
     }
 }
 
@@ -76,16 +81,19 @@ size_t columns(const std::string& text) {
 //> pids
 std::vector<pid_t> pids() {
     std::unique_ptr<DIR, DirCloser> dir(::opendir("/proc"));
-    if (!dir) course::throw_errno("opendir /proc");
+    if (!dir)
+        course::throw_errno("opendir /proc");
     std::vector<pid_t> result;
     for (;;) {
         errno = 0;  // readdir returns nullptr both at the end and on error: errno tells
         const dirent* entry = ::readdir(dir.get());
         if (entry == nullptr) {
-            if (errno != 0) course::throw_errno("readdir /proc");
+            if (errno != 0)
+                course::throw_errno("readdir /proc");
             break;
         }
-        if (auto pid = pid_from_name(entry->d_name)) result.push_back(*pid);
+        if (auto pid = pid_from_name(entry->d_name))
+            result.push_back(*pid);
     }
     std::sort(result.begin(), result.end());  // directory order is not PID order
     return result;
@@ -107,10 +115,12 @@ ProcessTable scan_processes() {
             text = course::read_file("/proc/" + std::to_string(pid) + "/stat");
         } catch (const std::system_error& e) {
             // Listed a moment ago, reaped since: not an error, just no longer there.
-            if (e.code().value() == ENOENT || e.code().value() == ESRCH) continue;
+            if (e.code().value() == ENOENT || e.code().value() == ESRCH)
+                continue;
             throw;
         }
-        if (text.empty()) continue;  // gone between open and read
+        if (text.empty())
+            continue;  // gone between open and read
         table.entries.push_back(parse_stat(text));
     }
     return table;  // sorted, because pids() is
@@ -128,12 +138,14 @@ bool may_be_parent(const StatFields& parent, const StatFields& child) {
 //> parent
 std::optional<Process> Process::parent() const {
     pid_t parent_pid = ppid();  // read now: it changes when the parent exits
-    if (parent_pid == 0) return std::nullopt;  // the top: PID 1, kthreadd, a namespace's init
+    if (parent_pid == 0)
+        return std::nullopt;  // the top: PID 1, kthreadd, a namespace's init
     try {
         Process candidate(parent_pid);
         StatFields me = stat_;
         me.ppid = parent_pid;
-        if (may_be_parent(candidate.stat(), me)) return candidate;
+        if (may_be_parent(candidate.stat(), me))
+            return candidate;
     } catch (const NoSuchProcess&) {
         // The parent ended between the two reads; the kernel will re-parent us.
     }
@@ -168,13 +180,15 @@ std::vector<Process> Process::children(bool recursive) const {
     ProcessTable table = scan_processes();
     const StatFields* me = table.find(pid_);
     // Our PID now names a different process (or none): its children are not ours.
-    if (me == nullptr || me->starttime != stat_.starttime) throw NoSuchProcess(pid_, "children");
+    if (me == nullptr || me->starttime != stat_.starttime)
+        throw NoSuchProcess(pid_, "children");
     std::vector<Process> result;
     for (pid_t pid : child_pids(table, pid_, recursive)) {
         try {
             Process child(pid);
             // Still the process the snapshot saw? (It may have ended, its PID reused.)
-            if (child.stat().starttime == table.find(pid)->starttime) result.push_back(child);
+            if (child.stat().starttime == table.find(pid)->starttime)
+                result.push_back(child);
         } catch (const NoSuchProcess&) {
         }
     }
@@ -203,9 +217,11 @@ std::vector<std::string> draw(const ProcessTable& table, const StatFields& node,
     std::string label = node.comm + "(" + std::to_string(node.pid) + ")";
     std::vector<const StatFields*> kids;
     for (const StatFields* kid : direct_children(table, node)) {
-        if (seen.insert(kid->pid).second) kids.push_back(kid);
+        if (seen.insert(kid->pid).second)
+            kids.push_back(kid);
     }
-    if (kids.empty()) return {label};
+    if (kids.empty())
+        return {label};
     std::string pad(columns(label), ' ');
     std::vector<std::string> lines;
     for (size_t i = 0; i < kids.size(); ++i) {

@@ -41,15 +41,17 @@ Child& Child::operator=(Child&& other) noexcept {
     return *this;
 }
 
-Child::~Child() { kill_and_reap(); }
+Child::~Child() {
+    kill_and_reap();
+}
 
-//> child-destructor
 void Child::kill_and_reap() noexcept {
     // Close our pipe ends first: a child blocked on them sees end of file or EPIPE.
     in_.reset();
     out_.reset();
     err_.reset();
-    if (reaped()) return;
+    if (reaped())
+        return;
     // SIGKILL cannot be caught or ignored, and ends even a stopped child; waitpid then
     // collects the status, so no zombie stays behind. Failures are ignored: a
     // destructor must not throw, and ESRCH/ECHILD only mean someone reaped it already.
@@ -58,7 +60,6 @@ void Child::kill_and_reap() noexcept {
     }
     reaped_ = true;
 }
-//< child-destructor
 
 // ---------------------------------------------------------------------------------------
 // Shared by every way of starting a child.
@@ -71,7 +72,8 @@ namespace {
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     std::vector<char*> pointers;
     pointers.reserve(strings.size() + 1);
-    for (const auto& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+    for (const auto& s : strings)
+        pointers.push_back(const_cast<char*>(s.c_str()));
     pointers.push_back(nullptr);
     return pointers;
 }
@@ -92,7 +94,8 @@ Pipes make_pipes(const SpawnOptions& options) {
     Pipes pipes;
     auto redirects = redirects_of(options);
     for (int fd = 0; fd < 3; ++fd) {
-        if (redirects[fd]->kind != Redirect::Kind::pipe) continue;
+        if (redirects[fd]->kind != Redirect::Kind::pipe)
+            continue;
         course::Pipe p = course::make_pipe();  // both ends O_CLOEXEC: neither leaks by exec
         bool child_reads = fd == STDIN_FILENO;
         pipes.child_end[fd] = std::move(child_reads ? p.read : p.write);
@@ -103,7 +106,8 @@ Pipes make_pipes(const SpawnOptions& options) {
 
 // open() flags for a file (or /dev/null) redirected onto descriptor @p fd.
 int open_flags(int fd, const Redirect& redirect) {
-    if (fd == STDIN_FILENO) return O_RDONLY;
+    if (fd == STDIN_FILENO)
+        return O_RDONLY;
     return O_WRONLY | O_CREAT | (redirect.append ? O_APPEND : O_TRUNC);
 }
 
@@ -118,7 +122,7 @@ const char* file_of(const Redirect& redirect) {
 // Owns a posix_spawn_file_actions_t: the list of open/dup2/close steps the child runs
 // between its creation and exec.
 class FileActions {
-public:
+  public:
     FileActions() {
         course::check_returned(::posix_spawn_file_actions_init(&actions_),
                                "posix_spawn_file_actions_init");
@@ -128,13 +132,13 @@ public:
     FileActions& operator=(const FileActions&) = delete;
     posix_spawn_file_actions_t* get() { return &actions_; }
 
-private:
+  private:
     posix_spawn_file_actions_t actions_;
 };
 
 // Owns a posix_spawnattr_t: process-wide settings of the child (here, its group).
 class SpawnAttributes {
-public:
+  public:
     SpawnAttributes() {
         course::check_returned(::posix_spawnattr_init(&attributes_), "posix_spawnattr_init");
     }
@@ -143,34 +147,31 @@ public:
     SpawnAttributes& operator=(const SpawnAttributes&) = delete;
     posix_spawnattr_t* get() { return &attributes_; }
 
-private:
+  private:
     posix_spawnattr_t attributes_;
 };
 
-//> file-actions
 // Turns the redirections into file actions, run in the child in this order.
 void add_redirections(FileActions& actions, const SpawnOptions& options, const Pipes& pipes) {
     auto redirects = redirects_of(options);
     for (int fd = 0; fd < 3; ++fd) {
         const Redirect& r = *redirects[fd];
         if (r.kind == Redirect::Kind::null || r.kind == Redirect::Kind::file) {
-            course::check_returned(::posix_spawn_file_actions_addopen(
-                                       actions.get(), fd, file_of(r), open_flags(fd, r), 0666),
+            course::check_returned(::posix_spawn_file_actions_addopen(actions.get(), fd, file_of(r),
+                                                                      open_flags(fd, r), 0666),
                                    "posix_spawn_file_actions_addopen");
         } else if (r.kind == Redirect::Kind::pipe) {
             // dup2 onto 0/1/2 clears close-on-exec on the copy: that one survives exec.
-            course::check_returned(::posix_spawn_file_actions_adddup2(
-                                       actions.get(), pipes.child_end[fd].get(), fd),
-                                   "posix_spawn_file_actions_adddup2");
+            course::check_returned(
+                ::posix_spawn_file_actions_adddup2(actions.get(), pipes.child_end[fd].get(), fd),
+                "posix_spawn_file_actions_adddup2");
         }
     }
     // Whatever else the parent has open (even without O_CLOEXEC) is closed in the child.
     course::check_returned(::posix_spawn_file_actions_addclosefrom_np(actions.get(), 3),
                            "posix_spawn_file_actions_addclosefrom_np");
 }
-//< file-actions
 
-//> spawn-with
 // spawn() and spawnp(): they differ only in the function that searches PATH.
 Child spawn_with(bool search_path, const std::string& file, const std::vector<std::string>& argv,
                  const std::vector<std::string>& env, const SpawnOptions& options) {
@@ -200,7 +201,6 @@ Child spawn_with(bool search_path, const std::string& file, const std::vector<st
     return Child(pid, std::move(pipes.parent_end[0]), std::move(pipes.parent_end[1]),
                  std::move(pipes.parent_end[2]));
 }
-//< spawn-with
 
 // ---------------------------------------------------------------------------------------
 // fork / vfork + execve
@@ -211,12 +211,18 @@ enum class Step : int { open, dup2, fcntl, setpgid, close_range, execve };
 
 const char* step_name(Step step) {
     switch (step) {
-        case Step::open: return "open";
-        case Step::dup2: return "dup2";
-        case Step::fcntl: return "fcntl";
-        case Step::setpgid: return "setpgid";
-        case Step::close_range: return "close_range";
-        case Step::execve: return "execve";
+        case Step::open:
+            return "open";
+        case Step::dup2:
+            return "dup2";
+        case Step::fcntl:
+            return "fcntl";
+        case Step::setpgid:
+            return "setpgid";
+        case Step::close_range:
+            return "close_range";
+        case Step::execve:
+            return "execve";
     }
     return "exec";
 }
@@ -253,16 +259,19 @@ void redirect_in_child(const ExecPlan& plan, int fd) {
     const Redirect& r = *plan.redirects[fd];
     if (r.kind == Redirect::Kind::null || r.kind == Redirect::Kind::file) {
         int opened = ::open(file_of(r), open_flags(fd, r), 0666);
-        if (opened < 0) fail(plan, Step::open);
+        if (opened < 0)
+            fail(plan, Step::open);
         if (opened != fd) {
-            if (::dup2(opened, fd) < 0) fail(plan, Step::dup2);
+            if (::dup2(opened, fd) < 0)
+                fail(plan, Step::dup2);
             ::close(opened);
         }
     } else if (r.kind == Redirect::Kind::pipe) {
         int end = plan.pipes.child_end[fd].get();
         // dup2 onto itself is a no-op that would keep O_CLOEXEC: clear it by hand then.
         if (end == fd) {
-            if (::fcntl(fd, F_SETFD, 0) < 0) fail(plan, Step::fcntl);
+            if (::fcntl(fd, F_SETFD, 0) < 0)
+                fail(plan, Step::fcntl);
         } else if (::dup2(end, fd) < 0) {
             fail(plan, Step::dup2);
         }
@@ -275,8 +284,10 @@ void redirect_in_child(const ExecPlan& plan, int fd) {
 void reset_signals_in_child(const sigset_t& parent_mask) {
     for (int sig = 1; sig < NSIG; ++sig) {
         struct sigaction action {};
-        if (::sigaction(sig, nullptr, &action) < 0) continue;  // 32, 33: glibc's own
-        if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN) continue;
+        if (::sigaction(sig, nullptr, &action) < 0)
+            continue;  // 32, 33: glibc's own
+        if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN)
+            continue;
         action = {};
         action.sa_handler = SIG_DFL;
         ::sigaction(sig, &action, nullptr);
@@ -284,42 +295,47 @@ void reset_signals_in_child(const sigset_t& parent_mask) {
     ::sigprocmask(SIG_SETMASK, &parent_mask, nullptr);
 }
 
-//> run-child
 // In the child, after fork or vfork: redirect, set the group, exec. Never returns.
 [[noreturn]] void run_child(const ExecPlan& plan, const sigset_t* parent_mask) {
-    if (parent_mask != nullptr) reset_signals_in_child(*parent_mask);
-    for (int fd = 0; fd < 3; ++fd) redirect_in_child(plan, fd);
-    if (plan.new_process_group && ::setpgid(0, 0) < 0) fail(plan, Step::setpgid);
+    if (parent_mask != nullptr)
+        reset_signals_in_child(*parent_mask);
+    for (int fd = 0; fd < 3; ++fd)
+        redirect_in_child(plan, fd);
+    if (plan.new_process_group && ::setpgid(0, 0) < 0)
+        fail(plan, Step::setpgid);
     // Mark every descriptor from 3 up close-on-exec rather than closing it now: the
     // error pipe must stay open until the very exec that closes it.
-    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(plan, Step::close_range);
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        fail(plan, Step::close_range);
     ::execve(plan.path, plan.argv.data(), plan.envp.data());
     fail(plan, Step::execve);  // exec only returns on failure
 }
-//< run-child
 
 // Forks (or vforks) and runs the child. Kept tiny: the child never returns from here.
 pid_t start_child(bool use_vfork, const ExecPlan& plan, const sigset_t* parent_mask) {
     pid_t pid = use_vfork ? ::vfork() : ::fork();
-    if (pid == 0) run_child(plan, parent_mask);
+    if (pid == 0)
+        run_child(plan, parent_mask);
     return pid;
 }
 
-//> exec-by-hand
 Child exec_by_hand(bool use_vfork, const std::string& path, const std::vector<std::string>& argv,
                    const std::vector<std::string>& env, const SpawnOptions& options) {
     course::Pipe report = course::make_pipe();
-    ExecPlan plan{path.c_str(),         c_strings(argv),           c_strings(env),
-                  redirects_of(options), make_pipes(options),       options.new_process_group,
+    ExecPlan plan{path.c_str(),          c_strings(argv),     c_strings(env),
+                  redirects_of(options), make_pipes(options), options.new_process_group,
                   report.write.get()};
     // With vfork, block every signal until the child has reset its handlers.
     sigset_t all, old;
     ::sigfillset(&all);
-    if (use_vfork) course::check_returned(::pthread_sigmask(SIG_SETMASK, &all, &old), "sigmask");
+    if (use_vfork)
+        course::check_returned(::pthread_sigmask(SIG_SETMASK, &all, &old), "pthread_sigmask");
     pid_t pid = start_child(use_vfork, plan, use_vfork ? &old : nullptr);
     int start_error = errno;
-    if (use_vfork) ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    if (pid < 0) course::throw_error(start_error, use_vfork ? "vfork" : "fork");
+    if (use_vfork)
+        ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (pid < 0)
+        course::throw_error(start_error, use_vfork ? "vfork" : "fork");
     // Close our write end: read() then sees end of file exactly when the child's copy
     // closes, that is when exec succeeded.
     report.write.reset();
@@ -335,7 +351,6 @@ Child exec_by_hand(bool use_vfork, const std::string& path, const std::vector<st
     }
     course::throw_error(failure.error, std::string(step_name(failure.step)) + " " + path);
 }
-//< exec-by-hand
 
 }  // namespace
 

@@ -18,7 +18,9 @@ public:
     UniqueFd() noexcept = default;
     /// Takes ownership of @p fd (may be -1 for "none").
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+    /// Takes over @p other's descriptor; @p other becomes empty.
     UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+    /// Closes the owned descriptor, then takes over @p other's.
     UniqueFd& operator=(UniqueFd&& other) noexcept {
         if (this != &other) reset(other.release());
         return *this;

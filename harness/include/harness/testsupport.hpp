@@ -87,6 +87,7 @@ public:
     /// to /dev/null unless @p keep_output; exec failure exits 127.
     static TestChild exec(const std::vector<std::string>& argv, bool keep_output = false);
 
+    /// Takes over @p other's child; @p other no longer owns it.
     TestChild(TestChild&& other) noexcept;
     TestChild& operator=(TestChild&&) = delete;
     TestChild(const TestChild&) = delete;

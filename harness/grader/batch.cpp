@@ -1,0 +1,305 @@
+// `grader batch`: one worker thread per job slot; each student is graded by two child
+// processes (CMake's configure, then this grader on that build), run under timeout(1) in
+// their own process group, their output in the student's logs.
+#include "batch.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "course/file.hpp"
+#include "course/sys.hpp"
+
+extern char** environ;
+
+namespace grader {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::vector<LabSpec> load_labs_dir(const std::string& labs_dir) {
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(labs_dir)) {
+        if (entry.is_directory() && fs::exists(entry.path() / "lab.json"))
+            dirs.push_back(entry);
+    }
+    std::sort(dirs.begin(), dirs.end());
+    std::vector<LabSpec> labs;
+    for (const auto& dir : dirs) {
+        LabSpec lab = parse_lab_json(course::read_file((dir / "lab.json").string()), dir.string());
+        lab.slug = dir.filename().string();
+        labs.push_back(std::move(lab));
+    }
+    return labs;
+}
+
+// The first candidate that is a regular file (not a link) of at most 1 MiB.
+static std::optional<fs::path> find_source(const fs::path& submission, const std::string& slug,
+                                           const std::string& file) {
+    for (const auto& candidate :
+         {submission / "labs" / slug / file, submission / slug / file, submission / file}) {
+        std::error_code error;
+        auto status = fs::symlink_status(candidate, error);
+        if (!error && fs::is_regular_file(status) && fs::file_size(candidate, error) <= (1 << 20)) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> overlay_submission(const std::vector<LabSpec>& labs,
+                                            const std::string& submission,
+                                            const std::string& labs_dir) {
+    std::vector<std::string> notes;
+    for (const auto& lab : labs) {
+        for (const auto& file : lab.sources) {
+            fs::path target = fs::path(labs_dir) / lab.slug / file;
+            auto found = find_source(submission, lab.slug, file);
+            if (!found) {
+                notes.push_back("missing labs/" + lab.slug + "/" + file + ": the stub is graded");
+                continue;
+            }
+            fs::copy_file(*found, target, fs::copy_options::overwrite_existing);
+            notes.push_back("copied labs/" + lab.slug + "/" + file + " from " +
+                            fs::relative(*found, submission).string());
+        }
+    }
+    return notes;
+}
+
+std::string csv_field(const std::string& field) {
+    if (field.find_first_of(",\"\r\n") == std::string::npos)
+        return field;
+    std::string quoted = "\"";
+    for (char c : field)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+namespace {
+
+// Runs @p argv (PATH searched) with stdin from /dev/null and stdout+stderr into @p log, in
+// its own process group, @p extra_env added. @returns the raw wait status.
+int run_logged(const std::vector<std::string>& argv, const std::string& log,
+               const std::vector<std::string>& extra_env) {
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    std::vector<std::string> env_strings(extra_env);
+    for (char** e = environ; *e; ++e)
+        env_strings.emplace_back(*e);  // first one wins
+    std::vector<char*> env;
+    for (auto& e : env_strings)
+        env.push_back(e.data());
+    env.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    course::check_returned(::posix_spawn_file_actions_init(&actions),
+                           "posix_spawn_file_actions_init");
+    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                       0644);
+    ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    course::check_returned(::posix_spawnattr_init(&attributes), "posix_spawnattr_init");
+    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    ::posix_spawnattr_setpgroup(&attributes, 0);
+    pid_t pid = 0;
+    int error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::posix_spawnattr_destroy(&attributes);
+    course::check_returned(error, "posix_spawnp");
+    int status = 0;
+    course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
+    return status;
+}
+
+struct Row {
+    std::string student;
+    std::map<std::string, double> lab_scores;
+    double score = 0, max_score = 0;
+    std::map<std::string, int> verdicts;
+    std::string status = "not graded";
+    bool complete = false;
+};
+
+// timeout(1) exits 124 when it had to stop the command (137 when it had to kill it).
+std::string step_failure(const char* step, int status) {
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 124 || WEXITSTATUS(status) == 137)) {
+        return std::string(step) + " timed out";
+    }
+    return fmt::format("{} failed (status {})", step, status);
+}
+
+void read_report(const fs::path& report_path, Row& row) {
+    json report = json::parse(course::read_file(report_path.string()));
+    row.score = report.at("score").get<double>();
+    row.max_score = report.at("max_score").get<double>();
+    for (const auto& lab : report.at("labs")) {
+        row.lab_scores[lab.at("id").get<std::string>()] = lab.at("score").get<double>();
+    }
+    for (const auto& test : report.at("tests"))
+        ++row.verdicts[test.at("verdict").get<std::string>()];
+}
+
+Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
+                  const std::string& student, int build_parallelism) {
+    Row row;
+    row.student = student;
+    fs::path work = fs::absolute(fs::path(options.work_dir) / student);
+    fs::remove_all(work);
+    fs::create_directories(work / "logs");
+    // The course's own labs (tests, lab.json, hidden tests), with the student's sources over them.
+    fs::copy(fs::path(options.course_dir) / "labs", work / "labs", fs::copy_options::recursive);
+    auto notes = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
+                                    (work / "labs").string());
+    std::ofstream overlay_log(work / "logs" / "submission.log");
+    for (const auto& note : notes)
+        overlay_log << note << "\n";
+    std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
+                                    std::to_string(build_parallelism)};
+    std::string limit = std::to_string(options.timeout_seconds);
+    std::vector<std::string> configure = {"timeout",
+                                          "-k",
+                                          "10",
+                                          limit,
+                                          "cmake",
+                                          "-S",
+                                          options.course_dir,
+                                          "-B",
+                                          (work / "build").string(),
+                                          "-G",
+                                          "Ninja",
+                                          "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                                          "-DCOURSE_LABS_DIR=" + (work / "labs").string(),
+                                          "-DCOURSE_WITH_SOLUTIONS=OFF"};
+    configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
+    int status = run_logged(configure, (work / "logs" / "configure.log").string(), env);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        row.status = step_failure("configure", status);
+        return row;
+    }
+    std::vector<std::string> grade = {"timeout",
+                                      "-k",
+                                      "10",
+                                      limit,
+                                      options.grader,
+                                      "--manifest",
+                                      (work / "build" / "course-manifest.json").string(),
+                                      "--reports",
+                                      (work / "reports").string()};
+    for (const auto& id : options.labs)
+        grade.insert(grade.end(), {"--lab", id});
+    status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        row.status = step_failure("grading", status);
+        return row;
+    }
+    try {
+        read_report(work / "reports" / "report.json", row);
+        row.status = "graded";
+        row.complete = true;
+    } catch (const std::exception& e) {
+        row.status = std::string("no readable report: ") + e.what();
+    }
+    return row;
+}
+
+const std::vector<std::string> verdict_columns = {"pass", "fail", "compile-error", "timeout",
+                                                  "crash"};
+
+void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
+                     const std::vector<Row>& rows) {
+    if (auto parent = fs::path(path).parent_path(); !parent.empty())
+        fs::create_directories(parent);
+    std::ofstream csv(path);
+    csv << "student";
+    for (const auto& lab : labs)
+        csv << ",lab" << lab.id;
+    csv << ",total,max";
+    for (const auto& v : verdict_columns)
+        csv << "," << v;
+    csv << ",other,status\n";
+    for (const auto& row : rows) {
+        csv << csv_field(row.student);
+        for (const auto& lab : labs) {
+            auto found = row.lab_scores.find(lab.id);
+            csv << "," << (found == row.lab_scores.end() ? "" : fmt::format("{:g}", found->second));
+        }
+        csv << fmt::format(",{:g},{:g}", row.score, row.max_score);
+        int other = 0;
+        for (const auto& [verdict, count] : row.verdicts) {
+            bool listed = std::find(verdict_columns.begin(), verdict_columns.end(), verdict) !=
+                          verdict_columns.end();
+            if (!listed)
+                other += count;
+        }
+        for (const auto& v : verdict_columns) {
+            auto found = row.verdicts.find(v);
+            csv << "," << (found == row.verdicts.end() ? 0 : found->second);
+        }
+        csv << "," << other << "," << csv_field(row.status) << "\n";
+    }
+}
+
+}  // namespace
+
+int run_batch(const BatchOptions& options) {
+    std::vector<std::string> students;
+    for (const auto& entry : fs::directory_iterator(options.submissions)) {
+        if (entry.is_directory())
+            students.push_back(entry.path().filename().string());
+    }
+    std::sort(students.begin(), students.end());
+    auto all_labs = load_labs_dir((fs::path(options.course_dir) / "labs").string());
+    std::vector<LabSpec> labs;
+    for (const auto& lab : all_labs) {
+        bool wanted = options.labs.empty() || std::find(options.labs.begin(), options.labs.end(),
+                                                        lab.id) != options.labs.end();
+        if (wanted)
+            labs.push_back(lab);
+    }
+    int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
+    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int parallelism = std::max(1, cores / jobs);
+    std::vector<Row> rows(students.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<int> done{0};
+    std::mutex print;
+    auto worker = [&] {
+        for (std::size_t i = next++; i < students.size(); i = next++) {
+            try {
+                rows[i] = grade_student(options, all_labs, students[i], parallelism);
+            } catch (const std::exception& e) {  // the batch goes on whatever one student does
+                rows[i].student = students[i];
+                rows[i].status = std::string("not graded: ") + e.what();
+            }
+            std::lock_guard lock(print);
+            std::cerr << fmt::format("[{}/{}] {}: {:g} / {:g} ({})\n", ++done, students.size(),
+                                     students[i], rows[i].score, rows[i].max_score, rows[i].status);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int j = 0; j < jobs; ++j)
+        threads.emplace_back(worker);
+    for (auto& t : threads)
+        t.join();
+    write_gradebook(options.gradebook, labs, rows);
+    std::cout << "Gradebook: " << options.gradebook << " (" << rows.size()
+              << " students; reports and logs in " << options.work_dir << "/<student>/)\n";
+    return static_cast<int>(
+        std::count_if(rows.begin(), rows.end(), [](const Row& r) { return !r.complete; }));
+}
+
+}  // namespace grader

@@ -1,0 +1,52 @@
+/// @file
+/// @brief Grading a folder of submissions (`grader batch`) and dropping one submission into
+/// a course's labs (Gradescope, batch).
+///
+/// A submission is a folder holding a student's copy of `labs/` (`01-process/process.cpp`,
+/// ...) or of the whole course (`labs/01-process/process.cpp`, ...), or, as Gradescope
+/// uploads it, the files themselves (`process.cpp`). Only each lab's `sources` are taken
+/// from it: the tests, lab.json and the harness always come from the course, so a
+/// submission cannot change how it is graded.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lab_spec.hpp"
+
+namespace grader {
+
+/// The labs of a course's `labs/` folder (each `NN-*/lab.json`), in order, with `slug` set.
+/// @throws std::runtime_error when a lab.json is malformed.
+std::vector<LabSpec> load_labs_dir(const std::string& labs_dir);
+
+/// Copies each lab's `sources` found in @p submission into `labs_dir/<slug>/`, looking at
+/// `labs/<slug>/<file>`, then `<slug>/<file>`, then `<file>` (only regular files of at most
+/// 1 MiB; never through a symbolic link). @returns one line per file, saying what it did.
+std::vector<std::string> overlay_submission(const std::vector<LabSpec>& labs,
+                                            const std::string& submission,
+                                            const std::string& labs_dir);
+
+/// What `grader batch` does.
+struct BatchOptions {
+    std::string course_dir;               ///< The course's root (its labs/ and CMakeLists.txt).
+    std::string submissions;              ///< One subfolder per student.
+    std::string gradebook;                ///< The CSV to write.
+    std::string work_dir;                 ///< Per-student labs/, build/, reports/ and logs.
+    std::string grader;                   ///< This grader's executable, run once per student.
+    std::vector<std::string> labs;        ///< Only these lab ids (all when empty).
+    std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
+    int jobs = 1;                         ///< Students graded at once.
+    int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
+};
+
+/// Grades every submission, each in its own build directory and its own grader process
+/// (so that one broken or hostile submission never stops the batch), @p options.jobs at a
+/// time, and writes the gradebook: student, each lab's score, total, max, counts of
+/// verdicts, status. @returns the number of students whose grading did not complete.
+int run_batch(const BatchOptions& options);
+
+/// @p field quoted for CSV (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& field);
+
+}  // namespace grader

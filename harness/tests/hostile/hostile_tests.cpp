@@ -1,0 +1,348 @@
+// Hostile "submissions": one GoogleTest test per way a student's code can misbehave, each
+// expecting the verdict recorded in expected.json. The grader must survive them all, give
+// each its verdict, and leave nothing running (checked by hostile_check.cpp).
+//
+// NEVER run this program by hand: several tests hang, flood or fork by design. The
+// dangerous ones (kill(-1), fork and thread bombs) first check that they run inside the
+// grader's sandbox (contained()) and skip themselves otherwise, and the bombs also stop
+// by themselves after a fixed number of forks.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// True only inside the grader's PID namespace: PID 1 is its init, and we are among the
+// first processes there. Nothing dangerous runs unless this holds.
+bool in_sandbox_namespace() {
+    std::ifstream comm("/proc/1/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name == "sandbox-init" && ::getpid() < 100;
+}
+
+// True when the seccomp filter refuses kill(-1, ...) (probed with signal 0: harmless).
+bool kill_minus_one_refused() {
+    return ::kill(-1, 0) != 0 && errno == EPERM;
+}
+
+// Whether forking without end is bounded here: a PID namespace with its caps, or an
+// ordinary user under a finite RLIMIT_NPROC.
+bool forks_are_capped() {
+    struct rlimit limit {};
+    ::getrlimit(RLIMIT_NPROC, &limit);
+    bool user_capped =
+        ::geteuid() != 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= 8192;
+    return in_sandbox_namespace() || user_capped;
+}
+
+// A counter shared by every process of a fork bomb: the bomb's own upper bound.
+std::atomic<int>* shared_counter() {
+    void* page = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        throw std::system_error(errno, std::generic_category(), "mmap");
+    return new (page) std::atomic<int>(0);
+}
+
+constexpr int kMaxForks = 5000;  // above every cap: 512 per test, 4096 per user (fallback)
+
+void spin_forever() {
+    for (;;)
+        asm volatile("" ::: "memory");  // a loop the compiler may not remove
+}
+
+void write_all(int fd, std::size_t total) {
+    std::string block(1 << 16, 'x');
+    for (std::size_t done = 0; done < total; done += block.size()) {
+        if (::write(fd, block.data(), block.size()) < 0)
+            return;
+    }
+}
+
+}  // namespace
+
+// Tests a plain pass, graded after every hazard below has run.
+TEST(Hostile, Passes) {
+    EXPECT_EQ(2 + 2, 4);
+}
+
+// Tests a plain failure.
+TEST(Hostile, Fails) {
+    EXPECT_EQ(2 + 2, 5) << "arithmetic is broken";
+}
+
+// Forks without end (every child forks too); the first failing fork() throws.
+TEST(Hostile, ForkBomb) {
+    if (!forks_are_capped())
+        GTEST_SKIP() << "refusing to fork-bomb outside a sandbox";
+    auto* forks = shared_counter();
+    pid_t test = ::getpid();
+    while (forks->load() < kMaxForks) {
+        pid_t pid = ::fork();
+        if (pid > 0)
+            forks->fetch_add(1);  // counts the processes started, every one
+        if (pid < 0 && ::getpid() == test) {
+            throw std::system_error(errno, std::generic_category(), "fork");
+        }
+        if (pid < 0)
+            ::pause();
+    }
+    if (::getpid() != test)
+        ::pause();
+    FAIL() << "the sandbox let " << kMaxForks << " forks through";
+}
+
+// Starts threads without end; the first failing std::thread throws.
+TEST(Hostile, ThreadBomb) {
+    if (!forks_are_capped())
+        GTEST_SKIP() << "refusing to thread-bomb outside a sandbox";
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kMaxForks; ++i)
+        threads.emplace_back([] { ::pause(); });
+    FAIL() << "the sandbox let " << kMaxForks << " threads start";
+}
+
+// Spins forever.
+TEST(Hostile, SpinsForever) {
+    spin_forever();
+}
+
+// Sleeps forever.
+TEST(Hostile, SleepsForever) {
+    for (;;)
+        ::pause();
+}
+
+// Stops itself with SIGSTOP.
+TEST(Hostile, StopsItself) {
+    ::raise(SIGSTOP);
+}
+
+// Ignores SIGTERM, SIGINT and SIGHUP, then spins.
+TEST(Hostile, IgnoresSigtermAndSpins) {
+    for (int sig : {SIGTERM, SIGINT, SIGHUP})
+        ::signal(sig, SIG_IGN);
+    spin_forever();
+}
+
+// Blocks every signal it can, then spins.
+TEST(Hostile, BlocksAllSignalsAndSpins) {
+    sigset_t all;
+    sigfillset(&all);
+    ::sigprocmask(SIG_BLOCK, &all, nullptr);
+    spin_forever();
+}
+
+// Double-forks a daemon (setsid, SIGTERM ignored) that keeps the output pipe open and
+// writes to it forever; the test itself passes.
+TEST(Hostile, DaemonHoldsTheOutput) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::setsid();
+        if (::fork() == 0) {
+            ::signal(SIGTERM, SIG_IGN);
+            ::signal(SIGHUP, SIG_IGN);
+            for (;;) {
+                [[maybe_unused]] auto n = ::write(STDOUT_FILENO, "daemon\n", 7);
+                ::usleep(100000);
+            }
+        }
+        ::_exit(0);
+    }
+    ASSERT_EQ(::waitpid(pid, nullptr, 0), pid);
+}
+
+// Leaves zombies: children that exit and are never waited for.
+TEST(Hostile, LeavesZombies) {
+    for (int i = 0; i < 20; ++i) {
+        if (::fork() == 0)
+            ::_exit(0);
+    }
+    SUCCEED();
+}
+
+// Ignores SIGCHLD (children reap themselves), forks, and waits until none is left.
+TEST(Hostile, IgnoresSigchld) {
+    ::signal(SIGCHLD, SIG_IGN);
+    for (int i = 0; i < 10; ++i) {
+        if (::fork() == 0)
+            ::_exit(0);
+    }
+    EXPECT_EQ(::waitpid(-1, nullptr, 0), -1);  // blocks until all are gone, then ECHILD
+    EXPECT_EQ(errno, ECHILD);
+}
+
+// Floods stdout (128 MiB), then passes.
+TEST(Hostile, FloodsStdout) {
+    write_all(STDOUT_FILENO, 128u << 20);
+}
+
+// Floods stderr (128 MiB), then passes.
+TEST(Hostile, FloodsStderr) {
+    write_all(STDERR_FILENO, 128u << 20);
+}
+
+// Floods stdout without end.
+TEST(Hostile, FloodsForever) {
+    write_all(STDOUT_FILENO, SIZE_MAX);
+}
+
+// Allocates without end, until new throws std::bad_alloc.
+TEST(Hostile, AllocatesWithoutEnd) {
+    std::vector<std::unique_ptr<char[]>> blocks;
+    for (;;) {
+        blocks.emplace_back(new char[256u << 20]);
+        blocks.back()[0] = 1;
+    }
+}
+
+// Allocates without end in a thread: the uncaught std::bad_alloc calls std::terminate.
+TEST(Hostile, AllocatesInAThreadAndTerminates) {
+    std::thread([] {
+        std::vector<std::unique_ptr<char[]>> blocks;
+        for (;;) {
+            blocks.emplace_back(new char[256u << 20]);
+            blocks.back()[0] = 1;
+        }
+    }).join();
+}
+
+// Calls kill(-1, SIGKILL) (after starting a child), then passes: it must reach nothing
+// outside the test's own processes.
+TEST(Hostile, KillsEveryone) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused()) {
+        GTEST_SKIP() << "refusing kill(-1) outside a sandbox";
+    }
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        for (;;)
+            ::pause();
+    }
+    ::kill(-1, SIGKILL);
+    ::kill(child, SIGKILL);
+    ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+}
+
+// Calls kill(0, SIGKILL): its own process group, itself included.
+TEST(Hostile, KillsItsGroup) {
+    ::kill(0, SIGKILL);
+}
+
+// Tries to kill its parent (the sandbox's init, or the grader), then passes.
+TEST(Hostile, KillsItsParent) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused()) {
+        GTEST_SKIP() << "refusing to kill the parent outside a sandbox";
+    }
+    ::kill(::getppid(), SIGKILL);
+    ::kill(::getppid(), SIGTERM);
+}
+
+// Closes its stdout and stderr, then passes: the reports must not suffer.
+TEST(Hostile, ClosesStdoutAndStderrThenPasses) {
+    ::close(STDOUT_FILENO);
+    ::close(STDERR_FILENO);
+    EXPECT_TRUE(true);
+}
+
+// Closes its stdout and stderr, then fails: the message must still be reported.
+TEST(Hostile, ClosesStdoutAndStderrThenFails) {
+    ::close(STDOUT_FILENO);
+    ::close(STDERR_FILENO);
+    EXPECT_EQ(1, 2) << "failed with its output closed";
+}
+
+// Calls exit(0) in the middle of the test.
+TEST(Hostile, ExitsMidTest) {
+    std::exit(0);
+}
+
+// Calls _exit(1) in the middle of the test.
+TEST(Hostile, UnderscoreExitsMidTest) {
+    ::_exit(1);
+}
+
+// Dereferences a null pointer.
+TEST(Hostile, Segfaults) {
+    ::raise(SIGSEGV);
+}
+
+// Recurses without end: stack overflow.
+int recurse(int depth) {
+    volatile char frame[1024];
+    frame[0] = static_cast<char>(depth);
+    return recurse(depth + 1) + frame[0];
+}
+TEST(Hostile, OverflowsTheStack) {
+    EXPECT_EQ(recurse(0), 0);
+}
+
+// Calls abort().
+TEST(Hostile, Aborts) {
+    std::abort();
+}
+
+// Writes a file without end, past RLIMIT_FSIZE.
+TEST(Hostile, WritesAHugeFile) {
+    int fd = ::open("huge", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_GE(fd, 0);
+    write_all(fd, SIZE_MAX);
+}
+
+// Tries to open the course's files for writing: its own executable, the expected verdicts,
+// the checker, the source tree. Harmless even if it could: it opens without truncating
+// and writes nothing, and removes a file it managed to create.
+TEST(Hostile, CannotWriteTheCourse) {
+    char self[PATH_MAX] = {};
+    ASSERT_GT(::readlink("/proc/self/exe", self, sizeof self - 1), 0);
+    for (const char* path : {static_cast<const char*>(self), HOSTILE_EXPECTED, HOSTILE_CHECKER,
+                             COURSE_SOURCE_DIR "/CMakeLists.txt"}) {
+        int fd = ::open(path, O_WRONLY);
+        if (fd >= 0)
+            ::close(fd);
+        EXPECT_LT(fd, 0) << "could open " << path << " for writing";
+    }
+    for (const char* dir : {COURSE_SOURCE_DIR, HOSTILE_BINARY_DIR}) {
+        std::string path = std::string(dir) + "/hostile-was-here";
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd >= 0) {
+            ::close(fd);
+            ::unlink(path.c_str());
+        }
+        EXPECT_LT(fd, 0) << "could create " << path;
+    }
+}
+
+// Poisons what a later test could inherit: environment, working directory, /tmp.
+TEST(Hostile, PoisonsTheEnvironment) {
+    ASSERT_EQ(::setenv("HOSTILE_POISON", "1", 1), 0);
+    std::ofstream("poison") << "poison\n";
+    std::ofstream("/tmp/hostile-poison") << "poison\n";
+    ASSERT_EQ(::chdir("/"), 0);
+}
+
+// Checks that the poison of the test before did not reach this one.
+TEST(Hostile, SeesACleanEnvironment) {
+    EXPECT_EQ(::getenv("HOSTILE_POISON"), nullptr);
+    struct stat info {};
+    EXPECT_NE(::stat("poison", &info), 0) << "a poison file in the working directory";
+    EXPECT_NE(::stat("/tmp/hostile-poison", &info), 0) << "a poison file in /tmp";
+}

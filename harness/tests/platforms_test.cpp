@@ -1,0 +1,331 @@
+// Tests the grader's platforms: Catch2 labs graded like GoogleTest ones (verdicts,
+// messages, lessons, the leak check), the report formats (JUnit XML read back with
+// pugixml, Gradescope and Classroom JSON), hidden tests, submissions and the gradebook.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "batch.hpp"
+#include "course/file.hpp"
+#include "course_result.hpp"
+#include "framework_results.hpp"
+#include "harness/testsupport.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A scratch directory, removed with everything in it at the end of the test.
+class ScratchDir {
+  public:
+    ScratchDir() {
+        std::string pattern = (fs::temp_directory_path() / "platforms-test-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+}
+
+#ifdef CATCH2_FIXTURE
+grader::TestResult grade_catch2(const std::string& test) {
+    grader::LabSpec lab;
+    lab.id = "98";
+    lab.slug = "98-catch2";
+    lab.title = "Catch2 fixture";
+    lab.lesson = "98-catch2.md";
+    lab.framework = "catch2";
+    lab.time_limit = 5;
+    lab.tasks = {{1, "Everything", "everything"}};
+    lab.tests = {{test, 1, 1, false}};
+    lab.student = {"grader_catch2_fixture_tests", CATCH2_FIXTURE};
+    grader::GradeOptions options;
+    options.build = false;
+    options.source_dir = COURSE_SOURCE_DIR;
+    auto result = grader::grade_lab(lab, options);
+    EXPECT_EQ(result.tests.size(), 1u);
+    return result.tests.at(0);
+}
+
+class Catch2GradingTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { grader::become_subreaper(); }
+    void TearDown() override {
+        EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a process";
+    }
+};
+
+// Tests that a passing Catch2 test case passes and earns its point.
+TEST_F(Catch2GradingTest, PassEarnsPoints) {
+    auto r = grade_catch2("Catch passes");
+    EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+    EXPECT_EQ(r.score, 1);
+}
+
+// Tests that a failed CHECK is a fail with the expression, its expansion, the INFO
+// context, a path relative to the course, and the lesson to re-read.
+TEST_F(Catch2GradingTest, FailCarriesExpressionInfoAndLesson) {
+    auto r = grade_catch2("Catch fails");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("harness/tests/fixtures/catch2_misbehaving_test.cpp:"),
+              std::string::npos)
+        << r.message;
+    EXPECT_EQ(r.message.find(COURSE_SOURCE_DIR), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("CHECK( four == 5 )"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("4 == 5"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("arithmetic is broken"), std::string::npos) << r.message;
+    EXPECT_EQ(r.lesson, "lessons/98-catch2.md#everything");
+}
+
+// Tests that FAIL("...") is a fail carrying its message.
+TEST_F(Catch2GradingTest, ExplicitFailCarriesMessage) {
+    auto r = grade_catch2("Catch fails explicitly");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("the answer should have been 42"), std::string::npos) << r.message;
+}
+
+// Tests that an unexpected exception is a fail naming it.
+TEST_F(Catch2GradingTest, ExceptionIsFailWithItsMessage) {
+    auto r = grade_catch2("Catch throws");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("unexpected trouble"), std::string::npos) << r.message;
+}
+
+// Tests that SIGSEGV is a crash, though Catch2 catches the signal and reports it first.
+TEST_F(Catch2GradingTest, SegfaultIsCrash) {
+    auto r = grade_catch2("Catch crashes");
+    EXPECT_EQ(r.verdict, grader::Verdict::crash) << r.message;
+    EXPECT_NE(r.message.find("SIGSEGV"), std::string::npos) << r.message;
+}
+
+// Tests that exit() in a test case is a premature exit.
+TEST_F(Catch2GradingTest, ExitIsPrematureExit) {
+    auto r = grade_catch2("Catch exits early");
+    EXPECT_EQ(r.verdict, grader::Verdict::premature_exit) << r.message;
+}
+
+// Tests that harness_catch2_main's leak check fails a test case that left a child, and
+// that its message reaches the grader through the XML.
+TEST_F(Catch2GradingTest, LeakedChildFailsTheTest) {
+    auto r = grade_catch2("Catch leaks a child");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail) << r.message;
+    EXPECT_NE(r.message.find("left 1 child process behind"), std::string::npos) << r.message;
+}
+
+// Tests that a name with a comma and brackets selects exactly that test case.
+TEST_F(Catch2GradingTest, NameWithSpecialCharactersRunsAlone) {
+    auto r = grade_catch2("Catch sections, [not a tag]");
+    EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+}
+
+// Tests that a declared name the program lacks is never a pass.
+TEST_F(Catch2GradingTest, UnknownNameIsNotAPass) {
+    EXPECT_NE(grade_catch2("Catch has no such test").verdict, grader::Verdict::pass);
+}
+#endif
+
+// Tests that Catch2 test specs escape what Catch2 would read as syntax.
+TEST(Catch2SpecTest, EscapesSeparatorsTagsAndLeadingTilde) {
+    EXPECT_EQ(grader::catch2_test_spec("plain name"), "plain name");
+    EXPECT_EQ(grader::catch2_test_spec("a, [b] \"c\" \\"), "a\\, \\[b\\] \\\"c\\\" \\\\");
+    EXPECT_EQ(grader::catch2_test_spec("~x~"), "\\~x~");
+}
+
+// A run with every kind of result, hidden test included, and hostile output.
+grader::CourseResult sample_result() {
+    grader::LabSpec lab;
+    lab.id = "01";
+    lab.slug = "01-process";
+    lab.title = "Process <identity> & \"more\"";
+    lab.lesson = "01-process-identity.md";
+    lab.tasks = {{1, "Parse", "parse"}};
+    grader::LabResult lab_result;
+    lab_result.lab = lab;
+    lab_result.built = true;
+    auto add = [&](const std::string& name, grader::Verdict verdict, bool hidden) {
+        grader::TestResult t;
+        t.spec = {name, 1, 1, hidden};
+        t.lab = "01";
+        t.verdict = verdict;
+        t.score = verdict == grader::Verdict::pass ? 1 : 0;
+        t.message = verdict == grader::Verdict::pass ? "" : "expected <1> & got \x01\xff";
+        t.lesson = t.message.empty() ? "" : "lessons/01-process-identity.md#parse";
+        t.output = std::string("binary \x00\x1b[31m\xc3\x28 output", 24);
+        lab_result.tests.push_back(t);
+    };
+    add("ParseTest.Passes", grader::Verdict::pass, false);
+    add("ParseTest.Fails", grader::Verdict::fail, false);
+    add("ParseTest.Crashes", grader::Verdict::crash, false);
+    add("ParseTest.Skips", grader::Verdict::skipped, false);
+    add("Catch2 name, no dot", grader::Verdict::timeout, false);
+    add("ParseTest.Secret", grader::Verdict::fail, true);
+    grader::CourseResult result;
+    result.labs.push_back(lab_result);
+    return result;
+}
+
+// Tests that the JUnit XML parses back and follows the common schema, with counts that
+// add up, whatever bytes the tests printed.
+TEST(JunitTest, ParsesBackWithTheCommonSchema) {
+    ScratchDir dir;
+    auto path = (dir.path() / "junit.xml").string();
+    grader::write_junit_xml(sample_result(), path);
+    pugi::xml_document doc;
+    auto parsed = doc.load_file(path.c_str());
+    ASSERT_TRUE(parsed) << parsed.description();
+    auto suites = doc.child("testsuites");
+    EXPECT_EQ(suites.attribute("tests").as_int(), 6);
+    auto suite = suites.child("testsuite");
+    EXPECT_STREQ(suite.attribute("name").value(), "Lab 01: Process <identity> & \"more\"");
+    EXPECT_EQ(suite.attribute("tests").as_int(), 6);
+    EXPECT_EQ(suite.attribute("failures").as_int(), 2);
+    EXPECT_EQ(suite.attribute("errors").as_int(), 2);
+    EXPECT_EQ(suite.attribute("skipped").as_int(), 1);
+    int cases = 0;
+    for (auto testcase : suite.children("testcase")) {
+        ++cases;
+        EXPECT_TRUE(testcase.attribute("classname") && testcase.attribute("name") &&
+                    testcase.attribute("time"));
+    }
+    EXPECT_EQ(cases, 6);
+    auto failed = suite.find_child_by_attribute("testcase", "name", "Fails");
+    EXPECT_STREQ(failed.attribute("classname").value(), "lab01.ParseTest");
+    EXPECT_NE(std::string(failed.child("failure").child_value()).find("Re-read: lessons/"),
+              std::string::npos);
+    auto crashed = suite.find_child_by_attribute("testcase", "name", "Crashes");
+    EXPECT_STREQ(crashed.child("error").attribute("type").value(), "crash");
+    auto catch2 = suite.find_child_by_attribute("testcase", "name", "Catch2 name, no dot");
+    EXPECT_STREQ(catch2.attribute("classname").value(), "lab01");
+}
+
+// Tests that text becomes valid XML: control bytes and broken UTF-8 are replaced, valid
+// UTF-8 is kept.
+TEST(JunitTest, XmlSafeReplacesWhatXmlForbids) {
+    EXPECT_EQ(grader::xml_safe("ok\t\n · ✓"), "ok\t\n · ✓");
+    EXPECT_EQ(grader::xml_safe(std::string("a\x01"
+                                           "b",
+                                           3)),
+              "a\xEF\xBF\xBD"
+              "b");
+    EXPECT_EQ(grader::xml_safe("\xc3\x28"), "\xEF\xBF\xBD(");
+    EXPECT_EQ(grader::xml_safe("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// Tests Gradescope's results.json: per-test fields, hidden visibility, and a score that
+// is the sum of the tests', even with binary test output.
+TEST(GradescopeTest, ResultsFollowTheSpecAndHideHiddenTests) {
+    ScratchDir dir;
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(sample_result(), path);
+    json results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["score"], 1);
+    EXPECT_EQ(results["stdout_visibility"], "hidden");
+    ASSERT_EQ(results["tests"].size(), 6u);
+    for (const auto& t : results["tests"]) {
+        for (const char* key :
+             {"score", "max_score", "name", "number", "output", "visibility", "status"}) {
+            EXPECT_TRUE(t.contains(key)) << key;
+        }
+    }
+    EXPECT_EQ(results["tests"][0]["status"], "passed");
+    EXPECT_EQ(results["tests"][1]["status"], "failed");
+    EXPECT_EQ(results["tests"][3]["max_score"], 0);  // skipped counts neither way
+    EXPECT_EQ(results["tests"][5]["visibility"], "hidden");
+    EXPECT_EQ(results["tests"][0]["visibility"], "visible");
+}
+
+// Tests GitHub Classroom's result: the reporter's fields, and a hidden test that counts
+// but shows neither its name nor its message.
+TEST(ClassroomTest, ResultHasTheReporterFieldsAndHidesHiddenTests) {
+    ScratchDir dir;
+    auto path = (dir.path() / "classroom.json").string();
+    grader::write_classroom_json(sample_result(), path);
+    json result = json::parse(course::read_file(path));
+    EXPECT_EQ(result["version"], 1);
+    EXPECT_EQ(result["status"], "fail");
+    EXPECT_EQ(result["max_score"], 5);
+    ASSERT_EQ(result["tests"].size(), 6u);
+    EXPECT_EQ(result["tests"][0]["status"], "pass");
+    EXPECT_EQ(result["tests"][2]["status"], "error");
+    EXPECT_EQ(result["tests"][5]["name"], "Lab 01 · hidden test 1");
+    EXPECT_EQ(result["tests"][5]["message"], "");
+}
+
+// Tests that report.json survives output that is not UTF-8.
+TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
+    ScratchDir dir;
+    auto path = (dir.path() / "report.json").string();
+    ASSERT_NO_THROW(grader::write_report_json(sample_result(), path));
+    EXPECT_EQ(json::parse(course::read_file(path))["tests"].size(), 6u);
+}
+
+// Tests that the scoreboard hides a hidden test's name and message from students, says
+// that hidden tests exist, and shows everything with --show-hidden.
+TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
+    std::ostringstream student, instructor;
+    grader::print_scoreboard(sample_result(), student, false);
+    grader::print_scoreboard(sample_result(), instructor, true);
+    EXPECT_EQ(student.str().find("ParseTest.Secret"), std::string::npos) << student.str();
+    EXPECT_NE(student.str().find("1 hidden test (1 not passed)"), std::string::npos)
+        << student.str();
+    EXPECT_NE(instructor.str().find("ParseTest.Secret (hidden)"), std::string::npos)
+        << instructor.str();
+}
+
+// Tests that a submission's sources are found in each accepted layout, that only the
+// lab's sources are taken, and never through a symbolic link.
+TEST(OverlayTest, TakesOnlyTheLabsSourcesFromAnyLayout) {
+    ScratchDir dir;
+    grader::LabSpec one, two;
+    one.slug = "01-process";
+    one.sources = {"process.cpp"};
+    two.slug = "02-hierarchy";
+    two.sources = {"hierarchy.cpp", "extra.cpp"};
+    write_file(dir.path() / "labs" / "01-process" / "process.cpp", "stub 1");
+    write_file(dir.path() / "labs" / "01-process" / "process_test.cpp", "course tests");
+    write_file(dir.path() / "labs" / "02-hierarchy" / "hierarchy.cpp", "stub 2");
+    write_file(dir.path() / "labs" / "02-hierarchy" / "extra.cpp", "stub 3");
+    auto sub = dir.path() / "submission";
+    write_file(sub / "labs" / "01-process" / "process.cpp", "student 1");
+    write_file(sub / "labs" / "01-process" / "process_test.cpp", "student's own tests");
+    write_file(sub / "hierarchy.cpp", "student 2");
+    fs::create_symlink("/etc/hostname", sub / "extra.cpp");
+    auto notes =
+        grader::overlay_submission({one, two}, sub.string(), (dir.path() / "labs").string());
+    EXPECT_EQ(course::read_file((dir.path() / "labs/01-process/process.cpp").string()),
+              "student 1");
+    EXPECT_EQ(course::read_file((dir.path() / "labs/01-process/process_test.cpp").string()),
+              "course tests");
+    EXPECT_EQ(course::read_file((dir.path() / "labs/02-hierarchy/hierarchy.cpp").string()),
+              "student 2");
+    EXPECT_EQ(course::read_file((dir.path() / "labs/02-hierarchy/extra.cpp").string()), "stub 3");
+    ASSERT_EQ(notes.size(), 3u);
+    EXPECT_EQ(notes[2].rfind("missing", 0), 0u) << notes[2];
+}
+
+// Tests CSV quoting of the gradebook's fields.
+TEST(GradebookTest, CsvFieldsAreQuotedWhenNeeded) {
+    EXPECT_EQ(grader::csv_field("alice"), "alice");
+    EXPECT_EQ(grader::csv_field("configure failed (status 256)"), "configure failed (status 256)");
+    EXPECT_EQ(grader::csv_field("a,b"), "\"a,b\"");
+    EXPECT_EQ(grader::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+}
+
+}  // namespace

@@ -1,0 +1,329 @@
+// Tests of the lesson weaver: regions, blocks, placeholders, unused tags, sessions.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "codeblocks.hpp"
+#include "doxygen.hpp"
+#include "pattern.hpp"
+#include "session.hpp"
+#include "sessions.hpp"
+#include "source.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A scratch course root, removed after the test.
+class WeaveTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string name = (fs::temp_directory_path() / "weave-test-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(name.data()), nullptr);
+        root = name;
+    }
+    void TearDown() override { fs::remove_all(root); }
+    void write(const std::string& path, const std::string& text) {
+        fs::create_directories((root / path).parent_path());
+        std::ofstream(root / path) << text;
+    }
+    std::string read(const std::string& path) { return weave::read_text(root / path); }
+    /// Runs weave_code (and the unused-tag check when checking); returns the messages.
+    std::string weave_all(bool write_blocks, int& errors) {
+        std::ostringstream out;
+        weave::Reporter reporter(out);
+        auto lessons = weave::load_lessons(root, weave::lesson_paths(root), reporter);
+        weave::weave_code(root, lessons, write_blocks, reporter);
+        if (!write_blocks)
+            weave::check_unused_tags(root, lessons, reporter);
+        errors = reporter.count();
+        return out.str();
+    }
+    fs::path root;
+};
+
+std::vector<std::string> lines_of(const weave::SourceFile& source, const std::string& tag) {
+    auto lines = weave::region_lines(source, tag);
+    return lines ? *lines : std::vector<std::string>{"<missing>"};
+}
+
+weave::LinePattern pattern(const std::string& line) {
+    std::string error;
+    auto compiled = weave::compile_line(line, error);
+    EXPECT_TRUE(compiled) << error;
+    return compiled ? *compiled : weave::LinePattern{};
+}
+
+bool matches(std::vector<std::string> expected, std::vector<std::string> actual) {
+    std::vector<weave::LinePattern> patterns;
+    for (const auto& line : expected)
+        patterns.push_back(pattern(line));
+    return weave::lines_match(patterns, actual);
+}
+
+// A source with two nested regions and an overlapping one, written line by line.
+const std::string nested_source =
+    "int a;\n"
+    "//> outer\n"
+    "void f() {\n"
+    "    //> inner\n"
+    "    int x = 1;\n"
+    "    //> overlap\n"
+    "    int y = 2;\n"
+    "    //< inner\n"
+    "    int z = 3;\n"
+    "    //< overlap\n"
+    "}\n"
+    "//< outer\n";
+
+}  // namespace
+
+// Tests that an outer region shows its lines without the inner regions' marker lines.
+TEST(RegionTest, NestedMarkersAreStripped) {
+    auto source = weave::scan_source("a.cpp", nested_source);
+    EXPECT_TRUE(source.problems.empty());
+    EXPECT_EQ(lines_of(source, "outer"),
+              (std::vector<std::string>{"void f() {", "    int x = 1;", "    int y = 2;",
+                                        "    int z = 3;", "}"}));
+}
+
+// Tests that a region is de-indented by its common leading whitespace.
+TEST(RegionTest, InnerRegionIsDedented) {
+    auto source = weave::scan_source("a.cpp", nested_source);
+    EXPECT_EQ(lines_of(source, "inner"), (std::vector<std::string>{"int x = 1;", "int y = 2;"}));
+    EXPECT_EQ(lines_of(source, "overlap"), (std::vector<std::string>{"int y = 2;", "int z = 3;"}));
+}
+
+// Tests that de-indenting keeps relative indentation and empties blank lines.
+TEST(RegionTest, DedentKeepsRelativeIndentation) {
+    EXPECT_EQ(weave::dedent({"    if (x) {", "        y();", "   ", "    }"}),
+              (std::vector<std::string>{"if (x) {", "    y();", "", "}"}));
+}
+
+// Tests that the whole file is every line but the markers.
+TEST(RegionTest, WholeFileDropsMarkers) {
+    auto source = weave::scan_source("a.cpp", nested_source);
+    EXPECT_EQ(lines_of(source, "").size(), 6u);
+}
+
+// Tests that a missing tag gives nothing and unclosed or unopened tags are problems.
+TEST(RegionTest, MissingAndMalformedTags) {
+    auto source = weave::scan_source("a.cpp", std::string("//> open\n") + "x\n" + "//< stray\n");
+    EXPECT_FALSE(weave::region_lines(source, "nope"));
+    EXPECT_FALSE(weave::region_lines(source, "open"));
+    ASSERT_EQ(source.problems.size(), 2u);
+}
+
+// Tests that shell-style markers work and look-alikes are not markers.
+TEST(RegionTest, MarkerSyntax) {
+    EXPECT_TRUE(weave::parse_marker("  #> build-step  "));
+    EXPECT_FALSE(weave::parse_marker("///> not a marker"));
+    EXPECT_FALSE(weave::parse_marker("//>tag"));
+    EXPECT_FALSE(weave::parse_marker("x = 1; //> tag"));
+    EXPECT_FALSE(weave::parse_marker("//> two words"));
+}
+
+// Tests that --write fills a stale block and --check then passes.
+TEST_F(WeaveTest, WriteFillsBlocksAndCheckPasses) {
+    write("solutions/a.cpp", std::string("//> hello\n") + "int main() {}\n" + "//< hello\n");
+    write("lessons/01-a.md", std::string("# A\n\n") + "<!-- code: solutions/a.cpp#hello -->\n" +
+                                 "```cpp\n" + "stale\n" + "```\n" + "after\n");
+    int errors = 0;
+    auto messages = weave_all(false, errors);
+    EXPECT_EQ(errors, 1) << messages;
+    EXPECT_NE(messages.find("lessons/01-a.md:3:"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("make lessons"), std::string::npos) << messages;
+    weave_all(true, errors);
+    EXPECT_EQ(read("lessons/01-a.md"), std::string("# A\n\n") +
+                                           "<!-- code: solutions/a.cpp#hello -->\n" + "```cpp\n" +
+                                           "int main() {}\n" + "```\n" + "after\n");
+    messages = weave_all(false, errors);
+    EXPECT_EQ(errors, 0) << messages;
+}
+
+// Tests that rewriting keeps an indented block indented (a block inside a list).
+TEST_F(WeaveTest, WriteKeepsFenceIndentation) {
+    write("tools/b.sh", std::string("#> run\n") + "echo hi\n" + "#< run\n");
+    write("lessons/01-b.md",
+          std::string("- step\n") + "  <!-- code: tools/b.sh#run -->\n" + "  ```sh\n" + "  ```\n");
+    int errors = 0;
+    weave_all(true, errors);
+    EXPECT_EQ(read("lessons/01-b.md"), std::string("- step\n") +
+                                           "  <!-- code: tools/b.sh#run -->\n" + "  ```sh\n" +
+                                           "  echo hi\n" + "  ```\n");
+}
+
+// Tests that a missing file or tag fails, naming the lesson line.
+TEST_F(WeaveTest, MissingFileOrTagFails) {
+    write("solutions/a.cpp", "int x;\n");
+    write("lessons/01-a.md", std::string("<!-- code: solutions/a.cpp#nope -->\n") +
+                                 "```cpp\n```\n" + "<!-- code: solutions/none.cpp -->\n" +
+                                 "```cpp\n```\n");
+    int errors = 0;
+    auto messages = weave_all(false, errors);
+    EXPECT_EQ(errors, 2) << messages;
+    EXPECT_NE(messages.find("lessons/01-a.md:1: error: no tag 'nope'"), std::string::npos)
+        << messages;
+    EXPECT_NE(messages.find("lessons/01-a.md:4: error: no such file"), std::string::npos)
+        << messages;
+}
+
+// Tests that a tag no lesson uses is reported with its file and line.
+TEST_F(WeaveTest, UnusedTagIsReported) {
+    write("labs/01-x/x.cpp", std::string("int a;\n") + "//> used\n" + "//< used\n" +
+                                 "//> forgotten\n" + "//< forgotten\n");
+    write("lessons/01-a.md",
+          std::string("<!-- code: labs/01-x/x.cpp#used -->\n") + "```cpp\n```\n");
+    int errors = 0;
+    auto messages = weave_all(false, errors);
+    EXPECT_EQ(errors, 1) << messages;
+    EXPECT_NE(messages.find("labs/01-x/x.cpp:4: error: unused tag 'forgotten'"), std::string::npos)
+        << messages;
+}
+
+// Tests that a marker not followed by a fence, and markers in other blocks, are handled.
+TEST(LessonTest, MarkersNeedAFenceAndExamplesAreIgnored) {
+    auto lesson = weave::parse_lesson(
+        "lessons/x.md", std::string("````md\n") + "<!-- code: a.cpp#t -->\n" + "```cpp\n```\n" +
+                            "````\n" + "<!-- session -->\n" + "\n" + "```console\n```\n");
+    EXPECT_TRUE(lesson.code.empty());
+    ASSERT_EQ(lesson.problems.size(), 1u);
+    EXPECT_EQ(lesson.problems[0].line, 6);
+}
+
+// Tests that a session's commands and expected lines are split at `$ `.
+TEST(LessonTest, SessionCommandsAndOutputs) {
+    auto lesson =
+        weave::parse_lesson("lessons/x.md", std::string("<!-- session -->\n") + "```console\n" +
+                                                "$ echo a\n" + "a\n" + "$ true\n" + "```\n");
+    ASSERT_EQ(lesson.sessions.size(), 1u);
+    const auto& commands = lesson.sessions[0].commands;
+    ASSERT_EQ(commands.size(), 2u);
+    EXPECT_EQ(commands[0].text, "echo a");
+    EXPECT_EQ(commands[0].expected, std::vector<std::string>{"a"});
+    EXPECT_TRUE(commands[1].expected.empty());
+}
+
+// Tests each single-line placeholder against what it must and must not match.
+TEST(PatternTest, EachPlaceholder) {
+    EXPECT_TRUE(weave::line_matches(pattern("pid {{pid}}"), "pid 1234567"));
+    EXPECT_FALSE(weave::line_matches(pattern("pid {{pid}}"), "pid 12345678"));
+    EXPECT_FALSE(weave::line_matches(pattern("pid {{pid}}"), "pid "));
+    EXPECT_TRUE(weave::line_matches(pattern("n={{n}}"), "n=-42"));
+    EXPECT_FALSE(weave::line_matches(pattern("n={{n}}"), "n=-"));
+    EXPECT_TRUE(weave::line_matches(pattern("at {{time}}"), "at 10:51:23"));
+    EXPECT_FALSE(weave::line_matches(pattern("at {{time}}"), "at 10:51"));
+    EXPECT_TRUE(weave::line_matches(pattern("on {{date}}."), "on 2024-11-24."));
+    EXPECT_TRUE(weave::line_matches(pattern("exe {{path}} ok"), "exe /usr/bin/true ok"));
+    EXPECT_FALSE(weave::line_matches(pattern("exe {{path}}"), "exe /usr/bin true"));
+    EXPECT_TRUE(weave::line_matches(pattern("a{{*}}b{{*}}c"), "a-b-b-c"));
+    EXPECT_TRUE(weave::line_matches(pattern("{{*}}"), ""));
+}
+
+// Tests that trailing spaces are ignored and literal text must match exactly.
+TEST(PatternTest, LiteralsAndTrailingSpaces) {
+    EXPECT_TRUE(weave::line_matches(pattern("done   "), "done"));
+    EXPECT_TRUE(weave::line_matches(pattern("done"), "done  "));
+    EXPECT_FALSE(weave::line_matches(pattern("done"), " done"));
+}
+
+// Tests that an unknown placeholder and an inline {{...}} are errors.
+TEST(PatternTest, BadPlaceholders) {
+    std::string error;
+    EXPECT_FALSE(weave::compile_line("x {{uid}}", error));
+    EXPECT_NE(error.find("unknown placeholder {{uid}}"), std::string::npos);
+    EXPECT_FALSE(weave::compile_line("x {{...}}", error));
+}
+
+// Tests that {{...}} matches zero or more lines, backtracking to let later lines match.
+TEST(PatternTest, ManyLinesBacktracks) {
+    EXPECT_TRUE(matches({"a", "{{...}}", "z"}, {"a", "z"}));
+    EXPECT_TRUE(matches({"a", "{{...}}", "z"}, {"a", "z", "b", "z"}));
+    EXPECT_FALSE(matches({"a", "{{...}}", "z"}, {"a", "z", "b"}));
+    EXPECT_TRUE(matches({"{{...}}", "{{pid}} x", "{{...}}"}, {"1 y", "2 x", "3 y"}));
+    EXPECT_FALSE(matches({"a"}, {"a", "b"}));
+}
+
+// Tests that rewriting keeps matching lines with their placeholders and replaces the rest.
+TEST(PatternTest, RealignKeepsWhatStillMatches) {
+    std::vector<weave::LinePattern> expected{pattern("pid {{pid}}"), pattern("old"),
+                                             pattern("{{...}}"), pattern("end")};
+    EXPECT_EQ(weave::realign(expected, {"pid 42", "new", "x", "y", "end"}),
+              (std::vector<std::string>{"pid {{pid}}", "{{...}}", "end"}));
+    std::vector<weave::LinePattern> plain{pattern("pid {{pid}}"), pattern("old")};
+    EXPECT_EQ(weave::realign(plain, {"pid 42", "new"}),
+              (std::vector<std::string>{"pid {{pid}}", "new"}));
+}
+
+// Tests that a session runs in one shell (cd and variables persist) with its output split
+// per command, stderr included, and the exit status of each command kept for `$?`.
+TEST(SessionTest, OneShellPerSession) {
+    weave::SessionSetup setup;
+    setup.bin_dir = fs::temp_directory_path();
+    auto run = weave::run_session({"cd /", "X=5; pwd", "echo \"x=$X\" >&2", "printf 'no newline'",
+                                   "false", "echo $?", "echo $TERM $COLUMNS"},
+                                  setup);
+    EXPECT_FALSE(run.timed_out);
+    ASSERT_EQ(run.outputs.size(), 7u);
+    EXPECT_TRUE(run.outputs[0].empty());
+    EXPECT_EQ(run.outputs[1], std::vector<std::string>{"/"});
+    EXPECT_EQ(run.outputs[2], std::vector<std::string>{"x=5"});
+    EXPECT_EQ(run.outputs[3], std::vector<std::string>{"no newline"});
+    EXPECT_EQ(run.outputs[5], std::vector<std::string>{"1"});
+    EXPECT_EQ(run.outputs[6], std::vector<std::string>{"dumb 80"});
+}
+
+// Tests that a session that exits early, or leaves a process behind, is reported.
+TEST(SessionTest, EarlyExitAndLeftoversAreReported) {
+    weave::SessionSetup setup;
+    setup.bin_dir = fs::temp_directory_path();
+    auto run = weave::run_session({"echo one", "exit 3", "echo never"}, setup);
+    EXPECT_EQ(run.outputs.size(), 1u);
+    auto left = weave::run_session({"sleep 30 >/dev/null 2>&1 &"}, setup);
+    EXPECT_EQ(left.left_behind.size(), 1u);
+    EXPECT_FALSE(left.timed_out);
+}
+
+// Tests that a session over its time limit is killed, with its whole process group.
+TEST(SessionTest, TimeoutKillsTheGroup) {
+    weave::SessionSetup setup;
+    setup.bin_dir = fs::temp_directory_path();
+    setup.timeout = std::chrono::milliseconds(300);
+    auto run = weave::run_session({"echo started", "sleep 30"}, setup);
+    EXPECT_TRUE(run.timed_out);
+    EXPECT_EQ(run.outputs.size(), 1u);
+}
+
+// Tests that --check-sessions reports a differing output with its lesson line, and that
+// --write-sessions fixes it while keeping placeholders.
+TEST_F(WeaveTest, CheckAndWriteSessions) {
+    write("lessons/01-s.md", std::string("text\n") + "<!-- session -->\n" + "```console\n" +
+                                 "$ echo $$ ok\n" + "{{pid}} ok\n" + "$ echo changed\n" +
+                                 "original\n" + "```\n");
+    weave::SessionSetup setup;
+    setup.bin_dir = root;
+    std::ostringstream out;
+    weave::Reporter reporter(out);
+    auto lessons = weave::load_lessons(root, weave::lesson_paths(root), reporter);
+    weave::check_sessions(root, lessons, setup, false, reporter);
+    EXPECT_EQ(reporter.count(), 1) << out.str();
+    EXPECT_NE(out.str().find("lessons/01-s.md:6:"), std::string::npos) << out.str();
+    weave::check_sessions(root, lessons, setup, true, reporter);
+    EXPECT_EQ(read("lessons/01-s.md"), std::string("text\n") + "<!-- session -->\n" +
+                                           "```console\n" + "$ echo $$ ok\n" + "{{pid}} ok\n" +
+                                           "$ echo changed\n" + "changed\n" + "```\n");
+}
+
+// Tests that a lab.json section must be a heading anchor (GitHub slug) of the lesson.
+TEST_F(WeaveTest, LabSectionsMustBeHeadings) {
+    write("lessons/01-a.md", std::string("# A\n") + "## Reading /proc/PID/stat\n");
+    write("labs/01-a/lab.json",
+          R"({"lesson": "01-a.md", "tasks": [{"task": 1, "section": "reading-procpidstat"},)"
+          R"( {"task": 2, "section": "nowhere"}]})");
+    std::ostringstream out;
+    weave::Reporter reporter(out);
+    weave::check_lab_sections(root, reporter);
+    EXPECT_EQ(reporter.count(), 1) << out.str();
+    EXPECT_NE(out.str().find("task 2 section 'nowhere'"), std::string::npos) << out.str();
+}

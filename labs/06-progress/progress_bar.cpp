@@ -1,0 +1,107 @@
+// Lab 06 — a tqdm-like progress bar. Replace each course::todo with your code.
+#include "progress_bar.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "course/todo.hpp"
+
+namespace proc {
+
+// --- Task 1: times and counts ---
+
+// TODO: Task 1 — seconds as MM:SS or H:MM:SS, like tqdm's format_interval.
+std::string format_interval(double) {
+    course::todo("Task 1");
+}
+
+// TODO: Task 1 — a number with an SI prefix, like tqdm's format_sizeof.
+std::string format_sizeof(double, double) {
+    course::todo("Task 1");
+}
+
+// --- Task 2: one line, as tqdm's format_meter ---
+
+// TODO: Task 2 — percentage, bar, count, times and rate, character for character.
+std::string format_meter(long long, std::optional<long long>, double, const MeterOptions&) {
+    course::todo("Task 2");
+}
+
+// --- Task 3: smoothing ---
+
+// TODO: Task 3 — fold one value into the moving average.
+void Ema::add(double) {
+    course::todo("Task 3");
+}
+
+// TODO: Task 3 — the average, with tqdm's bias correction.
+double Ema::value() const {
+    course::todo("Task 3");
+}
+
+// --- Task 4: the bar ---
+
+double monotonic_seconds() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// TODO: Task 4 — settle the clock, terminal or not, width and miniters; draw at 0.
+ProgressBar::ProgressBar(ProgressOptions options) : options_(std::move(options)) {
+    course::todo("Task 4");
+}
+
+double ProgressBar::now() const {
+    return options_.clock();
+}
+
+// TODO: Task 4 — the smoothed rate (EMA of iterations over EMA of seconds), if known.
+std::optional<double> ProgressBar::rate() const {
+    course::todo("Task 4");
+}
+
+// TODO: Task 4 — the line format_meter gives for time t.
+std::string ProgressBar::line_at(double, std::optional<double>) const {
+    course::todo("Task 4");
+}
+
+std::string ProgressBar::str() const {
+    return line_at(now(), rate());
+}
+
+void ProgressBar::refresh() {
+    draw(now(), rate(), false);
+}
+
+// TODO: Task 4 — '\r' and padding on a terminal; whole lines anywhere else.
+void ProgressBar::draw(double, std::optional<double>, bool) {
+    course::todo("Task 4");
+}
+
+// TODO: Task 4 — write everything; on an error, disable the bar quietly.
+void ProgressBar::write_all(const std::string&) {
+    course::todo("Task 4");
+}
+
+// TODO: Task 4 — the final line (overall average rate) and a newline, once.
+void ProgressBar::close() {
+    course::todo("Task 4");
+}
+
+// --- Task 5: redraw cheaply ---
+
+// TODO: Task 5 — tqdm's update(): mininterval, EMAs, dynamic miniters.
+bool ProgressBar::poll() {
+    course::todo("Task 5");
+}
+
+}  // namespace proc

@@ -1,0 +1,75 @@
+// Lab 07 — a deadline for a child. Each function marked TODO is part of Task 1; the
+// header documents the contract and the lesson explains why it is done this way.
+#include "deadline.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include "course/sys.hpp"
+#include "course/todo.hpp"
+
+extern char** environ;
+
+namespace proc {
+
+std::string to_string(Ending ending) {
+    switch (ending) {
+        case Ending::finished:
+            return "finished before the deadline";
+        case Ending::terminated:
+            return "ended after SIGTERM";
+        case Ending::killed:
+            return "killed by SIGKILL after the grace period";
+    }
+    return "ended in an unknown way";
+}
+
+// TODO: Task 1 — signal the child's whole process group (a negative PID for kill), so
+// that what it started dies with it; refuse a reaped child; fall back to the child alone
+// when it leads no group.
+void signal_group(const Child& child, int sig) {
+    (void)child;
+    (void)sig;
+    course::todo("Task 1");
+}
+
+// TODO: Task 1 — SIGTERM (and SIGCONT) to the group, wait for at most the grace period
+// without busy-waiting (Lab 04), then SIGKILL and reap; say which one ended it.
+DeadlineResult stop_gracefully(Child& child, std::chrono::milliseconds grace) {
+    (void)child;
+    (void)grace;
+    course::todo("Task 1");
+}
+
+// TODO: Task 1 — wait for at most the timeout; if the child is still running then, stop
+// it gracefully.
+DeadlineResult run_with_deadline(Child& child, std::chrono::milliseconds timeout,
+                                 std::chrono::milliseconds grace) {
+    (void)child;
+    (void)timeout;
+    (void)grace;
+    course::todo("Task 1");
+}
+
+// TODO: Task 1 — start the command in a new process group (Lab 03), then as above.
+DeadlineResult run_with_deadline(const std::vector<std::string>& argv,
+                                 std::chrono::milliseconds timeout, std::chrono::milliseconds grace,
+                                 SpawnOptions options) {
+    (void)argv;
+    (void)timeout;
+    (void)grace;
+    (void)options;
+    course::todo("Task 1");
+}
+
+std::vector<std::string> current_environment() {
+    std::vector<std::string> env;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
+        env.emplace_back(*entry);
+    return env;
+}
+
+}  // namespace proc

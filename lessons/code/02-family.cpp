@@ -1,0 +1,42 @@
+// lesson-02-family: the lecture's walk up the process tree, in C++.
+//
+// The notes list every PID (psutil.pids()), ask for the parent's PID (os.getppid()),
+// look the parent up, then climb: parent(), parent().parent(), and parents() all the way
+// to the top. This program does the same with Labs 01 and 02, and prints what it finds.
+#include <unistd.h>
+
+#include <iostream>
+#include <optional>
+#include <vector>
+
+#include "hierarchy.hpp"
+#include "process.hpp"
+
+int main() {
+    //> all-pids
+    std::vector<pid_t> all = proc::pids();
+    std::cout << all.size() << " PIDs in /proc, from " << all.front() << " to " << all.back()
+              << "\n";
+    //< all-pids
+
+    //> climb
+    proc::Process me = proc::Process::self();
+    std::cout << "me                 " << me << "\n";
+    std::cout << "getppid()          " << ::getppid() << "\n";
+    std::optional<proc::Process> parent = me.parent();
+    std::cout << "parent()           " << (parent ? parent->to_string() : "none") << "\n";
+    std::optional<proc::Process> grandparent = parent ? parent->parent() : std::nullopt;
+    std::cout << "parent()->parent() " << (grandparent ? grandparent->to_string() : "none") << "\n";
+    //< climb
+
+    //> parents
+    std::vector<proc::Process> chain = me.parents();
+    std::cout << "parents(), " << chain.size() << " of them, up to the top:\n";
+    for (const proc::Process& p : chain)
+        std::cout << "  " << p << "\n";
+    if (!chain.empty()) {
+        std::cout << "the top is PID " << chain.back().pid() << "; its ppid is "
+                  << chain.back().ppid() << "\n";
+    }
+    //< parents
+}

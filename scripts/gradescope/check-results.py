@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Checks a grader reports folder against each platform's schema, with Python's own parsers.
+
+  check-results.py --reports DIR [--expect-score N | --expect-full] [--lab-json FILE ...]
+  check-results.py --gradescope-only FILE [...]
+
+- results.json: Gradescope's autograder output (gradescope-autograders.readthedocs.io,
+  "Autograder Specifications"): score, execution_time, output, visibility,
+  stdout_visibility, tests[] with score, max_score, name, number, output, visibility, status.
+- junit.xml: testsuites/testsuite/testcase, each testcase with at most one of
+  failure|error|skipped; counts that add up.
+- classroom.json: GitHub Classroom's runner result (version, status, max_score, tests[]).
+- --lab-json: every test a lab.json lists appears, once, in results.json.
+Exits 1 with one line per problem.
+"""
+import argparse
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+
+
+def check_gradescope(path, expect_score, expect_full):
+    with open(path, encoding="utf-8") as f:
+        results = json.load(f)
+    for key, kind in [("score", (int, float)), ("execution_time", int), ("output", str),
+                      ("visibility", str), ("stdout_visibility", str), ("tests", list)]:
+        if not isinstance(results.get(key), kind):
+            problem(f"{path}: top-level {key!r} missing or not {kind}")
+    for key in ("visibility", "stdout_visibility"):
+        if results.get(key) not in VISIBILITY:
+            problem(f"{path}: {key} {results.get(key)!r} is not one of {sorted(VISIBILITY)}")
+    total = max_total = 0
+    for test in results.get("tests", []):
+        for key, kind in [("score", (int, float)), ("max_score", (int, float)), ("name", str),
+                          ("number", str), ("output", str), ("visibility", str), ("status", str)]:
+            if not isinstance(test.get(key), kind):
+                problem(f"{path}: test {test.get('name')!r}: {key!r} missing or not {kind}")
+        if test.get("visibility") not in VISIBILITY:
+            problem(f"{path}: test {test.get('name')!r}: bad visibility")
+        if test.get("status") not in ("passed", "failed"):
+            problem(f"{path}: test {test.get('name')!r}: status must be passed or failed")
+        total += test.get("score", 0)
+        max_total += test.get("max_score", 0)
+    if abs(total - results.get("score", -1)) > 1e-9:
+        problem(f"{path}: score {results.get('score')} is not the sum of the tests' ({total})")
+    if expect_score is not None and abs(results.get("score", -1) - expect_score) > 1e-9:
+        problem(f"{path}: score {results.get('score')}, expected {expect_score}")
+    if expect_full and (max_total == 0 or abs(total - max_total) > 1e-9):
+        problem(f"{path}: score {total} is not full marks ({max_total})")
+    return results
+
+
+def check_junit(path):
+    root = ET.parse(path).getroot()
+    if root.tag != "testsuites":
+        problem(f"{path}: root is <{root.tag}>, not <testsuites>")
+    count = 0
+    for suite in root:
+        if suite.tag != "testsuite":
+            problem(f"{path}: <{suite.tag}> under <testsuites>")
+            continue
+        cases = suite.findall("testcase")
+        count += len(cases)
+        seen = {"failure": 0, "error": 0, "skipped": 0}
+        for case in cases:
+            for attribute in ("classname", "name", "time"):
+                if attribute not in case.attrib:
+                    problem(f"{path}: testcase without {attribute}")
+            outcomes = [child.tag for child in case if child.tag in seen]
+            if len(outcomes) > 1:
+                problem(f"{path}: testcase {case.get('name')} has {outcomes}")
+            for tag in outcomes:
+                seen[tag] += 1
+            for child in case:
+                if child.tag not in ("failure", "error", "skipped", "system-out", "system-err"):
+                    problem(f"{path}: unexpected <{child.tag}> in a testcase")
+        expected = {"tests": len(cases), "failures": seen["failure"], "errors": seen["error"],
+                    "skipped": seen["skipped"]}
+        for attribute, value in expected.items():
+            if suite.get(attribute) != str(value):
+                problem(f"{path}: suite {suite.get('name')!r}: {attribute}="
+                        f"{suite.get(attribute)}, counted {value}")
+    if root.get("tests") != str(count):
+        problem(f"{path}: testsuites tests={root.get('tests')}, counted {count}")
+
+
+def check_classroom(path):
+    with open(path, encoding="utf-8") as f:
+        result = json.load(f)
+    if result.get("version") != 1 or result.get("status") not in ("pass", "fail", "error"):
+        problem(f"{path}: version must be 1 and status pass|fail|error")
+    if not isinstance(result.get("max_score"), (int, float)):
+        problem(f"{path}: max_score missing")
+    for test in result.get("tests", []):
+        for key in ("name", "status", "score", "message", "test_code", "filename", "line_no",
+                    "duration"):
+            if key not in test:
+                problem(f"{path}: test {test.get('name')!r} lacks {key!r}")
+        if test.get("status") not in ("pass", "fail", "error"):
+            problem(f"{path}: test {test.get('name')!r}: bad status")
+
+
+def check_lab_tests(results, lab_json_paths):
+    names = [t.get("name", "") for t in results.get("tests", [])]
+    for path in lab_json_paths:
+        with open(path, encoding="utf-8") as f:
+            lab = json.load(f)
+        for task in lab.get("tasks", []):
+            for entry in task.get("tests", []):
+                name = entry if isinstance(entry, str) else entry["name"]
+                wanted = f"Lab {lab['id']} · {name}"
+                if names.count(wanted) != 1:
+                    problem(f"results.json: {wanted!r} appears {names.count(wanted)} times")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports")
+    parser.add_argument("--gradescope-only", nargs="*", default=[])
+    parser.add_argument("--expect-score", type=float)
+    parser.add_argument("--expect-full", action="store_true")
+    parser.add_argument("--lab-json", nargs="*", default=[])
+    args = parser.parse_args()
+    for path in args.gradescope_only:
+        results = check_gradescope(path, args.expect_score, args.expect_full)
+        check_lab_tests(results, args.lab_json)
+    if args.reports:
+        results = check_gradescope(os.path.join(args.reports, "results.json"),
+                                   args.expect_score, args.expect_full)
+        check_lab_tests(results, args.lab_json)
+        check_junit(os.path.join(args.reports, "junit.xml"))
+        check_classroom(os.path.join(args.reports, "classroom.json"))
+        with open(os.path.join(args.reports, "report.json"), encoding="utf-8") as f:
+            json.load(f)
+    for text in problems:
+        print(text, file=sys.stderr)
+    print("reports: " + ("%d problem(s)" % len(problems) if problems else "valid"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

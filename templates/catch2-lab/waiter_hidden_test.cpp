@@ -1,0 +1,16 @@
+// The template lab's hidden tests: graded, shown to instructors only, and removed (this
+// file and its lab.json entries) from the student release. lab.json lists this file in
+// both "tests" (so it is built) and "hidden_tests" (so the release drops it).
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "waiter.hpp"
+
+// Tests every exit code a process can report, not just small ones.
+TEST_CASE("Every exit code from 0 to 255 comes back") {
+    for (int code = 0; code < 256; code += 51) {
+        INFO("the child exited with " << code);
+        CHECK(proc::exit_code_of([code] { return code; }) == code);
+    }
+}

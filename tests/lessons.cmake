@@ -1,0 +1,45 @@
+# The lessons never lie (see harness/weave):
+#  - lessons.code_blocks_up_to_date: every `<!-- code: PATH#TAG -->` block matches its
+#    source region, every named file and tag exists, every tag in the sources is used;
+#  - lessons.sessions: every `<!-- session -->` re-run against the reference builds prints
+#    what the lesson shows. It needs the programs the sessions call, so it requires the
+#    fixture lessons.programs_built, which fails (naming what is missing) when the build
+#    has not produced them: `make test` builds everything first.
+if(NOT TARGET weave)
+  return()
+endif()
+
+add_test(NAME lessons.code_blocks_up_to_date
+  COMMAND weave --check --root ${CMAKE_SOURCE_DIR})
+
+set(lesson_session_programs "")
+foreach(program proc-ref progress_ref worker_ref)
+  if(TARGET ${program})
+    list(APPEND lesson_session_programs "$<TARGET_FILE:${program}>")
+  endif()
+endforeach()
+file(GLOB lesson_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/code/*.cpp)
+foreach(source IN LISTS lesson_sources)
+  get_filename_component(name ${source} NAME_WE)
+  if(TARGET lesson-${name})
+    list(APPEND lesson_session_programs "$<TARGET_FILE:lesson-${name}>")
+  endif()
+endforeach()
+add_test(NAME lessons.programs_built
+  COMMAND sh -c [[for p do test -x "$p" || { echo "not built: $p (run the full build first: make)"; exit 1; }; done]]
+          sh ${lesson_session_programs})
+set_tests_properties(lessons.programs_built PROPERTIES FIXTURES_SETUP lesson_programs)
+
+add_test(NAME lessons.sessions
+  COMMAND weave --check-sessions --root ${CMAKE_SOURCE_DIR} --bin ${CMAKE_BINARY_DIR}/bin)
+set_tests_properties(lessons.sessions PROPERTIES FIXTURES_REQUIRED lesson_programs TIMEOUT 900)
+
+# The docs site builds with zero Doxygen warnings, and a lesson page shows its code and
+# images in a real browser (skipped, exit 77, when Chromium is not installed).
+add_test(NAME docs.site_builds_without_warnings
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/docs.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(docs.site_builds_without_warnings PROPERTIES FIXTURES_SETUP docs_site)
+add_test(NAME docs.lesson_page_renders_in_browser
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-docs-browser.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(docs.lesson_page_renders_in_browser PROPERTIES
+  FIXTURES_REQUIRED docs_site SKIP_RETURN_CODE 77)

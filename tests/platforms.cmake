@@ -1,0 +1,96 @@
+# The grader's classroom platforms (harness/README.md, "## Platforms"), checked without
+# configuring anything new where possible:
+#  - the Catch2 template lab (templates/catch2-lab) is built here like a course lab, and
+#    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
+#  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
+#  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
+#  - Gradescope's /autograder is simulated, a student release and a batch are graded:
+#    these configure a fresh build of Lab 01 each, reusing this build's grader.
+set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
+set(platforms_scripts ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/platforms)
+set(platforms_python /usr/bin/python3)
+if(NOT EXISTS ${platforms_python})
+  set(platforms_python python3)
+endif()
+
+set(catch2_template ${CMAKE_SOURCE_DIR}/templates/catch2-lab)
+if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
+  file(READ ${catch2_template}/lab.json template_json)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${catch2_template}/lab.json)
+  course_json_list("${template_json}" sources template_sources)
+  course_json_list("${template_json}" tests template_tests)
+  list(TRANSFORM template_tests PREPEND ${catch2_template}/)
+  add_library(catch2_template_test_objects OBJECT ${template_tests})
+  target_include_directories(catch2_template_test_objects PRIVATE ${catch2_template})
+  target_link_libraries(catch2_template_test_objects PRIVATE course_support Catch2::Catch2)
+  course_strict_warnings(catch2_template_test_objects)
+  set(template_entry "{\"id\": \"90\", \"slug\": \"catch2-lab\", \"dir\": \"${catch2_template}\", \"metadata\": \"${catch2_template}/lab.json\"")
+  foreach(flavour student ref)
+    if(flavour STREQUAL "student")
+      list(TRANSFORM template_sources PREPEND ${catch2_template}/ OUTPUT_VARIABLE impl)
+      set(suffix "")
+    else()
+      if(NOT EXISTS ${catch2_template}/solution)
+        continue()
+      endif()
+      list(TRANSFORM template_sources PREPEND ${catch2_template}/solution/ OUTPUT_VARIABLE impl)
+      set(suffix "_ref")
+    endif()
+    add_library(catch2_template${suffix} STATIC ${impl})
+    target_include_directories(catch2_template${suffix} PUBLIC ${catch2_template})
+    target_link_libraries(catch2_template${suffix} PUBLIC course_support)
+    add_executable(catch2_template_tests${suffix} $<TARGET_OBJECTS:catch2_template_test_objects>)
+    target_link_libraries(catch2_template_tests${suffix} PRIVATE catch2_template${suffix} harness_catch2_main)
+    set(key student)
+    if(flavour STREQUAL "ref")
+      course_strict_warnings(catch2_template_ref)
+      set(key reference)
+    endif()
+    string(APPEND template_entry ", \"${key}\": {\"target\": \"catch2_template_tests${suffix}\", \"executable\": \"$<TARGET_FILE:catch2_template_tests${suffix}>\"}")
+  endforeach()
+  set(template_manifest ${platforms_dir}/catch2-template/course-manifest.json)
+  file(GENERATE OUTPUT ${template_manifest} CONTENT
+    "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/catch2-template\", \"labs\": [${template_entry}}]}\n")
+
+  add_test(NAME platforms.catch2_template_declares_its_tests
+    COMMAND grader --manifest ${template_manifest} --flavor student --check-declared)
+  add_test(NAME platforms.catch2_template_stub_has_todos
+    COMMAND grader --manifest ${template_manifest} --check-stubs)
+  add_test(NAME platforms.catch2_template_stub_scores_baseline
+    COMMAND grader --manifest ${template_manifest} --flavor student --no-build --expect baseline
+            --reports ${platforms_dir}/reports/catch2-stub)
+  set_tests_properties(platforms.catch2_template_stub_scores_baseline PROPERTIES
+    FIXTURES_SETUP platforms_stub_reports)
+  if(TARGET catch2_template_tests_ref)
+    add_test(NAME platforms.catch2_template_solution_scores_full_marks
+      COMMAND grader --manifest ${template_manifest} --flavor reference --no-build --expect full
+              --show-hidden --reports ${platforms_dir}/reports/catch2-solution)
+  endif()
+  # Every report of the stub's run (every test failing: messages, lessons, hidden tests)
+  # parsed by Python's own parsers and checked against each platform's schema.
+  add_test(NAME platforms.reports_parse
+    COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/gradescope/check-results.py
+            --reports ${platforms_dir}/reports/catch2-stub --expect-score 0)
+  set_tests_properties(platforms.reports_parse PROPERTIES FIXTURES_REQUIRED platforms_stub_reports)
+
+  # A Catch2 program that misbehaves on purpose, for harness_tests (platforms_test.cpp).
+  add_executable(grader_catch2_fixture_tests
+    ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/catch2_misbehaving_test.cpp)
+  target_link_libraries(grader_catch2_fixture_tests PRIVATE harness_catch2_main)
+  if(TARGET harness_tests)
+    target_compile_definitions(harness_tests PRIVATE
+      CATCH2_FIXTURE="$<TARGET_FILE:grader_catch2_fixture_tests>")
+    add_dependencies(harness_tests grader_catch2_fixture_tests)
+  endif()
+endif()
+
+# The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
+set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${platforms_dir}/tmp")
+if(COURSE_WITH_SOLUTIONS)
+  add_test(NAME platforms.gradescope_simulation
+    COMMAND bash ${platforms_scripts}/gradescope_simulation.sh)
+  add_test(NAME platforms.batch COMMAND bash ${platforms_scripts}/batch.sh)
+  add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
+  set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
+    PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+endif()
