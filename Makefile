@@ -74,5 +74,6 @@ clean:
 ## help: list these commands
 help:
 	@echo "Commands (run from the course's root):"
+	@echo "  make                    the same as make grade"
 	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
 	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"

@@ -10,9 +10,11 @@
 //
 // Usage: bm_process_listing [--benchmark_out=results.json] [other Google Benchmark flags]
 #include <benchmark/benchmark.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include "bench_support.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -92,39 +94,12 @@ void BM_ProcessListing(benchmark::State& state) {
 }
 BENCHMARK(BM_ProcessListing);
 
-// Shows results as usual and keeps each benchmark's best time per iteration (the least
-// disturbed by other load, when run with --benchmark_repetitions).
-class CollectingReporter : public benchmark::ConsoleReporter {
-  public:
-    std::map<std::string, double> seconds_per_iteration;
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const Run& run : runs) {
-            if (run.run_type != Run::RT_Iteration || run.iterations == 0)
-                continue;
-            double seconds =
-                run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-            auto [it, added] = seconds_per_iteration.emplace(run.run_name.function_name, seconds);
-            if (!added)
-                it->second = std::min(it->second, seconds);
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
 // Microseconds per process for psutil.process_iter(), or a negative value if unknown.
 double psutil_microseconds_per_process() {
-    auto script = std::filesystem::path(__FILE__).parent_path() / "psutil_process_iter.py";
-    if (!std::filesystem::exists(script))
-        return -1;
-    std::string command = "/usr/bin/python3 " + script.string() + " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        course::throw_errno("popen");
     double micros = -1;
-    if (std::fscanf(pipe, "%lf", &micros) != 1)
-        micros = -1;
-    if (::pclose(pipe) != 0)
-        micros = -1;  // psutil missing, or the script failed
+    auto output = bench::run_reference_script("psutil_process_iter.py");
+    if (!output || std::sscanf(output->c_str(), "%lf", &micros) != 1)
+        return -1;
     return micros;
 }
 
@@ -134,7 +109,7 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
-    CollectingReporter reporter;
+    bench::BestTimeReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 

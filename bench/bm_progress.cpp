@@ -8,7 +8,9 @@
 // Usage: bm_progress [--out-dir DIR] [Google Benchmark flags]
 //   --out-dir DIR   also write the results as JSON to DIR/bm_progress.json (`make bench`)
 #include <benchmark/benchmark.h>
+
 #include <fcntl.h>
+#include "bench_support.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -51,42 +53,13 @@ void BM_ProgressLoop(benchmark::State& state) {
 }
 BENCHMARK(BM_ProgressLoop)->Unit(benchmark::kMillisecond);
 
-// Keeps the best seconds per benchmark iteration of each benchmark, for the summary.
-class CollectingReporter : public benchmark::ConsoleReporter {
-  public:
-    std::map<std::string, double> seconds_per_iteration;
-
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const Run& run : runs) {
-            if (run.run_type != Run::RT_Iteration || run.iterations == 0)
-                continue;
-            double seconds =
-                run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-            auto [it, added] = seconds_per_iteration.emplace(run.run_name.function_name, seconds);
-            if (!added)
-                it->second = std::min(it->second, seconds);
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
-
 // tqdm's overhead in ns per iteration (from tqdm_overhead.py), or a negative value.
 double tqdm_overhead_ns() {
-    auto script = std::filesystem::path(__FILE__).parent_path() / "tqdm_overhead.py";
-    if (!std::filesystem::exists(script))
-        return -1;
-    std::string command = "/usr/bin/python3 " + script.string() + " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        course::throw_errno("popen");
     double overhead = -1, with_tqdm = -1, bare = -1;
-    if (std::fscanf(pipe, "%lf %lf %lf", &overhead, &with_tqdm, &bare) != 3)
-        overhead = -1;
-    if (::pclose(pipe) != 0)
-        overhead = -1;  // no tqdm, or the script failed
-    else
-        std::printf("tqdm: %.1f ns/iteration, bare Python loop: %.1f ns/iteration\n", with_tqdm,
-                    bare);
+    auto output = bench::run_reference_script("tqdm_overhead.py");
+    if (!output || std::sscanf(output->c_str(), "%lf %lf %lf", &overhead, &with_tqdm, &bare) != 3)
+        return -1;  // no tqdm, or the script failed
+    std::printf("tqdm: %.1f ns/iteration, bare Python loop: %.1f ns/iteration\n", with_tqdm, bare);
     return overhead;
 }
 
@@ -118,7 +91,7 @@ int main(int raw_argc, char** raw_argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 1;
-    CollectingReporter reporter;
+    bench::BestTimeReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 

@@ -18,20 +18,35 @@ std::string to_string(Flavor flavor) {
 
 double LabResult::score() const {
     double total = 0;
-    for (const auto& t : tests) total += t.score;
+    for (const auto& t : tests)
+        total += t.score;
     return total;
+}
+
+std::pair<double, double> LabResult::task_score(int task) const {
+    double earned = 0, available = 0;
+    for (const auto& t : tests) {
+        if (t.spec.task != task)
+            continue;
+        earned += t.score;
+        if (t.verdict != Verdict::skipped)
+            available += t.spec.points;
+    }
+    return {earned, available};
 }
 
 double LabResult::max_score() const {
     double total = 0;
     for (const auto& t : tests) {
-        if (t.verdict != Verdict::skipped) total += t.spec.points;
+        if (t.verdict != Verdict::skipped)
+            total += t.spec.points;
     }
     return total;
 }
 
 static std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    if (from.empty()) return text;
+    if (from.empty())
+        return text;
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
         text.replace(at, from.size(), to);
     }
@@ -58,7 +73,8 @@ std::string first_compiler_error(const std::string& log, const std::string& sour
 // A fresh, private scratch directory for one run (the test's working directory).
 static fs::path make_scratch_dir() {
     std::string pattern = (fs::temp_directory_path() / "grader-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) course::throw_errno("mkdtemp " + pattern);
+    if (::mkdtemp(pattern.data()) == nullptr)
+        course::throw_errno("mkdtemp " + pattern);
     return pattern;
 }
 
@@ -67,20 +83,22 @@ static void build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
                       LabResult& result) {
     fs::path logs = fs::path(options.build_dir) / "logs";
     fs::create_directories(logs);
-    result.build_log = (logs / (lab.slug + "-" + to_string(options.flavor) + ".build.log")).string();
+    result.build_log =
+        (logs / (lab.slug + "-" + to_string(options.flavor) + ".build.log")).string();
     Limits build_limits;
     build_limits.wall_seconds = 900;
     build_limits.output_cap = 4 << 20;
     build_limits.address_space = 0;
     build_limits.file_size = 0;
-    auto run = run_sandboxed({"/usr/bin/env", "cmake", "--build", options.build_dir, "--target",
-                              target.target},
-                             options.build_dir, build_limits);
+    auto run = run_sandboxed(
+        {"/usr/bin/env", "cmake", "--build", options.build_dir, "--target", target.target},
+        options.build_dir, build_limits);
     std::ofstream(result.build_log) << run.output;
     result.built = !run.timed_out && WIFEXITED(run.raw_status) && WEXITSTATUS(run.raw_status) == 0;
     if (!result.built) {
         result.build_error = first_compiler_error(run.output, options.source_dir);
-        if (result.build_error.empty()) result.build_error = "the build failed (see the log)";
+        if (result.build_error.empty())
+            result.build_error = "the build failed (see the log)";
     }
 }
 
@@ -104,15 +122,15 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
 LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     LabResult result;
     result.lab = lab;
-    const BuildTarget& target =
-        options.flavor == Flavor::student ? lab.student : lab.reference;
+    const BuildTarget& target = options.flavor == Flavor::student ? lab.student : lab.reference;
     if (target.target.empty()) {
         result.build_error = "this build has no " + to_string(options.flavor) + " flavour";
     } else if (options.build) {
         build_lab(lab, target, options, result);
     } else {
         result.built = fs::exists(target.executable);
-        if (!result.built) result.build_error = "not built: " + target.executable;
+        if (!result.built)
+            result.build_error = "not built: " + target.executable;
     }
     for (const auto& test : lab.tests) {
         if (!result.built) {
@@ -135,7 +153,8 @@ std::vector<std::string> list_tests(const LabSpec& lab, const std::string& execu
     limits.wall_seconds = 30;
     limits.output_cap = 1 << 20;
     std::vector<std::string> command = {executable, "--gtest_list_tests"};
-    if (lab.framework == "catch2") command = {executable, "--list-test-names-only"};
+    if (lab.framework == "catch2")
+        command = {executable, "--list-test-names-only"};
     auto run = run_sandboxed(command, scratch.string(), limits);
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
@@ -143,7 +162,8 @@ std::vector<std::string> list_tests(const LabSpec& lab, const std::string& execu
     std::istringstream lines(run.output);
     std::string line, suite;
     while (std::getline(lines, line)) {
-        if (line.empty()) continue;
+        if (line.empty())
+            continue;
         if (lab.framework == "catch2") {
             names.push_back(line);
         } else if (line[0] != ' ') {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lab_spec.hpp"
@@ -20,22 +21,24 @@ std::string to_string(Flavor flavor);
 /// How to grade.
 struct GradeOptions {
     Flavor flavor = Flavor::student;
-    bool build = true;          ///< Build each lab's test target first (else use what exists).
-    std::string build_dir;      ///< The CMake build directory.
-    std::string source_dir;     ///< The course's root (to shorten paths in messages).
-    Limits limits;              ///< Per-test limits; wall_seconds comes from each lab.
+    bool build = true;       ///< Build each lab's test target first (else use what exists).
+    std::string build_dir;   ///< The CMake build directory.
+    std::string source_dir;  ///< The course's root (to shorten paths in messages).
+    Limits limits;           ///< Per-test limits; wall_seconds comes from each lab.
 };
 
 /// One lab's grade.
 struct LabResult {
     LabSpec lab;
-    bool built = false;         ///< Its test executable exists and is up to date.
-    std::string build_error;    ///< The compiler's first error, when !built.
-    std::string build_log;      ///< Where the full build output was saved.
+    bool built = false;             ///< Its test executable exists and is up to date.
+    std::string build_error;        ///< The compiler's first error, when !built.
+    std::string build_log;          ///< Where the full build output was saved.
     std::vector<TestResult> tests;  ///< In declared order.
 
-    double score() const;       ///< Points earned.
-    double max_score() const;   ///< Points available (skipped tests excluded).
+    double score() const;      ///< Points earned.
+    double max_score() const;  ///< Points available (skipped tests excluded).
+    /// Points earned and available in task @p task (skipped tests excluded).
+    std::pair<double, double> task_score(int task) const;
 };
 
 /// The first compiler error in @p log, with up to two lines of context, paths made

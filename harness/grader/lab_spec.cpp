@@ -11,20 +11,21 @@ using nlohmann::json;
 
 const TaskSpec* LabSpec::task(int number) const {
     for (const auto& t : tasks) {
-        if (t.number == number) return &t;
+        if (t.number == number)
+            return &t;
     }
     return nullptr;
 }
 
 double LabSpec::max_score() const {
     double total = 0;
-    for (const auto& t : tests) total += t.points;
+    for (const auto& t : tests)
+        total += t.points;
     return total;
 }
 
 // A task's tests are either names ("Suite.Test") or objects with name, points, hidden.
-static void add_task_tests(const json& task_json, int task, double default_points,
-                           LabSpec& lab) {
+static void add_task_tests(const json& task_json, int task, double default_points, LabSpec& lab) {
     for (const auto& entry : task_json.at("tests")) {
         TestSpec test;
         test.task = task;

@@ -30,20 +30,20 @@ struct BuildTarget {
 
 /// A lab as the grader sees it.
 struct LabSpec {
-    std::string id;           ///< "01".
-    std::string slug;         ///< "01-process": the folder's name.
-    std::string title;        ///< "Process identity".
-    std::string lesson;       ///< The lesson's file under lessons/ ("01-process-identity.md").
-    std::string framework;    ///< "gtest" or "catch2".
-    std::string dir;          ///< The lab's folder.
-    double time_limit = 10;   ///< Seconds each test may run.
-    double baseline = 0;      ///< What the untouched stub scores (checked by `make test`).
+    std::string id;          ///< "01".
+    std::string slug;        ///< "01-process": the folder's name.
+    std::string title;       ///< "Process identity".
+    std::string lesson;      ///< The lesson's file under lessons/ ("01-process-identity.md").
+    std::string framework;   ///< "gtest" or "catch2".
+    std::string dir;         ///< The lab's folder.
+    double time_limit = 10;  ///< Seconds each test may run.
+    double baseline = 0;     ///< What the untouched stub scores (checked by `make test`).
     std::vector<std::string> depends;  ///< Labs this one builds on ("01").
     std::vector<std::string> sources;  ///< The stub files the student completes.
     std::vector<TaskSpec> tasks;
     std::vector<TestSpec> tests;
-    BuildTarget student;      ///< Always present.
-    BuildTarget reference;    ///< Empty target when the build has no solutions.
+    BuildTarget student;    ///< Always present.
+    BuildTarget reference;  ///< Empty target when the build has no solutions.
 
     /// The task numbered @p number, or nullptr.
     const TaskSpec* task(int number) const;

@@ -23,14 +23,7 @@ double CourseResult::max_score() const {
 }
 
 static json task_json(const LabResult& lab, const TaskSpec& task) {
-    double score = 0, max_score = 0;
-    for (const auto& t : lab.tests) {
-        if (t.spec.task != task.number)
-            continue;
-        score += t.score;
-        if (t.verdict != Verdict::skipped)
-            max_score += t.spec.points;
-    }
+    auto [score, max_score] = lab.task_score(task.number);
     return {{"task", task.number},
             {"title", task.title},
             {"score", score},

@@ -34,16 +34,13 @@ static std::string indent(const std::string& text, const std::string& prefix) {
 
 static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream& out,
                        bool show_hidden) {
-    double score = 0, max_score = 0;
+    auto [score, max_score] = lab.task_score(task.number);
     std::string failures;
     std::string lesson;
     int hidden = 0, hidden_failed = 0;
     for (const auto& t : lab.tests) {
         if (t.spec.task != task.number)
             continue;
-        score += t.score;
-        if (t.verdict != Verdict::skipped)
-            max_score += t.spec.points;
         hidden += t.spec.hidden;
         hidden_failed += t.spec.hidden && t.verdict != Verdict::pass;
         if (t.verdict == Verdict::pass || (t.spec.hidden && !show_hidden))

@@ -118,6 +118,25 @@ std::string skip_reason_from_console(const std::string& output) {
     return reason;
 }
 
+// GoogleTest reports an exception that escaped a test as
+//   unknown file
+//   C++ exception with description "WHAT" thrown in the test body.
+// Say it as a sentence instead: WHAT, and that an exception escaped.
+std::string plain_failure(const std::string& message) {
+    const std::string prefix = "unknown file\nC++ exception with description \"";
+    const std::string suffix = "\" thrown in the test body.";
+    std::string out = message;
+    for (auto at = out.find(prefix); at != std::string::npos; at = out.find(prefix, at)) {
+        auto end = out.find(suffix, at + prefix.size());
+        if (end == std::string::npos) break;
+        std::string what = out.substr(at + prefix.size(), end - at - prefix.size());
+        std::string sentence = "an exception escaped the test: " + what;
+        out.replace(at, end + suffix.size() - at, sentence);
+        at += sentence.size();
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string to_string(Verdict verdict) {
@@ -178,7 +197,7 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
         result.message = std::string(kTooManyProcesses) + "\n" + reported.message;
     } else {
         result.verdict = Verdict::fail;
-        result.message = reported.message;
+        result.message = plain_failure(reported.message);
     }
     if (result.verdict != Verdict::pass && result.verdict != Verdict::skipped) {
         const TaskSpec* task = lab.task(spec.task);

@@ -29,22 +29,22 @@ std::string to_string(Verdict verdict);
 
 /// One graded test.
 struct TestResult {
-    TestSpec spec;            ///< What was declared.
-    std::string lab;          ///< Its lab's id.
+    TestSpec spec;    ///< What was declared.
+    std::string lab;  ///< Its lab's id.
     Verdict verdict = Verdict::fail;
-    double score = 0;         ///< spec.points for a pass, else 0.
-    std::string message;      ///< Plain words: what went wrong (empty for a pass).
-    std::string lesson;       ///< "lessons/FILE#ANCHOR" to re-read, for a failure.
-    std::string output;       ///< What the test printed (capped), for instructors.
-    double seconds = 0;       ///< Wall time of the test's process.
+    double score = 0;     ///< spec.points for a pass, else 0.
+    std::string message;  ///< Plain words: what went wrong (empty for a pass).
+    std::string lesson;   ///< "lessons/FILE#ANCHOR" to re-read, for a failure.
+    std::string output;   ///< What the test printed (capped), for instructors.
+    double seconds = 0;   ///< Wall time of the test's process.
 };
 
 /// What the test framework reported for one test, read from its result file.
 struct FrameworkResult {
-    bool found = false;       ///< The result file exists and names the test.
-    bool passed = false;      ///< Ran, and no assertion failed.
-    bool skipped = false;     ///< The test skipped itself.
-    std::string message;      ///< Failure or skip messages, joined.
+    bool found = false;    ///< The result file exists and names the test.
+    bool passed = false;   ///< Ran, and no assertion failed.
+    bool skipped = false;  ///< The test skipped itself.
+    std::string message;   ///< Failure or skip messages, joined.
 };
 
 /// Decides the verdict of a test from how its process ended and what its framework

@@ -5,6 +5,7 @@
 
 #include "grade.hpp"
 #include "harness/testsupport.hpp"
+#include "subreaper_fixture.hpp"
 
 namespace {
 
@@ -17,7 +18,8 @@ grader::LabSpec fixture_lab(const std::vector<std::string>& tests) {
     lab.framework = "gtest";
     lab.time_limit = 2;
     lab.tasks = {{1, "Everything", "everything"}};
-    for (const auto& name : tests) lab.tests.push_back({"FixtureTest." + name, 1, 1, false});
+    for (const auto& name : tests)
+        lab.tests.push_back({"FixtureTest." + name, 1, 1, false});
     lab.student = {"grader_fixture_tests", GRADER_FIXTURE};
     return lab;
 }
@@ -31,13 +33,7 @@ grader::TestResult grade_one(const std::string& test) {
     return result.tests.at(0);
 }
 
-class GraderTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { grader::become_subreaper(); }
-    void TearDown() override {
-        EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a process";
-    }
-};
+using GraderTest = SubreaperTest;
 
 // Tests that a passing test passes and earns its point.
 TEST_F(GraderTest, PassEarnsPoints) {
@@ -53,6 +49,13 @@ TEST_F(GraderTest, FailCarriesMessageAndLesson) {
     EXPECT_NE(r.message.find("arithmetic is broken"), std::string::npos) << r.message;
     EXPECT_EQ(r.lesson, "lessons/99-fixture.md#everything");
     EXPECT_EQ(r.score, 0);
+}
+
+// Tests that an exception escaping a test (as from a stub's todo()) reads as a sentence.
+TEST_F(GraderTest, EscapedExceptionReadsAsSentence) {
+    auto r = grade_one("Throws");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_EQ(r.message, "an exception escaped the test: Task 9 is not implemented yet");
 }
 
 // Tests that SIGSEGV is a crash naming the signal.
@@ -114,8 +117,8 @@ TEST_F(GraderTest, SkipSaysWhy) {
 TEST_F(GraderTest, EveryDeclaredTestGetsAVerdictInOrder) {
     grader::GradeOptions options;
     options.build = false;
-    auto result = grader::grade_lab(fixture_lab({"Crashes", "Passes", "NoSuchTest", "Fails"}),
-                                    options);
+    auto result =
+        grader::grade_lab(fixture_lab({"Crashes", "Passes", "NoSuchTest", "Fails"}), options);
     ASSERT_EQ(result.tests.size(), 4u);
     EXPECT_EQ(result.tests[0].verdict, grader::Verdict::crash);
     EXPECT_EQ(result.tests[1].verdict, grader::Verdict::pass);

@@ -15,6 +15,7 @@
 #include "course_result.hpp"
 #include "framework_results.hpp"
 #include "harness/testsupport.hpp"
+#include "subreaper_fixture.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -64,13 +65,7 @@ grader::TestResult grade_catch2(const std::string& test) {
     return result.tests.at(0);
 }
 
-class Catch2GradingTest : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() { grader::become_subreaper(); }
-    void TearDown() override {
-        EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a process";
-    }
-};
+using Catch2GradingTest = SubreaperTest;
 
 // Tests that a passing Catch2 test case passes and earns its point.
 TEST_F(Catch2GradingTest, PassEarnsPoints) {

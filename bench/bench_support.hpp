@@ -1,0 +1,63 @@
+/// @file
+/// @brief What the benchmark programs share: a reporter that keeps each benchmark's best
+/// time (to compute ratios against a baseline measured in the same run), and running a
+/// Python reference script (psutil, tqdm) beside this folder.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "course/sys.hpp"
+
+namespace bench {
+
+/// Prints results as the console reporter does, and keeps each benchmark's best seconds
+/// per iteration (the run least disturbed by other load, with --benchmark_repetitions).
+class BestTimeReporter : public benchmark::ConsoleReporter {
+  public:
+    /// Best seconds per iteration, by benchmark function name ("BM_RawStatRead").
+    std::map<std::string, double> seconds_per_iteration;
+
+    /// Records each run, then prints it.
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const Run& run : runs) {
+            if (run.run_type != Run::RT_Iteration || run.iterations == 0)
+                continue;
+            double seconds =
+                run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+            auto [it, added] = seconds_per_iteration.emplace(run.run_name.function_name, seconds);
+            if (!added)
+                it->second = std::min(it->second, seconds);
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+/// Runs `/usr/bin/python3 bench/SCRIPT` and returns what it printed, or no value when the
+/// script is missing or fails (for instance when psutil or tqdm is not installed).
+/// @throws std::system_error naming `popen` if no process can be started.
+inline std::optional<std::string> run_reference_script(const std::string& script) {
+    auto path = std::filesystem::path(__FILE__).parent_path() / script;
+    if (!std::filesystem::exists(path))
+        return std::nullopt;
+    std::string command = "/usr/bin/python3 " + path.string() + " 2>/dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr)
+        course::throw_errno("popen");
+    std::string output;
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+        output += buffer;
+    if (::pclose(pipe) != 0)
+        return std::nullopt;
+    return output;
+}
+
+}  // namespace bench
