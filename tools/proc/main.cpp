@@ -33,6 +33,20 @@ int main(int argc, char** argv) {
         auto run = command.setup(*sub);
         sub->callback([&chosen, run] { chosen = run; });
     }
+    // CLI11 would say "A subcommand is required" for a misspelt one: name it instead.
+    if (argc > 1 && argv[1][0] != '-') {
+        bool known = false;
+        std::string names;
+        for (const auto& command : commands()) {
+            known = known || command.name == argv[1];
+            names += (names.empty() ? "" : ", ") + command.name;
+        }
+        if (!known) {
+            std::cerr << "proc: unknown command '" << argv[1] << "' (commands: " << names
+                      << "; see proc --help)\n";
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
