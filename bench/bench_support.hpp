@@ -40,6 +40,18 @@ class BestTimeReporter : public benchmark::ConsoleReporter {
     }
 };
 
+/// Runs the benchmarks selected by @p argc / @p argv (Google Benchmark's flags) and
+/// returns each one's best seconds per iteration, or no value for bad flags.
+inline std::optional<std::map<std::string, double>> run_benchmarks(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return std::nullopt;
+    BestTimeReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    return reporter.seconds_per_iteration;
+}
+
 /// Runs `/usr/bin/python3 bench/SCRIPT` and returns what it printed, or no value when the
 /// script is missing or fails (for instance when psutil or tqdm is not installed).
 /// @throws std::system_error naming `popen` if no process can be started.

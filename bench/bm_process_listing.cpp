@@ -106,14 +106,10 @@ double psutil_microseconds_per_process() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    auto best = bench::run_benchmarks(argc, argv);
+    if (!best)
         return 1;
-    bench::BestTimeReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-
-    auto& t = reporter.seconds_per_iteration;
+    auto& t = *best;
     if (t.count("BM_RawStatRead") == 0 || t.count("BM_ProcessListing") == 0)
         return 0;
     double n = static_cast<double>(pids().size());

@@ -88,14 +88,10 @@ int main(int raw_argc, char** raw_argv) {
     pointers.push_back(nullptr);
     int argc = static_cast<int>(args.size());
     char** argv = pointers.data();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    auto best = bench::run_benchmarks(argc, argv);
+    if (!best)
         return 1;
-    bench::BestTimeReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-
-    auto& t = reporter.seconds_per_iteration;
+    auto& t = *best;
     if (t.count("BM_BareLoop") == 0 || t.count("BM_ProgressLoop") == 0)
         return 0;
     double bare_ns = t["BM_BareLoop"] / kSteps * 1e9;
