@@ -99,6 +99,12 @@ static void build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
         result.build_error = first_compiler_error(run.output, options.source_dir);
         if (result.build_error.empty())
             result.build_error = "the build failed (see the log)";
+        // An error in another lab's folder comes from a lab this one builds on.
+        std::string own = "labs/" + lab.slug + "/";
+        if (result.build_error.rfind("labs/", 0) == 0 && result.build_error.rfind(own, 0) != 0) {
+            result.build_error += "\n(this error is in a lab that Lab " + lab.id +
+                                  " builds on: fix that lab first)";
+        }
     }
 }
 
