@@ -64,12 +64,7 @@ harness::TestChild exec_child(const std::vector<std::string>& argv) {
     course::Pipe execed = course::make_pipe();
     harness::TestChild child = harness::TestChild::fork([&] {
         execed.read.reset();
-        std::vector<char*> args;
-        for (const auto& arg : argv)
-            args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        harness::exec_or_exit(argv);
     });
     execed.write.reset();
     read_one(execed.read);
@@ -476,12 +471,7 @@ std::map<pid_t, PsutilView> ask_psutil(const std::vector<pid_t>& pids) {
     course::Pipe out = course::make_pipe();
     harness::TestChild python = harness::TestChild::fork([&] {
         course::check(::dup2(out.write.get(), STDOUT_FILENO), "dup2");
-        std::vector<char*> args;
-        for (const auto& arg : argv)
-            args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        harness::exec_or_exit(argv);
     });
     out.write.reset();
     std::string text;

@@ -34,11 +34,16 @@ std::string describe_status(int raw_status);
 
 /// Predicate-formatter behind EXPECT_KILLED_BY: passes when @p raw_status says a
 /// signal @p sig ended the child.
-::testing::AssertionResult KilledBy(const char* status_expr, const char* sig_expr,
-                                    int raw_status, int sig);
+::testing::AssertionResult KilledBy(const char* status_expr, const char* sig_expr, int raw_status,
+                                    int sig);
 
 /// A reference to a lesson section for failure messages: "see lessons/FILE#ANCHOR".
 std::string see_lesson(const std::string& lesson_file, const std::string& anchor);
+
+/// Child side of a fork: execs @p argv (argv[0] searched in PATH unless it holds a '/'),
+/// and `_exit(127)` if that fails, as a shell does for a command it cannot run. Never
+/// returns into the test framework.
+[[noreturn]] void exec_or_exit(const std::vector<std::string>& argv);
 
 /// One process as the leak check reports it.
 struct ChildInfo {
@@ -58,7 +63,7 @@ std::vector<ChildInfo> kill_and_reap_children();
 /// (or until the test's end of the pipe closes, which also opens it). Create it before
 /// forking; both processes then hold both ends, and each uses its side.
 class Gate {
-public:
+  public:
     /// Creates the pipe. @throws std::system_error naming `pipe2`.
     Gate();
     /// Child side: blocks until the gate opens. Returns at once if it already has.
@@ -69,7 +74,7 @@ public:
     /// exit (or open()) is the only thing that opens the gate. Call first in the child.
     void child_side();
 
-private:
+  private:
     course::UniqueFd read_;
     course::UniqueFd write_;
 };
@@ -77,7 +82,7 @@ private:
 /// A forked child under a test's control. The destructor kills (SIGKILL) and reaps it if
 /// the test has not, so a failing assertion never leaks it.
 class TestChild {
-public:
+  public:
     /// Forks; the child runs @p body and then `_exit(0)`, or `_exit(70)` if @p body throws.
     /// The child never returns into the test framework.
     /// @throws std::system_error naming `fork`.
@@ -107,7 +112,7 @@ public:
     /// True once wait() has reaped the child.
     bool reaped() const { return pid_ <= 0; }
 
-private:
+  private:
     explicit TestChild(pid_t pid) : pid_(pid) {}
     pid_t pid_;
 };

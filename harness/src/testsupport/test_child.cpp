@@ -26,9 +26,13 @@ void Gate::wait() {
     }
 }
 
-void Gate::open() { write_.reset(); }
+void Gate::open() {
+    write_.reset();
+}
 
-void Gate::child_side() { write_.reset(); }
+void Gate::child_side() {
+    write_.reset();
+}
 
 TestChild TestChild::fork(const std::function<void()>& body) {
     pid_t pid = course::check(::fork(), "fork");
@@ -50,18 +54,24 @@ TestChild TestChild::exec(const std::vector<std::string>& argv, bool keep_output
             ::dup2(null, STDOUT_FILENO);
             ::dup2(null, STDERR_FILENO);
         }
-        std::vector<char*> args;
-        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
+        exec_or_exit(argv);
     });
+}
+
+void exec_or_exit(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
 }
 
 TestChild::TestChild(TestChild&& other) noexcept : pid_(std::exchange(other.pid_, -1)) {}
 
 TestChild::~TestChild() {
-    if (pid_ <= 0) return;
+    if (pid_ <= 0)
+        return;
     ::kill(pid_, SIGKILL);
     while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
@@ -86,6 +96,8 @@ void TestChild::wait_until_stopped() {
                            [&] { return ::waitid(P_PID, pid_, &info, WSTOPPED | WNOWAIT); });
 }
 
-void TestChild::kill(int sig) { course::check(::kill(pid_, sig), "kill"); }
+void TestChild::kill(int sig) {
+    course::check(::kill(pid_, sig), "kill");
+}
 
 }  // namespace harness
