@@ -131,6 +131,7 @@ struct Row {
     double score = 0, max_score = 0;
     std::map<std::string, int> verdicts;
     std::string status = "not graded";
+    std::string flagged;  // why an instructor should look ("" when nothing is flagged)
     bool complete = false;
 };
 
@@ -148,6 +149,11 @@ void read_report(const fs::path& report_path, Row& row) {
     row.max_score = report.at("max_score").get<double>();
     for (const auto& lab : report.at("labs")) {
         row.lab_scores[lab.at("id").get<std::string>()] = lab.at("score").get<double>();
+        if (lab.value("flagged", false)) {
+            row.flagged += (row.flagged.empty() ? "" : "; ") +
+                           ("lab " + lab.at("id").get<std::string>()) + ": " +
+                           lab.value("flag_reason", "");
+        }
     }
     for (const auto& test : report.at("tests"))
         ++row.verdicts[test.at("verdict").get<std::string>()];
@@ -216,8 +222,8 @@ Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
     return row;
 }
 
-const std::vector<std::string> verdict_columns = {"pass", "fail", "compile-error", "timeout",
-                                                  "crash"};
+const std::vector<std::string> verdict_columns = {"pass",    "fail",  "compile-error",
+                                                  "timeout", "crash", "integrity"};
 
 void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
                      const std::vector<Row>& rows) {
@@ -230,7 +236,7 @@ void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
     csv << ",total,max";
     for (const auto& v : verdict_columns)
         csv << "," << v;
-    csv << ",other,status\n";
+    csv << ",other,status,flagged\n";
     for (const auto& row : rows) {
         csv << csv_field(row.student);
         for (const auto& lab : labs) {
@@ -249,7 +255,8 @@ void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
             auto found = row.verdicts.find(v);
             csv << "," << (found == row.verdicts.end() ? 0 : found->second);
         }
-        csv << "," << other << "," << csv_field(row.status) << "\n";
+        csv << "," << other << "," << csv_field(row.status) << "," << csv_field(row.flagged)
+            << "\n";
     }
 }
 

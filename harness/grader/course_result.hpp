@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "grade.hpp"
+#include "text_safety.hpp"
 
 namespace grader {
 
@@ -43,10 +44,6 @@ std::string markdown_summary(const CourseResult& result);
 /// The console scoreboard: per lab and per task, each failed test with its message and
 /// the lesson section to re-read. Hidden tests are shown only when @p show_hidden.
 void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden);
-
-/// @p text as valid UTF-8 XML 1.0 character data: invalid UTF-8 bytes and the control
-/// characters XML forbids (all below 0x20 but tab, newline, return) become U+FFFD.
-std::string xml_safe(const std::string& text);
 
 /// The first @p max_lines lines of @p text (with "…" when cut).
 std::string first_lines(const std::string& text, int max_lines);

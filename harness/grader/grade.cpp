@@ -1,16 +1,23 @@
 #include "grade.hpp"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "course/sys.hpp"
+#include "course/unique_fd.hpp"
 #include "framework_results.hpp"
+#include "sealed_results.hpp"
 
 namespace grader {
 namespace fs = std::filesystem;
+
+// What a test may send on its result channel: a few records of at most 60 KiB each.
+constexpr std::size_t kSealedStreamCap = 512 * 1024;
 
 std::string to_string(Flavor flavor) {
     return flavor == Flavor::student ? "student" : "reference";
@@ -21,6 +28,24 @@ double LabResult::score() const {
     for (const auto& t : tests)
         total += t.score;
     return total;
+}
+
+bool LabResult::flagged() const {
+    return !flag_reason().empty();
+}
+
+std::string LabResult::flag_reason() const {
+    int distrusted = 0;
+    for (const auto& t : tests)
+        distrusted += t.verdict == Verdict::integrity;
+    std::string reason;
+    if (distrusted > 0)
+        reason = std::to_string(distrusted) + " test result(s) could not be trusted (integrity)";
+    if (!review.empty()) {
+        reason += (reason.empty() ? "" : "; ") + std::to_string(review.size()) +
+                  " line(s) of the sources need review";
+    }
+    return reason;
 }
 
 std::pair<double, double> LabResult::task_score(int task) const {
@@ -102,22 +127,52 @@ static void build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
         // An error in another lab's folder comes from a lab this one builds on.
         std::string own = "labs/" + lab.slug + "/";
         if (result.build_error.rfind("labs/", 0) == 0 && result.build_error.rfind(own, 0) != 0) {
-            result.build_error += "\n(this error is in a lab that Lab " + lab.id +
-                                  " builds on: fix that lab first)";
+            result.build_error +=
+                "\n(this error is in a lab that Lab " + lab.id + " builds on: fix that lab first)";
         }
     }
+}
+
+// Runs a GoogleTest test with the result channel: a fresh secret on a pipe of its own
+// (descriptor 3 in the test), the sealed records on another (descriptor 4).
+static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
+                                                      const std::string& executable,
+                                                      const fs::path& scratch,
+                                                      const Limits& limits) {
+    auto secret = harness::channel::make_secret();
+    auto secret_pipe = course::make_pipe();
+    auto results = course::make_pipe();
+    std::string bytes = harness::channel::serialize(secret);
+    course::check(::write(secret_pipe.write.get(), bytes.data(), bytes.size()), "write");
+    secret_pipe.write.reset();  // the test reads the secret to end of file, without waiting
+    SandboxIo io;
+    io.pass_fds = {secret_pipe.read.get(), results.write.get()};
+    io.stream_fd = results.read.get();
+    io.stream_cap = kSealedStreamCap;
+    io.env = {std::string(harness::channel::kEnvironmentVariable) + "=3,4"};
+    auto run = run_sandboxed(sealed_test_command(executable, test.name, secret), scratch.string(),
+                             limits, io);
+    auto reported =
+        read_sealed_result(run.stream, run.stream_bytes, io.stream_cap, secret, test.name);
+    return {std::move(run), std::move(reported)};
 }
 
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
     fs::path scratch = make_scratch_dir();
-    std::string result_file = (scratch / "result.out").string();
     Limits limits = options.limits;
     limits.wall_seconds = lab.time_limit;
-    auto run = run_sandboxed(single_test_command(lab.framework, executable, test.name, result_file),
-                             scratch.string(), limits);
-    auto reported = read_framework_result(lab.framework, result_file, test.name);
+    Outcome run;
+    FrameworkResult reported;
+    if (lab.framework == "catch2") {
+        std::string result_file = (scratch / "result.out").string();
+        run = run_sandboxed(single_test_command(lab.framework, executable, test.name, result_file),
+                            scratch.string(), limits);
+        reported = read_framework_result(lab.framework, result_file, test.name);
+    } else {
+        std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
+    }
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
     auto result = judge(test, lab, run, reported);
@@ -138,6 +193,8 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
         if (!result.built)
             result.build_error = "not built: " + target.executable;
     }
+    if (options.flavor == Flavor::student)
+        result.review = review_sources(lab, lab.dir);
     for (const auto& test : lab.tests) {
         if (!result.built) {
             TestResult failed;

@@ -8,6 +8,7 @@
 
 #include "lab_spec.hpp"
 #include "sandbox.hpp"
+#include "source_review.hpp"
 #include "verdict.hpp"
 
 namespace grader {
@@ -30,10 +31,17 @@ struct GradeOptions {
 /// One lab's grade.
 struct LabResult {
     LabSpec lab;
-    bool built = false;             ///< Its test executable exists and is up to date.
-    std::string build_error;        ///< The compiler's first error, when !built.
-    std::string build_log;          ///< Where the full build output was saved.
-    std::vector<TestResult> tests;  ///< In declared order.
+    bool built = false;              ///< Its test executable exists and is up to date.
+    std::string build_error;         ///< The compiler's first error, when !built.
+    std::string build_log;           ///< Where the full build output was saved.
+    std::vector<TestResult> tests;   ///< In declared order.
+    std::vector<ReviewNote> review;  ///< The student's sources' lines worth a look.
+
+    /// True when an instructor should look: a test's result could not be trusted
+    /// (verdict `integrity`) or the sources hold something a lab never needs.
+    bool flagged() const;
+    /// Why, in one line per reason ("" when not flagged).
+    std::string flag_reason() const;
 
     double score() const;      ///< Points earned.
     double max_score() const;  ///< Points available (skipped tests excluded).

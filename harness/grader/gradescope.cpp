@@ -55,6 +55,8 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                     " / " + points(lab.max_score()) + "\n";
         if (!lab.built)
             overview += "  does not compile:\n" + lab.build_error + "\n";
+        if (lab.flagged())
+            overview += "  flagged for the instructor's review: " + lab.flag_reason() + "\n";
     }
     json results = {{"score", result.score()},
                     {"execution_time", static_cast<int>(result.seconds + 0.5)},

@@ -6,54 +6,9 @@
 #include <string>
 
 #include "course_result.hpp"
+#include "text_safety.hpp"
 
 namespace grader {
-
-// The length of the valid UTF-8 sequence at @p at, or 0 when it is not one.
-static std::size_t utf8_length(const std::string& text, std::size_t at) {
-    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(at);
-    std::size_t length = lead < 0x80                    ? 1
-                         : lead >= 0xC2 && lead <= 0xDF ? 2
-                         : lead >= 0xE0 && lead <= 0xEF ? 3
-                         : lead >= 0xF0 && lead <= 0xF4 ? 4
-                                                        : 0;
-    if (length == 0 || at + length > text.size())
-        return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((byte(at + i) & 0xC0) != 0x80)
-            return 0;
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
-    if (length == 3 &&
-        ((lead == 0xE0 && byte(at + 1) < 0xA0) || (lead == 0xED && byte(at + 1) >= 0xA0))) {
-        return 0;
-    }
-    if (length == 4 &&
-        ((lead == 0xF0 && byte(at + 1) < 0x90) || (lead == 0xF4 && byte(at + 1) >= 0x90))) {
-        return 0;
-    }
-    return length;
-}
-
-std::string xml_safe(const std::string& text) {
-    static const std::string replacement = "\xEF\xBF\xBD";  // U+FFFD
-    std::string safe;
-    safe.reserve(text.size());
-    for (std::size_t at = 0; at < text.size();) {
-        unsigned char c = static_cast<unsigned char>(text[at]);
-        std::size_t length = utf8_length(text, at);
-        bool forbidden = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-        if (length == 0 || forbidden) {
-            safe += replacement;
-            at += 1;
-        } else {
-            safe.append(text, at, length);
-            at += length;
-        }
-    }
-    return safe;
-}
 
 static void set(pugi::xml_node node, const char* name, const std::string& value) {
     node.append_attribute(name) = xml_safe(value).c_str();

@@ -24,7 +24,8 @@ double LabSpec::max_score() const {
     return total;
 }
 
-// A task's tests are either names ("Suite.Test") or objects with name, points, hidden.
+// A task's tests are either names ("Suite.Test") or objects with name, points, hidden and
+// may_skip (why the test may skip itself).
 static void add_task_tests(const json& task_json, int task, double default_points, LabSpec& lab) {
     for (const auto& entry : task_json.at("tests")) {
         TestSpec test;
@@ -36,6 +37,7 @@ static void add_task_tests(const json& task_json, int task, double default_point
             test.name = entry.at("name").get<std::string>();
             test.points = entry.value("points", default_points);
             test.hidden = entry.value("hidden", false);
+            test.may_skip = entry.value("may_skip", "");
         }
         lab.tests.push_back(test);
     }

@@ -16,10 +16,11 @@ struct TaskSpec {
 
 /// One test, in its declared order.
 struct TestSpec {
-    std::string name;     ///< "Suite.Test", as the framework names it.
-    int task = 0;         ///< The task it checks.
-    double points = 1;    ///< What it is worth.
-    bool hidden = false;  ///< Graded, but shown to instructors only.
+    std::string name;      ///< "Suite.Test", as the framework names it.
+    int task = 0;          ///< The task it checks.
+    double points = 1;     ///< What it is worth.
+    bool hidden = false;   ///< Graded, but shown to instructors only.
+    std::string may_skip;  ///< Why the test may skip itself here ("": it may not; a skip fails).
 };
 
 /// One flavour's test executable: the student's (labs/) or the reference (solutions/).

@@ -40,6 +40,15 @@ static json test_json(const TestResult& t) {
             {"output", t.output}};
 }
 
+static json review_json(const std::vector<ReviewNote>& notes) {
+    json out = json::array();
+    for (const auto& note : notes) {
+        out.push_back(
+            {{"file", note.file}, {"line", note.line}, {"what", note.what}, {"text", note.text}});
+    }
+    return out;
+}
+
 void write_report_json(const CourseResult& result, const std::string& path) {
     json labs = json::array();
     json tests = json::array();
@@ -54,6 +63,9 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                         {"built", lab.built},
                         {"build_error", lab.build_error},
                         {"build_log", lab.build_log},
+                        {"flagged", lab.flagged()},
+                        {"flag_reason", lab.flag_reason()},
+                        {"review", review_json(lab.review)},
                         {"tasks", tasks}});
         for (const auto& t : lab.tests)
             tests.push_back(test_json(t));

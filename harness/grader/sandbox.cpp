@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "course/file.hpp"
@@ -36,9 +37,11 @@ struct ChildPlan {
     const char* keep_read_only = nullptr;  // the program's folder, when under /tmp
     const Limits* limits = nullptr;
     int output_fd = -1;
-    int sync_fd = -1;                   // the init reads it to end of file: its id maps are written
-    int parent_ends[3] = {-1, -1, -1};  // the grader's pipe ends, closed in the init
-    int report_fd = -1;                 // the init writes its InitReport there
+    int sync_fd = -1;  // the init reads it to end of file: its id maps are written
+    int parent_ends[4] = {-1, -1, -1, -1};  // the grader's pipe ends, closed in the init
+    int pass_fds[4] = {-1, -1, -1, -1};     // given to the test as 3, 4, ...
+    int pass_count = 0;
+    int report_fd = -1;  // the init writes its InitReport there
     bool root = false;
     bool isolated = false;
     pid_t grader_pid = 0;
@@ -116,6 +119,18 @@ void become_test_user(const ChildPlan& plan) noexcept {
     ::dup2(plan.output_fd, STDOUT_FILENO);
     ::dup2(plan.output_fd, STDERR_FILENO);
     const Limits& limits = *plan.limits;
+    // The passed descriptors go to 3, 4, ...: first out of the way (one may already sit
+    // where another must go), then into place; dup2 leaves close-on-exec off.
+    int moved[4];
+    for (int i = 0; i < plan.pass_count; ++i) {
+        moved[i] = ::fcntl(plan.pass_fds[i], F_DUPFD_CLOEXEC, 64);
+        if (moved[i] < 0)
+            ::_exit(126);
+    }
+    for (int i = 0; i < plan.pass_count; ++i) {
+        if (::dup2(moved[i], 3 + i) < 0)
+            ::_exit(126);
+    }
     set_limit(RLIMIT_CORE, 0);  // a crash must not write a core file per test
     if (limits.address_space)
         set_limit(RLIMIT_AS, limits.address_space);
@@ -129,7 +144,7 @@ void become_test_user(const ChildPlan& plan) noexcept {
     sigset_t all;
     sigemptyset(&all);
     ::sigprocmask(SIG_SETMASK, &all, nullptr);  // do not pass the grader's mask on
-    if (::chdir(plan.workdir) != 0 || ::close_range(3, ~0U, 0) != 0)
+    if (::chdir(plan.workdir) != 0 || ::close_range(3 + plan.pass_count, ~0U, 0) != 0)
         ::_exit(126);
     if (limits.filter_kill) {
         // In a PID namespace the grader's PID means another process: protect -1 only.
@@ -174,6 +189,8 @@ pid_t clone_process(int flags) noexcept {
     if (test == 0)
         exec_test(plan);
     ::close(plan.output_fd);
+    for (int i = 0; i < plan.pass_count; ++i)
+        ::close(plan.pass_fds[i]);  // the test's alone: its end of file must mean it ended
     InitReport report;
     bool ended = false;
     for (;;) {
@@ -266,22 +283,45 @@ bool read_output(int fd, Outcome& out, std::size_t cap) {
     return true;
 }
 
-// Waits for the program to end or for the deadline, reading its output meanwhile.
-void supervise(pid_t pid, int output_fd, Outcome& out, const Limits& limits,
+enum class Read { data, nothing_now, end };
+
+// Reads what is available on the result stream into out.stream (at most @p cap bytes
+// kept; the rest read and dropped).
+Read read_stream(int fd, Outcome& out, std::size_t cap) {
+    char buffer[16384];
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? Read::nothing_now : Read::end;
+    if (n == 0)
+        return Read::end;
+    out.stream_bytes += static_cast<std::size_t>(n);
+    if (out.stream.size() < cap)
+        out.stream.append(buffer, std::min<std::size_t>(n, cap - out.stream.size()));
+    return Read::data;
+}
+
+// Waits for the program to end or for the deadline, reading its output (and the result
+// stream, if any) meanwhile.
+void supervise(pid_t pid, int output_fd, Outcome& out, const Limits& limits, const SandboxIo& io,
                Clock::time_point start) {
     auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(limits.wall_seconds));
     course::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     bool output_open = true;
+    bool stream_open = io.stream_fd >= 0;
     for (;;) {
         // Without pidfd (kernels before 5.3) poll the pipe in short slices instead.
         int wait_ms = pidfd ? remaining_ms(deadline) : std::min(remaining_ms(deadline), 20);
-        pollfd fds[2] = {{output_open ? output_fd : -1, POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-        int ready = ::poll(fds, 2, wait_ms);
+        pollfd fds[3] = {{output_open ? output_fd : -1, POLLIN, 0},
+                         {pidfd.get(), POLLIN, 0},
+                         {stream_open ? io.stream_fd : -1, POLLIN, 0}};
+        int ready = ::poll(fds, 3, wait_ms);
         if (ready < 0 && errno != EINTR)
             course::throw_errno("poll");
         if (fds[0].revents != 0)
             output_open = read_output(output_fd, out, limits.output_cap);
+        if (fds[2].revents != 0)
+            stream_open = read_stream(io.stream_fd, out, io.stream_cap) != Read::end;
         if (::waitpid(pid, &out.raw_status, WNOHANG) == pid)
             break;
         if (remaining_ms(deadline) == 0) {
@@ -296,9 +336,14 @@ void supervise(pid_t pid, int output_fd, Outcome& out, const Limits& limits,
 }
 
 // After the program ended: nothing it started may outlive it, then read what is left.
-void clean_up(pid_t pid, int output_fd, Outcome& out, const Limits& limits) {
+void clean_up(pid_t pid, int output_fd, Outcome& out, const Limits& limits, const SandboxIo& io) {
     ::kill(-pid, SIGKILL);
     out.leftovers_killed += kill_all_descendants();
+    if (io.stream_fd >= 0) {  // every writer in the sandbox is gone: read what is left
+        ::fcntl(io.stream_fd, F_SETFL, O_NONBLOCK);
+        while (read_stream(io.stream_fd, out, io.stream_cap) == Read::data) {
+        }
+    }
     ::fcntl(output_fd, F_SETFL, O_NONBLOCK);
     pollfd fd = {output_fd, POLLIN, 0};
     while (::poll(&fd, 1, 200) > 0 && read_output(output_fd, out, limits.output_cap)) {
@@ -426,7 +471,9 @@ void read_init_report(int report_fd, Outcome& out) {
 }  // namespace
 
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
-                      const Limits& limits) {
+                      const Limits& limits, const SandboxIo& io) {
+    if (io.pass_fds.size() > 4)
+        throw std::invalid_argument("run_sandboxed: at most 4 descriptors may be passed");
     Outcome out;
     out.address_space = limits.address_space;
     std::vector<char*> args;
@@ -434,6 +481,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
         args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     auto env = test_environment(::geteuid() == 0 && limits.drop_root);
+    env.insert(env.end(), io.env.begin(), io.env.end());
     std::vector<char*> envp;
     for (auto& var : env)
         envp.push_back(var.data());
@@ -458,6 +506,9 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     plan.report_fd = report.write.get();
     plan.parent_ends[0] = output.read.get();
     plan.parent_ends[1] = report.read.get();
+    plan.parent_ends[3] = io.stream_fd;
+    for (int fd : io.pass_fds)
+        plan.pass_fds[plan.pass_count++] = fd;
     auto start = Clock::now();
     pid_t pid = -1;
     if (limits.isolate) {
@@ -472,7 +523,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     output.write.reset();  // so that end of file means every writer is gone
     report.write.reset();
     out.started = true;
-    supervise(pid, output.read.get(), out, limits, start);
+    supervise(pid, output.read.get(), out, limits, io, start);
     if (limits.isolate) {
         read_init_report(report.read.get(), out);
         long cap = limits.process_cap > 0 ? limits.process_cap : 1L << 30;
@@ -480,7 +531,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
             cap = std::min<long>(cap, static_cast<long>(limits.max_processes));
         out.process_limit_reached = out.processes_started >= cap - 8;
     }
-    clean_up(pid, output.read.get(), out, limits);
+    clean_up(pid, output.read.get(), out, limits, io);
     return out;
 }
 

@@ -37,6 +37,20 @@ struct Limits {
                                          ///< capabilities.
 };
 
+/// Descriptors a sandboxed run is given besides stdin, stdout and stderr, and a second
+/// stream the grader reads during the run (the test's result channel).
+struct SandboxIo {
+    /// Handed to the program as descriptors 3, 4, ... in this order (without
+    /// close-on-exec); every other descriptor above 2 is closed. At most 4.
+    std::vector<int> pass_fds;
+    /// The grader's read end of a pipe the program writes to: read during the run like the
+    /// output, into Outcome::stream, at most stream_cap bytes (the rest read and dropped).
+    int stream_fd = -1;
+    std::size_t stream_cap = 1 << 20;
+    /// Added to the program's environment ("NAME=value").
+    std::vector<std::string> env;
+};
+
 /// How a sandboxed run ended.
 struct Outcome {
     bool started = false;                ///< False when fork/exec failed (see output).
@@ -53,6 +67,8 @@ struct Outcome {
                                          ///< processes+threads as its limits allow.
     rlim_t address_space = 0;            ///< The RLIMIT_AS it ran under (0: none).
     std::string sandbox_error;           ///< Why the sandbox could not start it (empty: it did).
+    std::string stream;                  ///< What came on SandboxIo::stream_fd, up to its cap.
+    std::size_t stream_bytes = 0;        ///< Everything that came on it, kept or not.
 };
 
 /// Makes the calling process a child subreaper, so that every orphaned descendant of a
@@ -63,9 +79,10 @@ void become_subreaper();
 /// Runs @p argv (argv[0] is a path) in @p workdir under @p limits and returns how it
 /// ended. Never throws for anything the program does; throws std::system_error only if
 /// the grader itself cannot create a pipe or fork. When the grader is root and
-/// limits.drop_root, @p workdir is given to nobody first.
+/// limits.drop_root, @p workdir is given to nobody first. @p io's descriptors are the
+/// caller's: it keeps them open during the call and closes them after.
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
-                      const Limits& limits);
+                      const Limits& limits, const SandboxIo& io = {});
 
 /// Kills (SIGKILL) and reaps every descendant of the calling process, repeating until
 /// none is left. @returns how many it killed.

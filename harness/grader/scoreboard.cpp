@@ -49,7 +49,7 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
         failures += fmt::format("    {} {}{}  [{}]\n", mark, t.spec.name,
                                 t.spec.hidden ? " (hidden)" : "", to_string(t.verdict));
         if (t.verdict != Verdict::compile_error) {
-            failures += indent(first_lines(t.message, 4), "        ") + "\n";
+            failures += indent(console_safe(first_lines(t.message, 4)), "        ") + "\n";
         }
         if (!t.lesson.empty())
             lesson = t.lesson;
@@ -67,13 +67,29 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
         out << "      → re-read " << lesson << "\n";
 }
 
+// A lab an instructor should look at: why, and the first lines worth a look.
+static void print_flag(const LabResult& lab, std::ostream& out) {
+    out << "  ⚠ flagged for review: " << lab.flag_reason() << "\n";
+    std::size_t shown = 0;
+    for (const auto& note : lab.review) {
+        if (shown++ == 5) {
+            out << fmt::format("      ... and {} more (report.json)\n", lab.review.size() - 5);
+            break;
+        }
+        out << fmt::format("      {}:{}: {}\n", note.file, note.line, note.what);
+    }
+}
+
 void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden) {
     out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
     for (const auto& lab : result.labs) {
         out << fmt::format("\nLab {}: {:<53} {:>5} / {}\n", lab.lab.id, lab.lab.title,
                            points(lab.score()), points(lab.max_score()));
+        if (lab.flagged())
+            print_flag(lab, out);
         if (!lab.built) {
-            out << "  ✗ does not compile:\n" << indent(lab.build_error, "      ") << "\n";
+            out << "  ✗ does not compile:\n"
+                << indent(console_safe(lab.build_error), "      ") << "\n";
             if (!lab.build_log.empty())
                 out << "      (full log: " << lab.build_log << ")\n";
             continue;
@@ -101,6 +117,13 @@ std::string markdown_summary(const CourseResult& result) {
                           points(lab.score()), points(lab.max_score()),
                           failed.empty() ? "—" : failed);
     }
+    std::string flagged;
+    for (const auto& lab : result.labs) {
+        if (lab.flagged())
+            flagged += fmt::format("- Lab {}: {}\n", lab.lab.id, lab.flag_reason());
+    }
+    if (!flagged.empty())
+        md += "\n### ⚠ Needs review\n\n" + flagged;
     return md;
 }
 

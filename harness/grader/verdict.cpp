@@ -99,7 +99,8 @@ void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& resu
         result.verdict = Verdict::premature_exit;
         result.message = fmt::format(
             "the test program exited (code {}) before the test finished: did the code under "
-            "test call exit() or _exit()?",
+            "test call exit() or _exit()? (Closing descriptor 4, which carries the result to the "
+            "grader, has the same effect.)",
             WIFEXITED(run.raw_status) ? WEXITSTATUS(run.raw_status) : -1);
     }
 }
@@ -128,13 +129,36 @@ std::string plain_failure(const std::string& message) {
     std::string out = message;
     for (auto at = out.find(prefix); at != std::string::npos; at = out.find(prefix, at)) {
         auto end = out.find(suffix, at + prefix.size());
-        if (end == std::string::npos) break;
+        if (end == std::string::npos)
+            break;
         std::string what = out.substr(at + prefix.size(), end - at - prefix.size());
         std::string sentence = "an exception escaped the test: " + what;
         out.replace(at, end + suffix.size() - at, sentence);
         at += sentence.size();
     }
     return out;
+}
+
+// Why a sealed result cannot be trusted, or "": its records were forged or out of order,
+// or they disagree with how the process really ended.
+std::string why_distrusted(const Outcome& run, const FrameworkResult& reported) {
+    if (!reported.sealed)
+        return "";
+    if (!reported.integrity.empty())
+        return reported.integrity;
+    bool exited = !run.timed_out && WIFEXITED(run.raw_status);
+    if (!exited)
+        return "";  // a crash or a timeout is judged as such: it earns nothing anyway
+    int code = WEXITSTATUS(run.raw_status);
+    if (!reported.began && !reported.ended && code == 0)
+        return "the test program exited with success without a word on its result channel";
+    if (reported.ended && reported.end_code != code) {
+        return fmt::format("the test program exited with code {} after announcing code {}", code,
+                           reported.end_code);
+    }
+    if (reported.ended && reported.found && (reported.passed || reported.skipped) != (code == 0))
+        return fmt::format("the test's result disagrees with its exit code {}", code);
+    return "";
 }
 
 }  // namespace
@@ -161,6 +185,8 @@ std::string to_string(Verdict verdict) {
             return "output-truncated";
         case Verdict::compile_error:
             return "compile-error";
+        case Verdict::integrity:
+            return "integrity";
     }
     return "unknown";
 }
@@ -173,7 +199,17 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
     result.output = run.output;
     result.seconds = run.seconds;
     bool ended_normally = run.sandbox_error.empty() && !run.timed_out && WIFEXITED(run.raw_status);
-    if (!ended_normally || !reported.found) {
+    std::string distrust = run.sandbox_error.empty() ? why_distrusted(run, reported) : "";
+    if (!distrust.empty()) {
+        result.verdict = Verdict::integrity;
+        result.message = "integrity: " + distrust +
+                         ". The grader cannot trust this test's result, so it is worth 0, and "
+                         "the lab is flagged for your instructor to review.";
+    } else if (ended_normally && reported.sealed && reported.ended && !reported.found) {
+        result.verdict = Verdict::fail;
+        result.message =
+            "the test program has no test named " + spec.name + " (is lab.json out of date?)";
+    } else if (!ended_normally || !reported.found || (reported.sealed && !reported.ended)) {
         judge_abnormal_end(run, lab, result);
     } else if (run.output_truncated) {
         result.verdict = Verdict::output_truncated;
@@ -181,6 +217,12 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
             "wrote {} bytes of output, more than the {} allowed: is something printing in a "
             "loop?",
             run.output_bytes, run.output.size());
+    } else if (reported.skipped && spec.may_skip.empty()) {
+        result.verdict = Verdict::fail;
+        result.message =
+            "skipped itself, but lab.json does not say this test may skip, so a "
+            "skip counts as a failure. It said: " +
+            (reported.message.empty() ? "(no reason given)" : reported.message);
     } else if (reported.skipped) {
         result.verdict = Verdict::skipped;
         std::string reason =

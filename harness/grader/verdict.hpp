@@ -22,6 +22,7 @@ enum class Verdict {
     premature_exit,
     output_truncated,
     compile_error,
+    integrity,
 };
 
 /// The report's spelling: "pass", "fail", "timeout", "out-of-memory", ...
@@ -39,12 +40,18 @@ struct TestResult {
     double seconds = 0;   ///< Wall time of the test's process.
 };
 
-/// What the test framework reported for one test, read from its result file.
+/// What the test framework reported for one test: from the sealed records of the result
+/// channel (GoogleTest), or from its result file (Catch2).
 struct FrameworkResult {
-    bool found = false;    ///< The result file exists and names the test.
-    bool passed = false;   ///< Ran, and no assertion failed.
-    bool skipped = false;  ///< The test skipped itself.
-    std::string message;   ///< Failure or skip messages, joined.
+    bool found = false;     ///< A result for the test arrived.
+    bool passed = false;    ///< Ran, and no assertion failed.
+    bool skipped = false;   ///< The test skipped itself.
+    std::string message;    ///< Failure or skip messages, joined.
+    bool sealed = false;    ///< It came over the authenticated result channel.
+    bool began = false;     ///< Sealed: the test's begin record arrived.
+    bool ended = false;     ///< Sealed: the run's end record arrived.
+    int end_code = -1;      ///< Sealed: the exit code the end record announced.
+    std::string integrity;  ///< Sealed: why the records cannot be trusted ("" when they can).
 };
 
 /// Decides the verdict of a test from how its process ended and what its framework

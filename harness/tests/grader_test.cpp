@@ -18,8 +18,11 @@ grader::LabSpec fixture_lab(const std::vector<std::string>& tests) {
     lab.framework = "gtest";
     lab.time_limit = 2;
     lab.tasks = {{1, "Everything", "everything"}};
-    for (const auto& name : tests)
-        lab.tests.push_back({"FixtureTest." + name, 1, 1, false});
+    for (const auto& name : tests) {
+        lab.tests.push_back({"FixtureTest." + name, 1, 1, false, ""});
+        if (name == "Skips")
+            lab.tests.back().may_skip = "the fixture shows a declared skip";
+    }
     lab.student = {"grader_fixture_tests", GRADER_FIXTURE};
     return lab;
 }
@@ -112,8 +115,20 @@ TEST_F(GraderTest, SkipSaysWhy) {
     EXPECT_NE(r.message.find("lacks"), std::string::npos) << r.message;
 }
 
+// Tests that a skip lab.json does not allow is a failure that says so.
+TEST_F(GraderTest, UndeclaredSkipFails) {
+    grader::GradeOptions options;
+    options.build = false;
+    auto lab = fixture_lab({"Skips"});
+    lab.tests.at(0).may_skip.clear();
+    auto r = grader::grade_lab(lab, options).tests.at(0);
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("does not say this test may skip"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("lacks"), std::string::npos) << r.message;
+}
+
 // Tests that one lab run gives every declared test a verdict, in declared order, even a
-// test the program does not have (premature exit: it never ran).
+// test the program does not have (a failure that names it).
 TEST_F(GraderTest, EveryDeclaredTestGetsAVerdictInOrder) {
     grader::GradeOptions options;
     options.build = false;
@@ -122,7 +137,10 @@ TEST_F(GraderTest, EveryDeclaredTestGetsAVerdictInOrder) {
     ASSERT_EQ(result.tests.size(), 4u);
     EXPECT_EQ(result.tests[0].verdict, grader::Verdict::crash);
     EXPECT_EQ(result.tests[1].verdict, grader::Verdict::pass);
-    EXPECT_EQ(result.tests[2].verdict, grader::Verdict::premature_exit);
+    EXPECT_EQ(result.tests[2].verdict, grader::Verdict::fail);
+    EXPECT_NE(result.tests[2].message.find("no test named FixtureTest.NoSuchTest"),
+              std::string::npos)
+        << result.tests[2].message;
     EXPECT_EQ(result.tests[3].verdict, grader::Verdict::fail);
     EXPECT_EQ(result.score(), 1);
     EXPECT_EQ(result.max_score(), 4);

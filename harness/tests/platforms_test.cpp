@@ -55,7 +55,7 @@ grader::TestResult grade_catch2(const std::string& test) {
     lab.framework = "catch2";
     lab.time_limit = 5;
     lab.tasks = {{1, "Everything", "everything"}};
-    lab.tests = {{test, 1, 1, false}};
+    lab.tests = {{test, 1, 1, false, ""}};
     lab.student = {"grader_catch2_fixture_tests", CATCH2_FIXTURE};
     grader::GradeOptions options;
     options.build = false;
@@ -156,7 +156,7 @@ grader::CourseResult sample_result() {
     lab_result.built = true;
     auto add = [&](const std::string& name, grader::Verdict verdict, bool hidden) {
         grader::TestResult t;
-        t.spec = {name, 1, 1, hidden};
+        t.spec = {name, 1, 1, hidden, ""};
         t.lab = "01";
         t.verdict = verdict;
         t.score = verdict == grader::Verdict::pass ? 1 : 0;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -55,8 +56,16 @@ struct ChildInfo {
 /// The children of @p parent right now, found by one scan of /proc.
 std::vector<ChildInfo> children_of(pid_t parent);
 
-/// Kills (SIGKILL) and reaps every child of the calling process, zombies included.
-/// @returns what was found, before killing, so a caller can report it.
+/// How many of the children kill_and_reap_children() finds it names and describes.
+inline constexpr std::size_t kDescribedChildren = 10;
+/// Up to how many children kill_and_reap_children() waits for, one by one; past that it
+/// kills them all and reaps only those already dead (the grader's sandbox ends the rest).
+inline constexpr std::size_t kReapedChildren = 64;
+
+/// Kills (SIGKILL) and reaps every child of the calling process, zombies included (all of
+/// them when there are at most kReapedChildren).
+/// @returns what was found, before killing, so a caller can report it: every child, the
+///          first kDescribedChildren with name and state (the rest: empty name, '?').
 std::vector<ChildInfo> kill_and_reap_children();
 
 /// A gate a test holds a child at: the child blocks in wait() until the test calls open()

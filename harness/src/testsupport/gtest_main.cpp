@@ -1,26 +1,46 @@
 // The main() of every lab's tests: GoogleTest plus a check, after each test, that the
-// test left no child process behind.
+// test left no child process behind; and, under the grader, the result channel: each
+// test's begin and result, a canary that must fail, and the run's end, sealed with the
+// grader's secret (harness/result_channel.hpp).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "channel_writer.hpp"
 #include "harness/testsupport.hpp"
 
 namespace {
+
+// Runs before every constructor of the program, lab code's included (.preinit_array),
+// so that no lab code ever sees the secret's descriptor.
+void take_the_grader_secret(int, char**, char** envp) {
+    harness::channel::take_secret(envp);
+}
+[[gnu::section(".preinit_array"),
+  gnu::used]] void (*const preinit_entry)(int, char**, char**) = &take_the_grader_secret;
 
 // After each test: any child still here is a leak. Kill and reap it (so the next test
 // starts clean) and fail the test that leaked it, naming what was left.
 class ChildLeakCheck : public ::testing::EmptyTestEventListener {
     void OnTestEnd(const ::testing::TestInfo&) override {
         auto left = harness::kill_and_reap_children();
-        if (left.empty()) return;
+        if (left.empty())
+            return;
         std::ostringstream message;
         message << "This test left " << left.size() << " child process"
                 << (left.size() == 1 ? "" : "es") << " behind:";
-        for (const auto& child : left) {
+        for (std::size_t i = 0; i < left.size(); ++i) {
+            const auto& child = left[i];
+            if (child.name.empty()) {  // past the first few, only counted
+                message << " and " << left.size() - i << " more";
+                break;
+            }
             message << " " << child.pid << " (" << child.name << ", "
-                    << (child.state == 'Z' ? "zombie: never waited for" : "still running")
-                    << ")";
+                    << (child.state == 'Z' ? "zombie: never waited for" : "still running") << ")";
         }
         message << ". Every child a test starts must be waited for "
                 << "(see lessons/04-wait-and-zombies.md#reaping).";
@@ -28,10 +48,106 @@ class ChildLeakCheck : public ::testing::EmptyTestEventListener {
     }
 };
 
+constexpr const char* kCanaryWords = "the course's canary: this failure must be seen";
+constexpr std::size_t kMessageCap = 16 * 1024;
+
+// Sends each test's begin and result to the grader. Appended first, so that its OnTestEnd
+// runs last, after the leak check has added its failure.
+class ResultChannel : public ::testing::EmptyTestEventListener {
+  public:
+    // True when every graded test passed (or skipped) and the canary failed as it must.
+    bool all_good() const { return all_good_ && canary_seen_; }
+
+  private:
+    void OnTestStart(const ::testing::TestInfo& info) override {
+        message_.clear();
+        canary_part_seen_ = false;
+        send({{"kind", "begin"}, {"test", full_name(info)}});
+    }
+    void OnTestPartResult(const ::testing::TestPartResult& part) override {
+        if (part.passed())
+            return;
+        if (part.failed() && std::string(part.message()).find(kCanaryWords) != std::string::npos)
+            canary_part_seen_ = true;
+        if (message_.size() >= kMessageCap)
+            return;
+        if (!message_.empty())
+            message_ += "\n";
+        if (part.failed()) {
+            message_ += part.file_name() ? part.file_name() : "unknown file";
+            if (part.line_number() >= 0)
+                message_ += ":" + std::to_string(part.line_number());
+            message_ += "\n";
+        }
+        message_ += part.message();
+        if (message_.size() > kMessageCap)
+            message_.resize(kMessageCap);
+    }
+    void OnTestEnd(const ::testing::TestInfo& info) override {
+        const auto* result = info.result();
+        if (info.test_suite_name() == harness::channel::canary_suite()) {
+            bool failed = result->Failed() && canary_part_seen_;
+            canary_seen_ = true;
+            if (!failed)
+                all_good_ = false;
+            send({{"kind", "canary"}, {"test", full_name(info)}, {"failed", failed}});
+            return;
+        }
+        std::string outcome = result->Skipped() ? "skip" : result->Failed() ? "fail" : "pass";
+        if (outcome == "fail")
+            all_good_ = false;
+        send({{"kind", "result"},
+              {"test", full_name(info)},
+              {"outcome", outcome},
+              {"message", message_}});
+    }
+    static std::string full_name(const ::testing::TestInfo& info) {
+        return std::string(info.test_suite_name()) + "." + info.name();
+    }
+    static void send(const nlohmann::json& record) {
+        harness::channel::send(
+            record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+
+    std::string message_;
+    bool canary_part_seen_ = false;
+    bool canary_seen_ = false;
+    bool all_good_ = true;
+};
+
+// A test that must fail: if it passes, something swallows failures in this process.
+void register_canary() {
+    ::testing::RegisterTest(harness::channel::canary_suite().c_str(),
+                            harness::channel::canary_name(harness::channel::secret()).c_str(),
+                            nullptr, nullptr, __FILE__, __LINE__, []() -> ::testing::Test* {
+                                struct Canary : ::testing::Test {
+                                    void TestBody() override { ADD_FAILURE() << kCanaryWords; }
+                                };
+                                return new Canary;
+                            });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    ::testing::UnitTest::GetInstance()->listeners().Append(new ChildLeakCheck);
-    return RUN_ALL_TESTS();
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    ResultChannel* channel = nullptr;
+    if (harness::channel::active()) {
+        register_canary();
+        channel = new ResultChannel;
+        listeners.Append(channel);
+    }
+    listeners.Append(new ChildLeakCheck);
+    int status = RUN_ALL_TESTS();
+    if (channel == nullptr)
+        return status;
+    // Under the grader the run ends here: the end record, then _exit, so that no atexit
+    // handler or static destructor of lab code runs after the results are sealed.
+    int code = channel->all_good() ? 0 : 1;
+    harness::channel::send(nlohmann::json{{"kind", "end"}, {"exit_code", code}}.dump());
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(code);
 }

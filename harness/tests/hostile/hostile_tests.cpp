@@ -7,6 +7,7 @@
 // grader's sandbox (contained()) and skip themselves otherwise, and the bombs also stop
 // by themselves after a fixed number of forks.
 #include <fcntl.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -74,6 +75,118 @@ void write_all(int fd, std::size_t total) {
         if (::write(fd, block.data(), block.size()) < 0)
             return;
     }
+}
+
+// ---- Forging marks: lab code runs in the test's process, so it tries to lie. ----
+
+// The graded test's result channel (descriptor 4 under the grader), or -1 elsewhere.
+int result_channel() {
+    struct stat info {};
+    return ::fstat(4, &info) == 0 && S_ISFIFO(info.st_mode) ? 4 : -1;
+}
+
+// Writes a record that looks like the harness's own, with a made-up tag.
+void write_forged_record(int fd, const std::string& payload) {
+    std::string record;
+    for (int i = 0; i < 4; ++i)
+        record.push_back(static_cast<char>((payload.size() >> (8 * i)) & 0xff));
+    record += payload + std::string(8, '\x5a');
+    [[maybe_unused]] auto n = ::write(fd, record.data(), record.size());
+}
+
+// Writes what GoogleTest's JSON output says for a pass where a result file would be.
+void write_passing_json() {
+    std::ofstream("result.out") << R"({"testsuites": [{"name": "Hostile", "testsuite": )"
+                                << R"([{"name": "X", "status": "RUN", "result": "COMPLETED"}]}]})";
+}
+
+// Forges a passing result on the channel, then fails for real.
+TEST(Hostile, ForgesARecordOnTheChannel) {
+    int fd = result_channel();
+    if (fd >= 0) {
+        write_forged_record(fd, R"({"kind":"result","test":"Hostile.ForgesARecordOnTheChannel",)"
+                                R"("outcome":"pass","message":""})");
+    }
+    ADD_FAILURE() << "the real result";
+}
+
+// Writes a passing result file and leaves with success before GoogleTest reports.
+TEST(Hostile, WritesAPassingResultFileAndExits) {
+    write_passing_json();
+    std::fflush(nullptr);
+    ::_exit(0);
+}
+
+// Prints what a passing run prints, then leaves with success mid-test.
+TEST(Hostile, PrintsAFakePassAndExits) {
+    std::printf("[       OK ] Hostile.PrintsAFakePassAndExits (0 ms)\n[  PASSED  ] 1 test.\n");
+    std::fflush(nullptr);
+    ::_exit(0);
+}
+
+// After GoogleTest is done: an atexit handler and a static destructor rewrite the result.
+struct RewritesAtExit {
+    ~RewritesAtExit() {
+        if (armed) {
+            write_passing_json();
+            if (int fd = result_channel(); fd >= 0)
+                write_forged_record(fd, R"({"kind":"end","exit_code":0})");
+        }
+    }
+    bool armed = false;
+} rewrite_at_exit;
+
+TEST(Hostile, RewritesTheResultAtExit) {
+    rewrite_at_exit.armed = true;
+    std::atexit([] {
+        write_passing_json();
+        if (int fd = result_channel(); fd >= 0)
+            write_forged_record(fd, R"({"kind":"end","exit_code":0})");
+    });
+    ADD_FAILURE() << "the real result";
+}
+
+// Leaks a fake result reporter that swallows every failure that follows, in every thread.
+TEST(Hostile, SwallowsFailuresWithAFakeReporter) {
+    static ::testing::TestPartResultArray swallowed;
+    new ::testing::ScopedFakeTestPartResultReporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ALL_THREADS, &swallowed);
+    ADD_FAILURE() << "the real result, swallowed";
+}
+
+// Skips itself on purpose, so that it would drop out of the maximum.
+TEST(Hostile, SkipsOnPurpose) {
+    GTEST_SKIP() << "nothing to see here";
+}
+
+// Closes the result channel, then passes: no result can reach the grader.
+TEST(Hostile, ClosesTheResultChannel) {
+    ::close(4);
+    SUCCEED();
+}
+
+// Tries to read the grader's secret: its descriptor must be closed before lab code runs.
+TEST(Hostile, CannotReadTheSecret) {
+    char buffer[64];
+    EXPECT_EQ(::read(3, buffer, sizeof buffer), -1);
+    EXPECT_EQ(errno, EBADF);
+    EXPECT_EQ(std::getenv("COURSE_RESULT_CHANNEL"), nullptr);
+}
+
+// A forked child that runs on into the framework (a student's classic fork bug) must not
+// be taken for a forger: only the test's own process reports.
+TEST(Hostile, ForkedChildRunsOnIntoTheFramework) {
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0)
+        return;  // the child runs the rest of GoogleTest, and its end, too
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+}
+
+// A second test of the same name (in another file's anonymous namespace) runs too.
+TEST(Hostile, RunsTwice) {
+    SUCCEED();
 }
 
 }  // namespace

@@ -1,0 +1,26 @@
+/// @file
+/// @brief Reading one test's result from the sealed records of the result channel.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/result_channel.hpp"
+#include "verdict.hpp"
+
+namespace grader {
+
+/// The command line that runs exactly @p test of a GoogleTest @p executable under the
+/// result channel: the test, then this run's canary (a test that must fail).
+std::vector<std::string> sealed_test_command(const std::string& executable, const std::string& test,
+                                             const harness::channel::Secret& secret);
+
+/// Reads what the test process sent on its result channel: @p stream (the first bytes,
+/// up to the cap) of @p stream_bytes in all. The grader accepts exactly one begin and one
+/// result for @p test, then the canary's failure, then one end record, each sealed with
+/// @p secret in sequence; anything else sets `integrity` to a plain description.
+FrameworkResult read_sealed_result(const std::string& stream, std::size_t stream_bytes,
+                                   std::size_t cap, const harness::channel::Secret& secret,
+                                   const std::string& test);
+
+}  // namespace grader

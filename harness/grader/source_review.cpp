@@ -1,0 +1,138 @@
+#include "source_review.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <sstream>
+
+#include "course/unique_fd.hpp"
+
+namespace grader {
+namespace {
+
+struct Rule {
+    const char* needle;
+    const char* what;
+};
+
+// Each needle is matched case-sensitively anywhere on a line, comments included: a note
+// is a place to look, not a verdict.
+constexpr std::array kRules = {
+    Rule{"testing::", "reaches into the test framework (GoogleTest)"},
+    Rule{"gtest", "reaches into the test framework (GoogleTest)"},
+    Rule{"TestPartResult", "reaches into the test framework's results"},
+    Rule{"UnitTest", "reaches into the test framework (GoogleTest)"},
+    Rule{"Catch::", "reaches into the test framework (Catch2)"},
+    Rule{"catch2", "reaches into the test framework (Catch2)"},
+    Rule{"harness::channel", "refers to the grader's result channel"},
+    Rule{"result_channel", "refers to the grader's result channel"},
+    Rule{"COURSE_RESULT", "refers to the grader's result channel"},
+    Rule{"CourseCanary", "refers to the grader's canary test"},
+    Rule{"preinit_array", "runs code before main()"},
+    Rule{"init_array", "runs code before main()"},
+    Rule{"fini_array", "runs code after exit()"},
+    Rule{"constructor)", "runs code before main() (a constructor attribute)"},
+    Rule{"destructor)", "runs code after exit() (a destructor attribute)"},
+    Rule{"gnu::constructor", "runs code before main() (a constructor attribute)"},
+    Rule{"gnu::destructor", "runs code after exit() (a destructor attribute)"},
+    Rule{"atexit", "runs code after the test's end (atexit)"},
+    Rule{"on_exit", "runs code after the test's end (on_exit)"},
+    Rule{".incbin", "embeds a file at build time (.incbin)"},
+    Rule{"__asm__", "inline assembly"},
+    Rule{"solutions/", "names the reference solutions"},
+    Rule{"_tests_ref", "names the reference's test program"},
+    Rule{"process_vm_", "reads or writes another process's memory"},
+    Rule{"/proc/self/mem", "reads or writes its own memory through /proc"},
+    Rule{"dlopen", "loads code at run time"},
+    Rule{"dlsym", "looks up symbols at run time"},
+};
+
+std::string trimmed(const std::string& line) {
+    auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos)
+        return "";
+    auto text = line.substr(first);
+    return text.size() > 160 ? text.substr(0, 160) + "..." : text;
+}
+
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// `asm` as a word (asm(...), asm volatile, asm goto), not inside "plasma".
+bool mentions_asm(const std::string& line) {
+    for (auto at = line.find("asm"); at != std::string::npos; at = line.find("asm", at + 1)) {
+        bool starts = at == 0 || !is_word_char(line[at - 1]);
+        bool ends = at + 3 >= line.size() || !is_word_char(line[at + 3]);
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
+// An #include of an absolute path or of one that climbs out with "..".
+bool includes_from_outside(const std::string& line) {
+    auto hash = line.find_first_not_of(" \t");
+    if (hash == std::string::npos || line[hash] != '#')
+        return false;
+    auto word = line.find_first_not_of(" \t", hash + 1);
+    if (word == std::string::npos || line.compare(word, 7, "include") != 0)
+        return false;
+    auto open = line.find_first_of("\"<", word + 7);
+    if (open == std::string::npos)
+        return line.find("..") != std::string::npos;  // a macro-built path: look anyway
+    return line[open + 1] == '/' || line.find("..", open) != std::string::npos;
+}
+
+}  // namespace
+
+std::vector<ReviewNote> review_text(const std::string& file, const std::string& text) {
+    std::vector<ReviewNote> notes;
+    std::istringstream lines(text);
+    std::string line;
+    for (int number = 1; std::getline(lines, line); ++number) {
+        // One note a line: the first reason found.
+        std::string what;
+        if (includes_from_outside(line))
+            what = "includes a file from outside the lab (an absolute path or \"..\")";
+        for (std::size_t i = 0; what.empty() && i < kRules.size(); ++i) {
+            if (line.find(kRules[i].needle) != std::string::npos)
+                what = kRules[i].what;
+        }
+        if (what.empty() && mentions_asm(line))
+            what = "inline assembly";
+        if (!what.empty())
+            notes.push_back({file, number, what, trimmed(line)});
+    }
+    return notes;
+}
+
+std::vector<ReviewNote> review_sources(const LabSpec& lab, const std::string& dir) {
+    constexpr std::size_t kCap = 1 << 20;
+    std::vector<ReviewNote> notes;
+    for (const auto& file : lab.sources) {
+        std::string path = dir + "/" + file;
+        course::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        struct stat info {};
+        if (!fd || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+            notes.push_back({file, 0, "is not a regular file the grader can read", ""});
+            continue;
+        }
+        std::string text;
+        char buffer[65536];
+        ssize_t n;
+        while (text.size() < kCap && (n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
+            text.append(buffer, static_cast<std::size_t>(n));
+        if (text.size() >= kCap)
+            notes.push_back({file, 0, "is larger than 1 MiB: only its first MiB was read", ""});
+        auto found = review_text(file, text.substr(0, kCap));
+        notes.insert(notes.end(), found.begin(), found.end());
+    }
+    return notes;
+}
+
+}  // namespace grader
