@@ -43,23 +43,6 @@ void read_stream(Stream& stream) {
     stream.open = !eof;
 }
 
-// Reads what @p stream holds right now, at most one pipe's worth, so that a writer still
-// running (a descendant that kept the pipe) cannot keep us here.
-void drain(Stream& stream) {
-    int pipe_size = ::fcntl(stream.fd, F_GETPIPE_SZ);
-    const std::size_t limit = pipe_size > 0 ? static_cast<std::size_t>(pipe_size) : 1 << 20;
-    std::size_t drained = 0;
-    while (stream.open && drained <= limit) {
-        bool eof = false;
-        std::size_t n = read_some(stream.fd, stream.data, stream.cap, eof);
-        stream.total += n;
-        drained += n;
-        stream.open = !eof;
-        if (n == 0)
-            break;  // nothing more at once (EAGAIN), or end of file
-    }
-}
-
 // Owns the child until it is reaped: if the wait leaves by an exception, kills it (and its
 // group) and reaps it, so no zombie and no runaway process is left behind.
 class Child {
@@ -121,6 +104,22 @@ void poll_once(std::span<Stream*> streams, int pidfd, int wait_ms) {
 }
 
 }  // namespace
+
+std::size_t drain(Stream& stream) {
+    int pipe_size = ::fcntl(stream.fd, F_GETPIPE_SZ);
+    const std::size_t limit = pipe_size > 0 ? static_cast<std::size_t>(pipe_size) : 1 << 20;
+    std::size_t drained = 0;
+    while (stream.open && drained <= limit) {
+        bool eof = false;
+        std::size_t n = read_some(stream.fd, stream.data, stream.cap, eof);
+        stream.total += n;
+        drained += n;
+        stream.open = !eof;
+        if (n == 0)
+            break;  // nothing more at once (EAGAIN), or end of file
+    }
+    return drained;
+}
 
 WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline, int kill_signal,

@@ -101,7 +101,7 @@ std::vector<char*> pointers(const std::vector<std::string>& strings) {
 pid_t spawn(const SpawnOptions& options) {
     if (options.argv.empty())
         course::throw_error(EINVAL, "posix_spawn: empty argv");
-    const std::string& program = options.argv[0];
+    const std::string& program = options.program.empty() ? options.argv[0] : options.program;
     FileActions actions(program);
     set_file_actions(actions, options, program);
     Attributes attributes(program);

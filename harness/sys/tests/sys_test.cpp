@@ -289,6 +289,19 @@ TEST(SpawnTest, BadProgramThrowsNamingIt) {
     EXPECT_EQ(thrown_by([] { hsys::spawn({}); }).code().value(), EINVAL);
 }
 
+// Tests that argv[0] can be a name other than the file run (a shell's messages use it).
+TEST(SpawnTest, ProgramOtherThanArgvZero) {
+    auto out = course::make_pipe();
+    pid_t pid = hsys::spawn({.argv = {"named", "-c", "echo $0"},
+                             .stdout_fd = out.write.get(),
+                             .search_path = false,
+                             .program = "/bin/sh"});
+    out.write.reset();
+    auto printed = hsys::read_all(out.read.get(), 4096);
+    ::waitpid(pid, nullptr, 0);
+    EXPECT_EQ(printed, "named\n");
+}
+
 // Tests the working directory, the environment, the redirections and the process group.
 TEST(SpawnTest, SetsDirectoryEnvironmentDescriptorsAndGroup) {
     hsys::TempDir dir("hsys-test");

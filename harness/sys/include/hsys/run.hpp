@@ -45,6 +45,13 @@ WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline,
                               int kill_signal = SIGKILL, bool kill_group = true);
 
+/// Reads what @p stream holds right now without blocking (it must be non-blocking, as
+/// wait_with_deadline() leaves it), at most one pipe's worth, so a writer that goes on
+/// writing cannot keep the caller here. Closes the stream at end of file.
+/// @returns the bytes read, kept or dropped.
+/// @throws std::system_error naming "read".
+std::size_t drain(Stream& stream);
+
 /// What to run under a deadline.
 struct RunOptions {
     std::vector<std::string> argv{};                ///< PATH-searched program and arguments.

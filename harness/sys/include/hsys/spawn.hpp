@@ -23,11 +23,14 @@ struct SpawnOptions {
     /// Empty signal mask and default dispositions for every signal, whatever ours are
     /// (a signal we ignore or block would otherwise stay ignored or blocked in it).
     bool reset_signals = true;
+    /// The file to run when it differs from argv[0], which is then only the name the
+    /// program sees (`/bin/sh` run as "sh", so its messages say `sh: 1:`); empty: argv[0].
+    std::string program{};
 };
 
-/// Starts @p options.argv with posix_spawn(p). Descriptors 0-2 are set from the given
-/// fds (dup2, which clears close-on-exec even when an fd is already its target); all our
-/// close-on-exec descriptors are closed in the child.
+/// Starts @p options.program (or argv[0]) with @p options.argv, by posix_spawn(p). Descriptors 0-2
+/// are set from the given fds (dup2, which clears close-on-exec even when an fd is already its
+/// target); all our close-on-exec descriptors are closed in the child.
 /// @returns the child's PID; the caller must reap it.
 /// @throws std::system_error built from the returned error number, naming the
 ///         posix_spawn_* call and the program ("posix_spawnp nosuch: No such file or
