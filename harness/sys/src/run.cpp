@@ -57,6 +57,8 @@ class Child {
     // Reaps it if it has ended. @returns whether it has.
     bool try_reap() {
         pid_t got = retry_eintr([&] { return ::waitpid(pid_, &status_, WNOHANG); });
+        if (got < 0 && errno == ECHILD)
+            reaped_ = true;  // not our child (or reaped elsewhere): never kill that PID
         course::check(got, "waitpid");
         reaped_ = got == pid_;
         return reaped_;
@@ -124,6 +126,9 @@ std::size_t drain(Stream& stream) {
 WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline, int kill_signal,
                               bool kill_group) {
+    // kill(-1) would reach every process we may signal, kill(0) our own group.
+    if (pid <= 1)
+        course::throw_error(EINVAL, "wait_with_deadline " + std::to_string(pid));
     const auto start = Clock::now();
     Child child(pid, kill_group);
     for (Stream* stream : streams) {

@@ -375,6 +375,19 @@ TEST_F(RunTest, GrandchildHoldingPipeIsKilledWithGroup) {
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
 }
 
+// Tests that waiting for what is not our child throws without signalling it (a kill here
+// would end this very test), and that PIDs kill() reads as groups are refused.
+TEST(WaitTest, RefusesWhatIsNotOurChild) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto error =
+        thrown_by([&] { hsys::wait_with_deadline(::getpid(), {}, deadline, SIGKILL, false); });
+    EXPECT_EQ(error.code().value(), ECHILD);
+    for (pid_t pid : {1, 0, -1})
+        EXPECT_EQ(thrown_by([&] { hsys::wait_with_deadline(pid, {}, deadline); }).code().value(),
+                  EINVAL)
+            << pid;
+}
+
 // Tests that a program that cannot start is an error naming it, not a status 127.
 TEST_F(RunTest, StartFailureThrows) {
     auto error = thrown_by([] { hsys::run_with_deadline({.argv = {"hsys-no-such-program"}}); });

@@ -40,7 +40,9 @@ struct WaitResult {
 /// worth), so a descendant keeping a pipe open cannot block it; such a stream stays open.
 /// @returns the raw status, whether it timed out, and the seconds it took.
 /// @throws std::system_error naming "poll", "read", "fcntl" or "waitpid"; @p pid is then
-///         killed (SIGKILL, with its group when @p kill_group) and reaped before the throw.
+///         killed (SIGKILL, with its group when @p kill_group) and reaped before the throw,
+///         unless waitpid said ECHILD (not our child: never signalled). EINVAL for a @p pid
+///         of 1 or less, which kill() would read as a group or as every process.
 WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline,
                               int kill_signal = SIGKILL, bool kill_group = true);
