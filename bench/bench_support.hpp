@@ -6,15 +6,16 @@
 
 #include <benchmark/benchmark.h>
 
+#include <sys/wait.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "course/sys.hpp"
+#include "hsys/run.hpp"
 
 namespace bench {
 
@@ -52,24 +53,19 @@ inline std::optional<std::map<std::string, double>> run_benchmarks(int argc, cha
     return reporter.seconds_per_iteration;
 }
 
-/// Runs `/usr/bin/python3 bench/SCRIPT` and returns what it printed, or no value when the
-/// script is missing or fails (for instance when psutil or tqdm is not installed).
-/// @throws std::system_error naming `popen` if no process can be started.
+/// Runs `/usr/bin/python3 bench/SCRIPT` (stderr ignored, five minutes at most) and returns
+/// what it printed, or no value when the script is missing, fails or runs too long (for
+/// instance when psutil or tqdm is not installed).
+/// @throws std::system_error naming `posix_spawnp` if python3 cannot be started.
 inline std::optional<std::string> run_reference_script(const std::string& script) {
     auto path = std::filesystem::path(__FILE__).parent_path() / script;
     if (!std::filesystem::exists(path))
         return std::nullopt;
-    std::string command = "/usr/bin/python3 " + path.string() + " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        course::throw_errno("popen");
-    std::string output;
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-        output += buffer;
-    if (::pclose(pipe) != 0)
+    auto run = hsys::run_with_deadline(
+        {.argv = {"/usr/bin/python3", path.string()}, .wall_seconds = 300, .merge_stderr = false});
+    if (run.timed_out || !WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0)
         return std::nullopt;
-    return output;
+    return run.output;
 }
 
 }  // namespace bench

@@ -11,41 +11,22 @@
 // Usage: bm_process_listing [--benchmark_out=results.json] [other Google Benchmark flags]
 #include <benchmark/benchmark.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include "bench_support.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <filesystem>
-#include <iostream>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "course/sys.hpp"
+#include "hsys/proc.hpp"
 #include "process.hpp"
 
 namespace {
 
 // Every PID under /proc now; taken once, outside the timed loops.
 const std::vector<pid_t>& pids() {
-    static const std::vector<pid_t> all = [] {
-        std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc"), ::closedir);
-        if (!dir)
-            course::throw_errno("opendir /proc");
-        std::vector<pid_t> found;
-        while (const dirent* entry = ::readdir(dir.get())) {
-            std::string_view name = entry->d_name;
-            if (std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(c); })) {
-                found.push_back(static_cast<pid_t>(std::stol(entry->d_name)));
-            }
-        }
-        return found;
-    }();
+    static const std::vector<pid_t> all = hsys::list_pids();
     return all;
 }
 

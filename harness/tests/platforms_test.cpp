@@ -15,30 +15,12 @@
 #include "course_result.hpp"
 #include "framework_results.hpp"
 #include "harness/testsupport.hpp"
+#include "hsys/temp_dir.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// A scratch directory, removed with everything in it at the end of the test.
-class ScratchDir {
-  public:
-    ScratchDir() {
-        std::string pattern = (fs::temp_directory_path() / "platforms-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~ScratchDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 void write_file(const fs::path& path, const std::string& text) {
     fs::create_directories(path.parent_path());
@@ -179,7 +161,7 @@ grader::CourseResult sample_result() {
 // Tests that the JUnit XML parses back and follows the common schema, with counts that
 // add up, whatever bytes the tests printed.
 TEST(JunitTest, ParsesBackWithTheCommonSchema) {
-    ScratchDir dir;
+    hsys::TempDir dir("platforms-test");
     auto path = (dir.path() / "junit.xml").string();
     grader::write_junit_xml(sample_result(), path);
     pugi::xml_document doc;
@@ -226,7 +208,7 @@ TEST(JunitTest, XmlSafeReplacesWhatXmlForbids) {
 // Tests Gradescope's results.json: per-test fields, hidden visibility, and a score that
 // is the sum of the tests', even with binary test output.
 TEST(GradescopeTest, ResultsFollowTheSpecAndHideHiddenTests) {
-    ScratchDir dir;
+    hsys::TempDir dir("platforms-test");
     auto path = (dir.path() / "results.json").string();
     grader::write_gradescope_results(sample_result(), path);
     json results = json::parse(course::read_file(path));
@@ -249,7 +231,7 @@ TEST(GradescopeTest, ResultsFollowTheSpecAndHideHiddenTests) {
 // Tests GitHub Classroom's result: the reporter's fields, and a hidden test that counts
 // but shows neither its name nor its message.
 TEST(ClassroomTest, ResultHasTheReporterFieldsAndHidesHiddenTests) {
-    ScratchDir dir;
+    hsys::TempDir dir("platforms-test");
     auto path = (dir.path() / "classroom.json").string();
     grader::write_classroom_json(sample_result(), path);
     json result = json::parse(course::read_file(path));
@@ -265,7 +247,7 @@ TEST(ClassroomTest, ResultHasTheReporterFieldsAndHidesHiddenTests) {
 
 // Tests that report.json survives output that is not UTF-8.
 TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
-    ScratchDir dir;
+    hsys::TempDir dir("platforms-test");
     auto path = (dir.path() / "report.json").string();
     ASSERT_NO_THROW(grader::write_report_json(sample_result(), path));
     EXPECT_EQ(json::parse(course::read_file(path))["tests"].size(), 6u);
@@ -287,7 +269,7 @@ TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
 // Tests that a submission's sources are found in each accepted layout, that only the
 // lab's sources are taken, and never through a symbolic link.
 TEST(OverlayTest, TakesOnlyTheLabsSourcesFromAnyLayout) {
-    ScratchDir dir;
+    hsys::TempDir dir("platforms-test");
     grader::LabSpec one, two;
     one.slug = "01-process";
     one.sources = {"process.cpp"};

@@ -11,30 +11,11 @@
 #include <string>
 
 #include "harness/testsupport.hpp"
+#include "hsys/temp_dir.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
 
 namespace {
-
-// A fresh scratch directory, removed at the end of the test.
-class ScratchDir {
-  public:
-    ScratchDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "sandbox-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp");
-        path_ = pattern;
-    }
-    ~ScratchDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    const std::string& path() const { return path_; }
-
-  private:
-    std::string path_;
-};
 
 class SandboxTest : public ::testing::Test {
   protected:
@@ -54,10 +35,10 @@ class SandboxTest : public ::testing::Test {
         EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the sandbox left a process";
     }
     grader::Outcome sh(const std::string& script) {
-        return grader::run_sandboxed({"/bin/sh", "-c", script}, scratch_.path(), limits_);
+        return grader::run_sandboxed({"/bin/sh", "-c", script}, scratch_.path().string(), limits_);
     }
     grader::Limits limits_;
-    ScratchDir scratch_;
+    hsys::TempDir scratch_{"sandbox-test"};
 };
 
 // Tests that the test is PID 2 under the grader's init, and sees only its namespace.

@@ -10,13 +10,42 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <iostream>
+#include <system_error>
 #include <vector>
 
 #include "course/sys.hpp"
-#include "harness/testsupport.hpp"
+#include "hsys/proc.hpp"
+#include "hsys/spawn.hpp"
 #include "sandbox.hpp"
+
+namespace {
+
+// Our children that are still running (zombies have finished: orphans whose reaper is now
+// us), from one scan of /proc.
+std::vector<hsys::StatLine> running_children() {
+    std::vector<hsys::StatLine> running;
+    for (pid_t pid : hsys::list_pids()) {
+        auto stat = hsys::read_stat(pid);
+        if (stat && stat->ppid == ::getpid() && stat->state != 'Z')
+            running.push_back(*stat);
+    }
+    return running;
+}
+
+// Starts the command (PATH searched, our signal dispositions and mask kept, as fork and
+// exec would). @returns its PID, or -1 after saying why it could not start.
+pid_t start(int argc, char** argv) {
+    try {
+        return hsys::spawn(
+            {.argv = std::vector<std::string>(argv, argv + argc), .reset_signals = false});
+    } catch (const std::system_error& error) {
+        std::cerr << "run-and-reap: " << error.what() << "\n";
+        return -1;
+    }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 3 || std::string(argv[1]) != "--") {
@@ -25,26 +54,18 @@ int main(int argc, char** argv) {
     }
     try {
         grader::become_subreaper();
-        pid_t pid = course::check(::fork(), "fork");
-        if (pid == 0) {
-            ::execvp(argv[2], argv + 2);
-            std::perror(argv[2]);
-            ::_exit(127);
-        }
+        const pid_t pid = start(argc - 2, argv + 2);
+        if (pid < 0)
+            return 127;  // as a shell says of a command it cannot run
         int status = 0;
         course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
-        // Zombies here have finished: orphans whose reaper is now us. Only processes
-        // still running outlived the command.
-        std::vector<harness::ChildInfo> running;
-        for (const auto& child : harness::children_of(::getpid())) {
-            if (child.state != 'Z') running.push_back(child);
-        }
+        // Only processes still running outlived the command.
+        auto running = running_children();
         grader::kill_all_descendants();
         if (!running.empty()) {
-            std::cerr << "run-and-reap: " << running.size()
-                      << " process(es) outlived the command:";
+            std::cerr << "run-and-reap: " << running.size() << " process(es) outlived the command:";
             for (const auto& child : running) {
-                std::cerr << " " << child.pid << " (" << child.name << ", state " << child.state
+                std::cerr << " " << child.pid << " (" << child.comm << ", state " << child.state
                           << ")";
             }
             std::cerr << "\n";

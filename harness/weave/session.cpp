@@ -2,22 +2,22 @@
 #include "session.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <limits>
 #include <random>
 #include <string_view>
 
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "diagnostics.hpp"
+#include "hsys/eintr.hpp"
+#include "hsys/proc.hpp"
+#include "hsys/run.hpp"
+#include "hsys/spawn.hpp"
+#include "hsys/temp_dir.hpp"
 
 extern char** environ;
 
@@ -26,28 +26,6 @@ namespace weave {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A directory made with mkdtemp, removed (with what it holds) when destroyed.
-class TempDir {
-  public:
-    TempDir() {
-        auto base = fs::temp_directory_path() / "weave-XXXXXX";
-        std::string name = base.string();
-        if (::mkdtemp(name.data()) == nullptr)
-            course::throw_errno("mkdtemp " + name);
-        path_ = name;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);  // best effort: never throw from a destructor
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
 
 std::string shell_quote(const std::string& text) {
     std::string quoted = "'";
@@ -86,107 +64,50 @@ std::vector<std::string> make_environment(const fs::path& alias_dir, const Sessi
 /// Live (non-zombie) processes whose process group is @p group, as "PID (name)".
 std::vector<std::string> group_members(pid_t group) {
     std::vector<std::string> found;
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator("/proc", error)) {
-        std::ifstream in(entry.path() / "stat");
-        std::string stat;
-        if (!std::getline(in, stat))
-            continue;
-        auto close = stat.rfind(')');
-        if (close == std::string::npos)
-            continue;
-        char state = 0;
-        long ppid = 0, pgrp = 0;
-        if (std::sscanf(stat.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3)
-            continue;
-        if (pgrp == group && state != 'Z')
-            found.push_back(entry.path().filename().string() + " " +
-                            stat.substr(stat.find('('), close - stat.find('(') + 1));
+    for (pid_t pid : hsys::list_pids()) {
+        auto stat = hsys::read_stat(pid);
+        if (stat && stat->pgrp == group && stat->state != 'Z')
+            found.push_back(std::to_string(pid) + " (" + stat->comm + ")");
     }
     return found;
 }
 
+/// Starts `sh -c SCRIPT` in @p cwd, leading its own process group (so a timeout can kill
+/// everything the session started), stdin from /dev/null, stdout and stderr into @p output.
 pid_t spawn_shell(const std::string& script, const fs::path& cwd, int output,
-                  std::vector<std::string>& env) {
-    posix_spawn_file_actions_t actions;
-    course::check_returned(posix_spawn_file_actions_init(&actions),
-                           "posix_spawn_file_actions_init");
-    course::check_returned(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0),
-                           "posix_spawn_file_actions_addopen");
-    course::check_returned(posix_spawn_file_actions_adddup2(&actions, output, 1),
-                           "posix_spawn_file_actions_adddup2");
-    course::check_returned(posix_spawn_file_actions_adddup2(&actions, output, 2),
-                           "posix_spawn_file_actions_adddup2");
-    course::check_returned(posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str()),
-                           "posix_spawn_file_actions_addchdir_np");
-    posix_spawnattr_t attr;
-    course::check_returned(posix_spawnattr_init(&attr), "posix_spawnattr_init");
-    // Its own process group, so a timeout can kill everything the session started; default
-    // signal dispositions and mask, whatever ours are.
-    course::check_returned(
-        posix_spawnattr_setflags(
-            &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF),
-        "posix_spawnattr_setflags");
-    course::check_returned(posix_spawnattr_setpgroup(&attr, 0), "posix_spawnattr_setpgroup");
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    course::check_returned(posix_spawnattr_setsigmask(&attr, &none), "posix_spawnattr_setsigmask");
-    course::check_returned(posix_spawnattr_setsigdefault(&attr, &all),
-                           "posix_spawnattr_setsigdefault");
-    std::vector<char*> envp;
-    for (auto& entry : env)
-        envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    std::string sh = "sh", dash_c = "-c", script_copy = script;
-    char* argv[] = {sh.data(), dash_c.data(), script_copy.data(), nullptr};
-    pid_t pid = 0;
-    int error = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    course::check_returned(error, "posix_spawn /bin/sh");
-    return pid;
+                  const std::vector<std::string>& env) {
+    course::UniqueFd null(
+        hsys::retry_eintr([] { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }));
+    if (!null)
+        course::throw_errno("open /dev/null");
+    return hsys::spawn({.argv = {"sh", "-c", script},
+                        .env = env,
+                        .cwd = cwd.string(),
+                        .stdin_fd = null.get(),
+                        .stdout_fd = output,
+                        .stderr_fd = output,
+                        .new_process_group = true,
+                        .search_path = false,
+                        .program = "/bin/sh"});
 }
 
-/// Reads @p output until EOF and the shell @p pid has ended, or until @p deadline (then
-/// kills the group). Processes left in the group once the shell has ended are listed in
-/// @p run and killed. Returns everything read.
+/// Reads @p output until the shell @p pid has ended, or until @p deadline (then kills the
+/// group). Processes left in the group once the shell has ended are listed in @p run and
+/// killed. Returns everything read.
 std::string collect(int output, pid_t pid, std::chrono::steady_clock::time_point deadline,
                     SessionRun& run) {
-    std::string text;
-    course::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    bool eof = false, ended = false;
-    while (!eof || !ended) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            run.timed_out = true;
+    hsys::Stream stream{.fd = output, .cap = std::numeric_limits<std::size_t>::max()};
+    hsys::Stream* streams[] = {&stream};
+    run.timed_out = hsys::wait_with_deadline(pid, streams, deadline).timed_out;
+    if (!run.timed_out) {
+        // The shell is gone: whatever is left in its group would hold the pipe open.
+        run.left_behind = group_members(pid);
+        if (!run.left_behind.empty()) {
             ::kill(-pid, SIGKILL);
-            break;
-        }
-        pollfd fds[2] = {{eof ? -1 : output, POLLIN, 0}, {ended ? -1 : pidfd.get(), POLLIN, 0}};
-        const int wait_ms = pidfd && !ended ? static_cast<int>(left.count()) : 20;
-        if (::poll(fds, 2, wait_ms) < 0 && errno != EINTR)
-            course::throw_errno("poll");
-        if (!eof && (fds[0].revents & (POLLIN | POLLHUP)) != 0) {
-            char buffer[4096];
-            auto n = course::retry_on_eintr("read",
-                                            [&] { return ::read(output, buffer, sizeof buffer); });
-            eof = n == 0;
-            text.append(buffer, static_cast<std::size_t>(n));
-        }
-        if (!ended && course::retry_on_eintr(
-                          "waitpid", [&] { return ::waitpid(pid, nullptr, WNOHANG); }) == pid) {
-            ended = true;
-            // The shell is gone: whatever is left in its group would hold the pipe open.
-            run.left_behind = group_members(pid);
-            if (!run.left_behind.empty())
-                ::kill(-pid, SIGKILL);
+            hsys::drain(stream);  // what they wrote before they died
         }
     }
-    if (!ended)
-        course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, nullptr, 0); });
-    return text;
+    return std::move(stream.data);
 }
 
 }  // namespace
@@ -210,7 +131,7 @@ std::string apply_carriage_returns(const std::string& line) {
 }
 
 SessionRun run_session(const std::vector<std::string>& commands, const SessionSetup& setup) {
-    TempDir aliases, work;
+    hsys::TempDir aliases("weave"), work("weave");
     for (const auto& [name, target] : setup.aliases)
         fs::create_symlink(fs::absolute(setup.bin_dir) / target, aliases.path() / name);
     std::random_device random;

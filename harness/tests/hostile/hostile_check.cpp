@@ -3,7 +3,6 @@
 // harness/README.md, "The sandbox": each test gets its expected verdict (expected.json)
 // with a plain message, ends within its time limit + 1 s, the report is complete and
 // valid, and no process the grading started is left alive.
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +16,8 @@
 #include "course/file.hpp"
 #include "course_result.hpp"
 #include "harness/testsupport.hpp"
+#include "hsys/proc.hpp"
+#include "hsys/temp_dir.hpp"
 #include "protections.hpp"
 
 namespace {
@@ -70,19 +71,14 @@ grader::LabSpec hostile_lab(const std::vector<Expectation>& expected, double tim
 std::vector<pid_t> hostile_processes() {
     std::vector<pid_t> found;
     auto program = std::filesystem::weakly_canonical(HOSTILE_TESTS).string();
-    DIR* proc = ::opendir("/proc");
-    while (dirent* entry = proc ? ::readdir(proc) : nullptr) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
-            continue;
+    for (pid_t pid : hsys::list_pids()) {
         char exe[4096] = {};
-        std::string link = std::string("/proc/") + entry->d_name + "/exe";
+        std::string link = "/proc/" + std::to_string(pid) + "/exe";
         if (::readlink(link.c_str(), exe, sizeof exe - 1) <= 0)
-            continue;
+            continue;  // ended since the scan, or not ours to inspect
         if (program == exe)
-            found.push_back(std::atoi(entry->d_name));
+            found.push_back(pid);
     }
-    if (proc)
-        ::closedir(proc);
     return found;
 }
 
@@ -120,12 +116,9 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     }
     std::printf("  %zu tests graded in %.1f s\n", results.size(), course.seconds);
     // The report: written to a file, complete, valid JSON, a verdict for every test.
-    auto dir =
-        std::filesystem::temp_directory_path() / ("hostile-report-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    grader::write_report_json(course, (dir / "report.json").string());
-    json report = json::parse(course::read_file((dir / "report.json").string()));
-    std::filesystem::remove_all(dir);
+    hsys::TempDir dir("hostile-report");
+    grader::write_report_json(course, (dir.path() / "report.json").string());
+    json report = json::parse(course::read_file((dir.path() / "report.json").string()));
     ASSERT_EQ(report.at("tests").size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         EXPECT_EQ(report["tests"][i].at("verdict"), expected[i].verdict) << expected[i].test;

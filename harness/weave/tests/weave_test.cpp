@@ -6,6 +6,7 @@
 
 #include "codeblocks.hpp"
 #include "doxygen.hpp"
+#include "hsys/temp_dir.hpp"
 #include "pattern.hpp"
 #include "session.hpp"
 #include "sessions.hpp"
@@ -18,12 +19,8 @@ namespace {
 /// A scratch course root, removed after the test.
 class WeaveTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string name = (fs::temp_directory_path() / "weave-test-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(name.data()), nullptr);
-        root = name;
-    }
-    void TearDown() override { fs::remove_all(root); }
+    hsys::TempDir scratch{"weave-test"};
+    fs::path root = scratch.path();
     void write(const std::string& path, const std::string& text) {
         fs::create_directories((root / path).parent_path());
         std::ofstream(root / path) << text;
@@ -40,7 +37,6 @@ class WeaveTest : public ::testing::Test {
         errors = reporter.count();
         return out.str();
     }
-    fs::path root;
 };
 
 std::vector<std::string> lines_of(const weave::SourceFile& source, const std::string& tag) {
