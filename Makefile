@@ -2,7 +2,8 @@
 # Everything is built by CMake (presets in CMakePresets.json) into build/.
 #
 #   make                   build your labs and grade them (scoreboard + build/reports/)
-#   make grade LAB=01      grade one lab
+#   make grade LAB=01      grade one lab (LAB="01 03": those two)
+#   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
 #   make help              every command
 
@@ -10,6 +11,8 @@ BUILD   := build
 GRADER  := $(BUILD)/bin/grader
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
+DEADLINE ?=
+GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
@@ -28,13 +31,13 @@ configure: deps-grade
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
 	@cmake --build $(BUILD) --target grader >/dev/null
-	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(LAB_ARG)
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
 	@scripts/build-proc.sh $(BUILD)
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure
 	@cmake --build $(BUILD) --target grader >/dev/null
-	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(LAB_ARG)
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(GRADE_ARGS)
 
 ## test: verify the whole course (what CI runs)
 test: deps-test
@@ -77,3 +80,4 @@ help:
 	@echo "  make                    the same as make grade"
 	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
 	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"
+	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"

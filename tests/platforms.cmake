@@ -4,6 +4,7 @@
 #    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
 #  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
+#  - a lab whose tests all block forever is graded under a run deadline of 3 s;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
 #    these configure a fresh build of Lab 01 each, reusing this build's grader.
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
@@ -84,8 +85,21 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
   endif()
 endif()
 
-# The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
 set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${platforms_dir}/tmp")
+
+# A lab whose every test blocks forever on a pipe, graded with `--deadline 3`: every test
+# is reported, the ones not run say so (harness/README.md, "Deadlines").
+set(blocking_lab ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/blocking_lab)
+add_executable(blocking_lab_tests ${blocking_lab}/blocking_test.cpp)
+target_link_libraries(blocking_lab_tests PRIVATE harness_gtest_main)
+set(blocking_manifest ${platforms_dir}/blocking-lab/course-manifest.json)
+file(GENERATE OUTPUT ${blocking_manifest} CONTENT
+  "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/blocking-lab\", \"labs\": [{\"id\": \"01\", \"slug\": \"blocking_lab\", \"dir\": \"${blocking_lab}\", \"metadata\": \"${blocking_lab}/lab.json\", \"student\": {\"target\": \"blocking_lab_tests\", \"executable\": \"$<TARGET_FILE:blocking_lab_tests>\"}}]}\n")
+add_test(NAME platforms.deadline COMMAND bash ${platforms_scripts}/deadline.sh)
+set_tests_properties(platforms.deadline PROPERTIES TIMEOUT 120 ENVIRONMENT
+  "${platforms_env};MANIFEST=${blocking_manifest};LAB_JSON=${blocking_lab}/lab.json")
+
+# The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
 if(COURSE_WITH_SOLUTIONS)
   add_test(NAME platforms.gradescope_simulation
     COMMAND bash ${platforms_scripts}/gradescope_simulation.sh)

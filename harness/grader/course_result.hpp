@@ -17,8 +17,10 @@ struct CourseResult {
     std::vector<LabResult> labs;
     double seconds = 0;                    ///< Wall time of the whole run.
     std::vector<std::string> protections;  ///< The sandbox's active protections, in words.
+    double deadline_seconds = 0;           ///< The run's deadline (--deadline; 0: none).
 
     double score() const;      ///< Sum over labs.
+    int not_run() const;       ///< Tests the deadline kept from running, over labs.
     double max_score() const;  ///< Sum over labs.
 };
 

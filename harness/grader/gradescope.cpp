@@ -53,8 +53,13 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
         }
         overview += "Lab " + lab.lab.id + " (" + lab.lab.title + "): " + points(lab.score()) +
                     " / " + points(lab.max_score()) + "\n";
-        if (!lab.built)
+        if (lab.compile_failed())
             overview += "  does not compile:\n" + lab.build_error + "\n";
+        if (int missed = lab.not_run(); missed > 0) {
+            overview +=
+                fmt::format("  {} test(s) not run: the run's deadline ({:g} s) was reached\n",
+                            missed, result.deadline_seconds);
+        }
         if (lab.flagged())
             overview += "  flagged for the instructor's review: " + lab.flag_reason() + "\n";
     }

@@ -3,8 +3,12 @@
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
+//          [--deadline SECONDS]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
-//          [--work DIR] [--lab 01 ...] [--timeout S] [--cmake-arg ARG ...]
+//          [--work DIR] [--lab 01 ...] [--timeout S] [--deadline S] [--cmake-arg ARG ...]
+//
+// --deadline bounds the whole run: what is still running then is stopped, every test not
+// run to its end gets the verdict not-run, and the reports are written as usual.
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
@@ -40,6 +44,7 @@ struct Options {
     bool check_stubs = false;
     bool show_hidden = false;
     std::string overlay;
+    double deadline = 0;  // seconds for the whole run (0: none)
 };
 
 bool selected(const Options& options, const std::string& id) {
@@ -141,10 +146,12 @@ void write_reports(const grader::CourseResult& result, const std::string& dir) {
         std::ofstream(step_summary, std::ios::app) << summary << "\n";
     }
     std::cout << "Reports: " << dir
-              << "/{report.json,results.json,junit.xml,classroom.json,summary.md}\n";
+              << "/{report.json,results.json,junit.xml,classroom.json,summary.md}
+                 ";
 }
 
 int run(const Options& options) {
+    auto start = std::chrono::steady_clock::now();
     auto labs = grader::load_course(options.manifest);
     if (options.check_declared)
         return check_declared(labs, options);
@@ -166,10 +173,15 @@ int run(const Options& options) {
     grading.build_dir = std::filesystem::absolute(build_dir).string();
     grading.source_dir =
         std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
+    if (options.deadline > 0) {
+        grading.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(options.deadline));
+        grading.deadline_seconds = options.deadline;
+    }
     grader::CourseResult result;
     result.flavor = grading.flavor;
+    result.deadline_seconds = options.deadline;
     result.protections = grader::apply_protections(grading.limits);
-    auto start = std::chrono::steady_clock::now();
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
@@ -201,6 +213,10 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
     command->add_option("--work", batch.work_dir, "per-student builds, reports, logs");
     command->add_option("--lab", batch.labs, "grade only these labs (e.g. 01)");
     command->add_option("--timeout", batch.timeout_seconds, "seconds per step and student");
+    command
+        ->add_option("--deadline", batch.deadline_seconds,
+                     "seconds for each student's grading run (default: --timeout - 60)")
+        ->check(CLI::PositiveNumber);
     command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
     return command;
 }
@@ -245,6 +261,10 @@ int main(int argc, char** argv) {
     app.add_option("--overlay", options.overlay,
                    "copy a submission's lab sources over the labs first (Gradescope)")
         ->check(CLI::ExistingDirectory);
+    app.add_option("--deadline", options.deadline,
+                   "seconds for the whole run: then the test running is stopped and the "
+                   "tests left are not run")
+        ->check(CLI::PositiveNumber);
     auto* batch_command = add_batch(app, batch);
     try {
         app.parse(argc, argv);

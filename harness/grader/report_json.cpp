@@ -15,6 +15,13 @@ double CourseResult::score() const {
     return total;
 }
 
+int CourseResult::not_run() const {
+    int count = 0;
+    for (const auto& lab : labs)
+        count += lab.not_run();
+    return count;
+}
+
 double CourseResult::max_score() const {
     double total = 0;
     for (const auto& lab : labs)
@@ -75,6 +82,7 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                    {"score", result.score()},
                    {"max_score", result.max_score()},
                    {"execution_time", result.seconds},
+                   {"deadline", result.deadline_seconds},
                    {"protections", result.protections},
                    {"labs", labs},
                    {"tests", tests}};
