@@ -4,6 +4,7 @@
 #    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
 #  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
+#  - GitHub Classroom's results fit their environment variables, in the worst case;
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
 #    these configure a fresh build of Lab 01 each, reusing this build's grader.
@@ -98,6 +99,14 @@ file(GENERATE OUTPUT ${blocking_manifest} CONTENT
 add_test(NAME platforms.deadline COMMAND bash ${platforms_scripts}/deadline.sh)
 set_tests_properties(platforms.deadline PROPERTIES TIMEOUT 120 ENVIRONMENT
   "${platforms_env};MANIFEST=${blocking_manifest};LAB_JSON=${blocking_lab}/lab.json")
+
+# The worst case of GitHub Classroom's results: each lab's fits one environment variable.
+add_executable(classroom_payload_tests
+  ${CMAKE_SOURCE_DIR}/harness/tests/classroom/classroom_payload_test.cpp)
+target_link_libraries(classroom_payload_tests PRIVATE grader_lib harness_sys harness_gtest_main
+  nlohmann_json::nlohmann_json)
+course_strict_warnings(classroom_payload_tests)
+add_test(NAME platforms.classroom_payload_fits COMMAND classroom_payload_tests)
 
 # The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
 if(COURSE_WITH_SOLUTIONS)

@@ -72,35 +72,63 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
     write_json(results, path);
 }
 
-void write_classroom_json(const CourseResult& result, const std::string& path) {
+// The first @p max_bytes bytes of @p text, cut at a character boundary, with "…" if cut.
+static std::string cut(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes)
+        return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;  // not in the middle of a UTF-8 sequence
+    return text.substr(0, end) + "…";
+}
+
+// One runner's result for @p labs, each visible test's message cut at @p message_cap bytes.
+static json classroom_runner(const std::vector<const LabResult*>& labs, std::size_t message_cap) {
     json tests = json::array();
     bool all_passed = true, any_ran = false;
-    int hidden = 0;
-    for (const auto& lab : result.labs) {
-        for (const auto& t : lab.tests) {
+    double max_score = 0;
+    for (const auto* lab : labs) {
+        int hidden = 0;
+        max_score += lab->max_score();
+        for (const auto& t : lab->tests) {
             all_passed =
                 all_passed && (t.verdict == Verdict::pass || t.verdict == Verdict::skipped);
             any_ran = any_ran || t.verdict != Verdict::compile_error;
             bool ok = t.verdict == Verdict::pass;
             std::string name = t.spec.hidden
-                                   ? fmt::format("Lab {} · hidden test {}", lab.lab.id, ++hidden)
-                                   : "Lab " + lab.lab.id + " · " + t.spec.name;
+                                   ? fmt::format("Lab {} · hidden test {}", lab->lab.id, ++hidden)
+                                   : "Lab " + lab->lab.id + " · " + t.spec.name;
             tests.push_back(
                 {{"name", name},
                  {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
                  {"score", t.score},
-                 {"message", t.spec.hidden ? "" : student_output(t)},
+                 {"message", t.spec.hidden ? "" : cut(student_output(t), message_cap)},
                  {"test_code", ""},
-                 {"filename", t.spec.hidden ? "" : lab.lab.slug},
+                 {"filename", t.spec.hidden ? "" : lab->lab.slug},
                  {"line_no", 0},
                  {"duration", static_cast<int>(t.seconds * 1000 + 0.5)}});
         }
     }
     // "error": nothing could run (every lab failed to compile), as the reporter defines it.
     std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");
-    write_json(
-        {{"version", 1}, {"status", status}, {"max_score", result.max_score()}, {"tests", tests}},
-        path);
+    return {{"version", 1}, {"status", status}, {"max_score", max_score}, {"tests", tests}};
+}
+
+void write_classroom_json(const CourseResult& result, const std::string& path,
+                          const std::string& lab_id) {
+    std::vector<const LabResult*> labs;
+    for (const auto& lab : result.labs) {
+        if (lab_id.empty() || lab.lab.id == lab_id)
+            labs.push_back(&lab);
+    }
+    // Messages shrink until the whole fits: escapes and U+FFFD can make text grow 6-fold.
+    std::string text;
+    for (std::size_t cap = kClassroomMessageCap;; cap /= 2) {
+        text = classroom_runner(labs, cap).dump(2, ' ', false, json::error_handler_t::replace);
+        if (text.size() <= kClassroomMaxBytes || cap == 0)
+            break;
+    }
+    std::ofstream(path) << text << "\n";
 }
 
 }  // namespace grader

@@ -140,14 +140,24 @@ void write_reports(const grader::CourseResult& result, const std::string& dir) {
     grader::write_gradescope_results(result, dir + "/results.json");
     grader::write_junit_xml(result, dir + "/junit.xml");
     grader::write_classroom_json(result, dir + "/classroom.json");
+    // One Classroom runner per lab (classroom.yml): each fits an environment variable.
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind("classroom-", 0) == 0 && entry.path().extension() == ".json")
+            std::filesystem::remove(entry.path());  // a lab this run did not grade
+    }
+    for (const auto& lab : result.labs) {
+        grader::write_classroom_json(result, dir + "/classroom-" + lab.lab.id + ".json",
+                                     lab.lab.id);
+    }
     std::string summary = grader::markdown_summary(result);
     std::ofstream(dir + "/summary.md") << summary;
     if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
         std::ofstream(step_summary, std::ios::app) << summary << "\n";
     }
-    std::cout << "Reports: " << dir
-              << "/{report.json,results.json,junit.xml,classroom.json,summary.md}
-                 ";
+    std::cout
+        << "Reports: " << dir
+        << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
 }
 
 int run(const Options& options) {
