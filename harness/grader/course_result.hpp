@@ -19,6 +19,7 @@ struct CourseResult {
     double seconds = 0;                    ///< Wall time of the whole run.
     std::vector<std::string> protections;  ///< The sandbox's active protections, in words.
     double deadline_seconds = 0;           ///< The run's deadline (--deadline; 0: none).
+    std::string submission;  ///< With --overlay: which files were taken (Markdown), else "".
 
     double score() const;      ///< Sum over labs.
     int not_run() const;       ///< Tests the deadline kept from running, over labs.

@@ -1,13 +1,16 @@
 // The hosted platforms' result files.
 //
 // Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
-// top-level score, execution_time, output, visibility, stdout_visibility; one entry per
-// test with score, max_score, name, number, output, visibility, status.
+// top-level score, execution_time, output, output_format, visibility, stdout_visibility;
+// one entry per test with score, max_score, name, number, output, output_format,
+// visibility, status. Outputs are Markdown ("md"), compiler messages in code blocks: as
+// the default HTML, `std::vector<int>` would lose its `<int>`.
 //
 // GitHub Classroom's runner result, as classroom-resources/autograding-command-grader
 // writes it and autograding-grading-reporter reads it: version, status, max_score, tests.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -32,13 +35,36 @@ static std::string student_output(const TestResult& t) {
     return text;
 }
 
+// @p text as a Markdown code block, its fence longer than any run of backticks inside, so
+// that `std::vector<int>` or `*p` in a compiler message shows as written.
+static std::string fenced(const std::string& text) {
+    std::size_t longest = 0, run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+    return fence + "text\n" + text + "\n" + fence + "\n";
+}
+
+// A failed test's output for Gradescope, in Markdown: the verdict, the message as code,
+// the lesson to re-read.
+static std::string gradescope_output(const TestResult& t) {
+    if (t.verdict == Verdict::pass)
+        return "";
+    std::string text = "**" + to_string(t.verdict) + "**\n\n" + fenced(first_lines(t.message, 20));
+    if (!t.lesson.empty())
+        text += "\nRe-read: `" + t.lesson + "`\n";
+    return text;
+}
+
 static std::string points(double value) {
     return fmt::format("{:g}", value);
 }
 
 void write_gradescope_results(const CourseResult& result, const std::string& path) {
     json tests = json::array();
-    std::string overview;
+    std::string overview = result.submission + "## Scores\n\n";
     for (const auto& lab : result.labs) {
         int index = 0;
         for (const auto& t : lab.tests) {
@@ -46,29 +72,30 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                              {"max_score", t.verdict == Verdict::skipped ? 0.0 : t.spec.points},
                              {"name", "Lab " + lab.lab.id + " · " + t.spec.name},
                              {"number", lab.lab.id + "." + std::to_string(++index)},
-                             {"output", student_output(t)},
+                             {"output", gradescope_output(t)},
+                             {"output_format", "md"},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
                              // Hidden: never shown to the student, counted in the score.
                              {"visibility", t.spec.hidden ? "hidden" : "visible"}});
         }
-        overview += "Lab " + lab.lab.id + " (" + lab.lab.title + "): " + points(lab.score()) +
+        overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title + "): " + points(lab.score()) +
                     " / " + points(lab.max_score()) + "\n";
         if (lab.compile_failed())
-            overview += "  does not compile:\n" + lab.build_error + "\n";
+            overview +=
+                "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
         if (int missed = lab.not_run(); missed > 0) {
             overview +=
-                fmt::format("  {} test(s) not run: the run's deadline ({:g} s) was reached\n",
+                fmt::format("  - {} test(s) not run: the run's deadline ({:g} s) was reached\n",
                             missed, result.deadline_seconds);
         }
         if (lab.flagged())
-            overview += "  flagged for the instructor's review: " + lab.flag_reason() + "\n";
+            overview += "  - flagged for the instructor's review: " + lab.flag_reason() + "\n";
     }
-    json results = {{"score", result.score()},
-                    {"execution_time", static_cast<int>(result.seconds + 0.5)},
-                    {"output", overview},
-                    {"visibility", "visible"},
-                    {"stdout_visibility", "hidden"},
-                    {"tests", tests}};
+    json results = {
+        {"score", result.score()}, {"execution_time", static_cast<int>(result.seconds + 0.5)},
+        {"output", overview},      {"output_format", "md"},
+        {"visibility", "visible"}, {"stdout_visibility", "hidden"},
+        {"tests", tests}};
     write_json(results, path);
 }
 

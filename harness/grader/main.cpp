@@ -30,6 +30,7 @@
 #include "course/file.hpp"
 #include "course_result.hpp"
 #include "protections.hpp"
+#include "submission.hpp"
 
 namespace {
 
@@ -134,6 +135,29 @@ int check_expectation(const grader::CourseResult& result, const std::string& exp
     return problems ? 1 : 0;
 }
 
+// --overlay: lays the submission's sources of the labs graded over the course's labs,
+// wherever in the submission they are. @returns what the student should read about it.
+std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options) {
+    namespace fs = std::filesystem;
+    std::vector<grader::LabSpec> graded;
+    for (const auto& lab : labs) {
+        if (selected(options, lab.id))
+            graded.push_back(lab);
+    }
+    // Each lab's folder is the configured course's (the manifest's "dir").
+    std::string labs_dir = labs.empty() ? "" : fs::path(labs[0].dir).parent_path().string();
+    std::string root = grader::submission_root(options.overlay, graded);
+    auto notes = grader::overlay_submission(graded, root, labs_dir);
+    std::string relative = fs::path(root).lexically_relative(options.overlay).string();
+    if (relative == ".")
+        relative.clear();
+    if (!relative.empty())
+        std::cout << "submission: its files are in " << relative << "/\n";
+    for (const auto& note : notes)
+        std::cout << "submission: " << note << "\n";
+    return grader::describe_submission(notes, relative);
+}
+
 void write_reports(const grader::CourseResult& result, const std::string& dir) {
     std::filesystem::create_directories(dir);
     grader::write_report_json(result, dir + "/report.json");
@@ -167,14 +191,9 @@ int run(const Options& options) {
         return check_declared(labs, options);
     if (options.check_stubs)
         return check_stubs(labs);
-    if (!options.overlay.empty()) {
-        // Each lab's folder is the configured course's (the manifest's "dir").
-        std::string labs_dir =
-            labs.empty() ? "" : std::filesystem::path(labs[0].dir).parent_path().string();
-        for (const auto& note : grader::overlay_submission(labs, options.overlay, labs_dir)) {
-            std::cout << "submission: " << note << "\n";
-        }
-    }
+    std::string submission;
+    if (!options.overlay.empty())
+        submission = overlay(labs, options);
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     grader::GradeOptions grading;
     grading.flavor =
@@ -191,6 +210,7 @@ int run(const Options& options) {
     grader::CourseResult result;
     result.flavor = grading.flavor;
     result.deadline_seconds = options.deadline;
+    result.submission = submission;
     result.protections = grader::apply_protections(grading.limits);
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
