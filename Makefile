@@ -4,6 +4,7 @@
 #   make                   build your labs and grade them (scoreboard + build/reports/)
 #   make grade LAB=01      grade one lab (LAB="01 03": those two)
 #   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
+#   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
 #   make help              every command
 
@@ -12,7 +13,8 @@ GRADER  := $(BUILD)/bin/grader
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 DEADLINE ?=
-GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),)
+SCALE   ?=
+GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE),--scale $(SCALE),)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
@@ -81,3 +83,4 @@ help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
 	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"
 	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"
+	@echo "  make grade SCALE=N      report the total out of N"

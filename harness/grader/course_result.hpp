@@ -19,12 +19,18 @@ struct CourseResult {
     double seconds = 0;                    ///< Wall time of the whole run.
     std::vector<std::string> protections;  ///< The sandbox's active protections, in words.
     double deadline_seconds = 0;           ///< The run's deadline (--deadline; 0: none).
+    double scale = 0;                      ///< The total's maximum asked for (--scale; 0: none).
     std::string submission;  ///< With --overlay: which files were taken (Markdown), else "".
 
     double score() const;      ///< Sum over labs.
     int not_run() const;       ///< Tests the deadline kept from running, over labs.
     double max_score() const;  ///< Sum over labs.
 };
+
+/// Scales every test's points and score by @p max / result.max_score() (nothing when that
+/// is 0), so that every report's total is out of @p max: per-test points stay proportional
+/// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).
+void scale_points(CourseResult& result, double max);
 
 /// `report.json`, the course's own schema (documented in harness/README.md).
 void write_report_json(const CourseResult& result, const std::string& path);

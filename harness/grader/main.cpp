@@ -3,12 +3,13 @@
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
-//          [--deadline SECONDS]
+//          [--deadline SECONDS] [--scale MAX]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--timeout S] [--deadline S] [--cmake-arg ARG ...]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
+// --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
@@ -46,6 +47,7 @@ struct Options {
     bool show_hidden = false;
     std::string overlay;
     double deadline = 0;  // seconds for the whole run (0: none)
+    double scale = 0;     // the total's maximum (0: lab.json's points as they are)
 };
 
 bool selected(const Options& options, const std::string& id) {
@@ -220,6 +222,8 @@ int run(const Options& options) {
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.scale > 0)
+        grader::scale_points(result, options.scale);
     grader::print_scoreboard(result, std::cout, options.show_hidden);
     std::string reports =
         options.reports.empty()
@@ -294,6 +298,9 @@ int main(int argc, char** argv) {
     app.add_option("--deadline", options.deadline,
                    "seconds for the whole run: then the test running is stopped and the "
                    "tests left are not run")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--scale", options.scale,
+                   "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);
     auto* batch_command = add_batch(app, batch);
     try {

@@ -29,6 +29,22 @@ double CourseResult::max_score() const {
     return total;
 }
 
+void scale_points(CourseResult& result, double max) {
+    double unscaled = result.max_score();
+    result.scale = max;
+    if (unscaled <= 0)
+        return;
+    double factor = max / unscaled;
+    for (auto& lab : result.labs) {
+        for (auto& spec : lab.lab.tests)
+            spec.points *= factor;
+        for (auto& t : lab.tests) {
+            t.spec.points *= factor;
+            t.score *= factor;
+        }
+    }
+}
+
 static json task_json(const LabResult& lab, const TaskSpec& task) {
     auto [score, max_score] = lab.task_score(task.number);
     return {{"task", task.number},
@@ -83,6 +99,7 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                    {"max_score", result.max_score()},
                    {"execution_time", result.seconds},
                    {"deadline", result.deadline_seconds},
+                   {"scale", result.scale},
                    {"protections", result.protections},
                    {"labs", labs},
                    {"tests", tests}};

@@ -9,6 +9,8 @@
 #   labs.txt        the labs this assignment grades (LAB=01 make gradescope; empty: all)
 #   deadline.txt    seconds the grading run may take (DEADLINE=N; default 540, for
 #                   Gradescope's default limit of 10 minutes: raise both together)
+#   scale.txt       the total's maximum (SCALE=N: each test's points scaled alike; empty:
+#                   lab.json's points), to match the assignment's points on Gradescope
 #   course/         the course without solutions/, templates/, build/ or .git: its hidden
 #                   tests included (students never see the zip)
 # Usage: scripts/gradescope/build-zip.sh BUILD_DIR   (LAB="01 02" to grade only those)
@@ -28,6 +30,7 @@ cp "$here/setup.sh" "$here/run_autograder" "$stage/"
 chmod +x "$stage/setup.sh" "$stage/run_autograder"
 echo "${LAB:-}" >"$stage/labs.txt"
 echo "${DEADLINE:-540}" >"$stage/deadline.txt"
+echo "${SCALE:-}" >"$stage/scale.txt"
 rm -f "$out/autograder.zip"
-(cd "$stage" && zip -qr "$out/autograder.zip" setup.sh run_autograder labs.txt deadline.txt course)
+(cd "$stage" && zip -qr "$out/autograder.zip" setup.sh run_autograder labs.txt deadline.txt scale.txt course)
 echo "Gradescope autograder: $out/autograder.zip (labs: ${LAB:-all})"
