@@ -5,7 +5,8 @@
 #  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
 #  - GitHub Classroom's results fit their environment variables, in the worst case;
-#  - a lab whose tests all block forever is graded under a run deadline of 3 s;
+#  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
+#    with --scale 10;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
 #    these configure a fresh build of Lab 01 each, reusing this build's grader.
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
@@ -97,7 +98,8 @@ set(blocking_manifest ${platforms_dir}/blocking-lab/course-manifest.json)
 file(GENERATE OUTPUT ${blocking_manifest} CONTENT
   "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/blocking-lab\", \"labs\": [{\"id\": \"01\", \"slug\": \"blocking_lab\", \"dir\": \"${blocking_lab}\", \"metadata\": \"${blocking_lab}/lab.json\", \"student\": {\"target\": \"blocking_lab_tests\", \"executable\": \"$<TARGET_FILE:blocking_lab_tests>\"}}]}\n")
 add_test(NAME platforms.deadline COMMAND bash ${platforms_scripts}/deadline.sh)
-set_tests_properties(platforms.deadline PROPERTIES TIMEOUT 120 ENVIRONMENT
+add_test(NAME platforms.scale COMMAND bash ${platforms_scripts}/scale.sh)
+set_tests_properties(platforms.deadline platforms.scale PROPERTIES TIMEOUT 120 ENVIRONMENT
   "${platforms_env};MANIFEST=${blocking_manifest};LAB_JSON=${blocking_lab}/lab.json")
 
 # The worst case of GitHub Classroom's results: each lab's fits one environment variable.
