@@ -217,8 +217,12 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
-    if (run.timed_out && limits.wall_seconds < lab.time_limit)
-        return not_run(lab, test, options, true);
+    if (run.timed_out && limits.wall_seconds < lab.time_limit) {
+        auto stopped = not_run(lab, test, options, true);
+        stopped.seconds = run.seconds;
+        stopped.output = run.output;  // for instructors: what it printed until then
+        return stopped;
+    }
     auto result = judge(test, lab, run, reported);
     result.message = replace_all(result.message, options.source_dir + "/", "");
     return result;

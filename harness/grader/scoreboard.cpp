@@ -105,8 +105,8 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_h
                        points(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {
         out << fmt::format(
-            "{} test(s) not run: the run's deadline ({:g} s) was reached. Look first at the "
-            "tests that timed out.\n",
+            "{} test(s) not run: the run's deadline ({:g} s) was reached. Tests that time out "
+            "use up the run's time: fix those first.\n",
             missed, result.deadline_seconds);
     }
 }
