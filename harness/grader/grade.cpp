@@ -11,6 +11,8 @@
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "framework_results.hpp"
+#include "hsys/io.hpp"
+#include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
 
 namespace grader {
@@ -95,14 +97,6 @@ std::string first_compiler_error(const std::string& log, const std::string& sour
     return replace_all(found, source_dir + "/", "");
 }
 
-// A fresh, private scratch directory for one run (the test's working directory).
-static fs::path make_scratch_dir() {
-    std::string pattern = (fs::temp_directory_path() / "grader-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-        course::throw_errno("mkdtemp " + pattern);
-    return pattern;
-}
-
 // Builds the lab's test target; fills built / build_error / build_log.
 static void build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
                       LabResult& result) {
@@ -143,7 +137,7 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
     auto secret_pipe = course::make_pipe();
     auto results = course::make_pipe();
     std::string bytes = harness::channel::serialize(secret);
-    course::check(::write(secret_pipe.write.get(), bytes.data(), bytes.size()), "write");
+    hsys::write_all(secret_pipe.write.get(), bytes);
     secret_pipe.write.reset();  // the test reads the secret to end of file, without waiting
     SandboxIo io;
     io.pass_fds = {secret_pipe.read.get(), results.write.get()};
@@ -160,7 +154,8 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
-    fs::path scratch = make_scratch_dir();
+    hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
+    const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
     limits.wall_seconds = lab.time_limit;
     Outcome run;
@@ -173,8 +168,6 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     } else {
         std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
     }
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
     auto result = judge(test, lab, run, reported);
     result.message = replace_all(result.message, options.source_dir + "/", "");
     return result;
@@ -211,16 +204,14 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
 }
 
 std::vector<std::string> list_tests(const LabSpec& lab, const std::string& executable) {
-    fs::path scratch = make_scratch_dir();
+    hsys::TempDir scratch("grader");
     Limits limits;
     limits.wall_seconds = 30;
     limits.output_cap = 1 << 20;
     std::vector<std::string> command = {executable, "--gtest_list_tests"};
     if (lab.framework == "catch2")
         command = {executable, "--list-test-names-only"};
-    auto run = run_sandboxed(command, scratch.string(), limits);
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
+    auto run = run_sandboxed(command, scratch.path().string(), limits);
     std::vector<std::string> names;
     std::istringstream lines(run.output);
     std::string line, suite;
