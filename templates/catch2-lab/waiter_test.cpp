@@ -1,6 +1,6 @@
-// The template lab's visible tests, in Catch2 (v2 or v3): one TEST_CASE per lab.json test, named
-// exactly as lab.json lists it. harness_catch2_main fails any test case that leaves a
-// child behind.
+// The template lab's visible tests, in Catch2 (v2 or v3): one TEST_CASE per lab.json
+// test, named exactly as lab.json lists it. harness_catch2_main fails any test case that
+// leaves a child behind.
 #include <unistd.h>
 
 #if __has_include(<catch2/catch_test_macros.hpp>)
