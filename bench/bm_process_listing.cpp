@@ -49,7 +49,7 @@ void BM_RawStatRead(benchmark::State& state) {
             int fd = ::open(path, O_RDONLY | O_CLOEXEC);
             if (fd < 0)
                 continue;  // ended since the scan
-            benchmark::DoNotOptimize(::read(fd, buffer, sizeof buffer));
+            bench::keep(::read(fd, buffer, sizeof buffer));
             ::close(fd);
         }
     }
@@ -63,9 +63,9 @@ void BM_ProcessListing(benchmark::State& state) {
         for (pid_t pid : pids()) {
             try {
                 proc::Process p(pid);
-                benchmark::DoNotOptimize(p.name());
-                benchmark::DoNotOptimize(p.stat().ppid);
-                benchmark::DoNotOptimize(proc::status_from_letter(p.stat().state));
+                bench::keep(p.name());
+                bench::keep(p.stat().ppid);
+                bench::keep(proc::status_from_letter(p.stat().state));
             } catch (const proc::NoSuchProcess&) {
                 // ended since the scan: a listing skips it
             }

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "wait.hpp"
@@ -153,7 +154,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
             // Each benchmark is repeated; only its median run is kept.
-            if (run.error_occurred || run.aggregate_name != "median")
+            if (bench::skipped(run) || run.aggregate_name != "median")
                 continue;
             Result result{run.run_name.function_name, run.GetAdjustedRealTime(), {}};
             for (const auto& [name, counter] : run.counters)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make student-release DEST=dir`: writes the copy of the course students get (a GitHub
 # Classroom template repository, or a plain folder): everything but solutions/,
-# templates/, build directories, .git, and the hidden tests.
+# templates/, build directories, .git, the course's own CI workflow (ci.yml: `make test`
+# on four systems; students keep classroom.yml and .devcontainer/), and the hidden tests.
 #
 # Hidden tests (harness/README.md, "## Platforms") live in their own test files, listed in
 # their lab.json under both "tests" (so the course builds them) and "hidden_tests"; their
@@ -19,7 +20,7 @@ if [ -e "$dest" ] && [ -n "$(ls -A "$dest")" ]; then
 fi
 mkdir -p "$dest"
 tar -C "$root" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./solutions \
-    --exclude=./templates -cf - . | tar -C "$dest" -xf -
+    --exclude=./templates --exclude=./.github/workflows/ci.yml -cf - . | tar -C "$dest" -xf -
 
 python3 - "$dest" <<'PY'
 import glob, json, os, sys

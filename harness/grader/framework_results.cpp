@@ -42,13 +42,21 @@ std::vector<std::string> single_test_command(const std::string& framework,
             "--gtest_color=no"};
 }
 
+// @p text without the newlines that end it: GoogleTest 1.16 ends each message of its JSON
+// with one, older versions do not.
+static std::string without_final_newlines(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    return text;
+}
+
 // Joins the "failure" texts of a GoogleTest test object into one message.
 static std::string join_failures(const json& test) {
     std::string message;
     for (const auto& failure : test.value("failures", json::array())) {
         if (!message.empty())
             message += "\n";
-        message += failure.value("failure", "");
+        message += without_final_newlines(failure.value("failure", ""));
     }
     return message;
 }
@@ -74,7 +82,7 @@ FrameworkResult read_gtest_json(const std::string& result_file, const std::strin
             result.skipped = t.value("result", "") == "SKIPPED";
             result.message = join_failures(t);
             for (const auto& skip : t.value("skipped", json::array())) {
-                result.message += skip.value("message", "");
+                result.message += without_final_newlines(skip.value("message", ""));
             }
             result.passed = result.found && !t.contains("failures") && !result.skipped;
         }
@@ -110,11 +118,14 @@ static std::string describe_catch2_failure(pugi::xml_node node, const std::strin
 }
 
 // Walks one <TestCase> in document order: INFO messages go with the failure that follows.
-static void collect_catch2_failures(pugi::xml_node parent, std::string& infos,
-                                    std::string& message) {
+// A SKIP (Catch2 v3) leaves its reason in @p skip.
+static void collect_catch2_failures(pugi::xml_node parent, std::string& infos, std::string& message,
+                                    std::string& skip) {
     for (auto node : parent.children()) {
         std::string name = node.name();
-        if (name == "Info") {
+        if (name == "Skip") {
+            skip = trimmed(node.child_value());
+        } else if (name == "Info") {
             infos += "\n  " + trimmed(node.child_value());
         } else if ((name == "Expression" && !node.attribute("success").as_bool(true)) ||
                    name == "Failure" || name == "Exception" || name == "FatalErrorCondition") {
@@ -123,7 +134,7 @@ static void collect_catch2_failures(pugi::xml_node parent, std::string& infos,
             message += describe_catch2_failure(node, infos);
             infos.clear();
         } else if (name == "Section") {
-            collect_catch2_failures(node, infos, message);
+            collect_catch2_failures(node, infos, message, skip);
         }
     }
 }
@@ -141,10 +152,16 @@ FrameworkResult read_catch2_xml(const std::string& result_file, const std::strin
         if (!overall)
             continue;  // the test case never finished
         result.found = true;
-        std::string infos;
-        collect_catch2_failures(test_case, infos, result.message);
+        std::string infos, skip;
+        collect_catch2_failures(test_case, infos, result.message, skip);
+        // v2's <Catch><Group><TestCase> and v3's <Catch2TestRun><TestCase> read alike; v3
+        // also counts SKIP()s (OverallResult skips="1"), which v2 does not have.
+        result.skipped = overall.attribute("skips").as_int() > 0 && result.message.empty();
+        if (result.skipped)
+            result.message = skip;
         // A failure the XML shows counts even if Catch2 totalled the case as a success.
-        result.passed = overall.attribute("success").as_bool() && result.message.empty();
+        result.passed =
+            overall.attribute("success").as_bool() && result.message.empty() && !result.skipped;
     }
     return result;
 }

@@ -125,6 +125,109 @@ TEST(Catch2SpecTest, EscapesSeparatorsTagsAndLeadingTilde) {
     EXPECT_EQ(grader::catch2_test_spec("~x~"), "\\~x~");
 }
 
+// One GoogleTest JSON result file with a failed test, whose message ends as @p ending.
+std::string gtest_json_with_failure(const std::string& ending) {
+    return R"({"testsuites": [{"name": "WaitTest", "testsuite": [{"name": "Reaps",
+        "status": "RUN", "result": "COMPLETED", "failures": [{"failure":
+        "wait_test.cpp:12\nExpected equality of these values:\n  status\n    Which is: 1\n  0)" +
+           ending + R"(", "type": ""}]}]}]})";
+}
+
+// Tests that a failure message reads the same from GoogleTest 1.12's JSON and from
+// 1.16's, which ends every message with a newline.
+TEST(FrameworkResultTest, GtestMessagesReadAlikeWhateverTheVersion) {
+    ScratchDir dir;
+    write_file(dir.path() / "old.json", gtest_json_with_failure(""));
+    write_file(dir.path() / "new.json", gtest_json_with_failure("\\n"));
+    auto old_result = grader::read_gtest_json((dir.path() / "old.json").string(), "WaitTest.Reaps");
+    auto new_result = grader::read_gtest_json((dir.path() / "new.json").string(), "WaitTest.Reaps");
+    ASSERT_TRUE(old_result.found && new_result.found);
+    EXPECT_FALSE(new_result.passed);
+    EXPECT_EQ(new_result.message, old_result.message);
+    EXPECT_EQ(new_result.message.back(), '0') << "no newline left at the end";
+}
+
+// A failed CHECK with an INFO, as Catch2 v2's XML reporter writes it (Catch > Group).
+constexpr const char* kCatch2V2Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch name="tests">
+  <Group name="tests">
+    <TestCase name="Exit code" filename="/src/waiter_test.cpp" line="9">
+      <Info>
+        the child returned 7
+      </Info>
+      <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
+        <Original>
+          proc::exit_code_of([] { return 7; }) == 7
+        </Original>
+        <Expanded>
+          0 == 7
+        </Expanded>
+      </Expression>
+      <OverallResult success="false"/>
+    </TestCase>
+    <OverallResults successes="0" failures="1" expectedFailures="0"/>
+  </Group>
+  <OverallResults successes="0" failures="1" expectedFailures="0"/>
+</Catch>
+)";
+
+// The same run as Catch2 v3 writes it (Catch2TestRun, no Group, more attributes).
+constexpr const char* kCatch2V3Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch2TestRun name="tests" rng-seed="1" xml-format-version="3" catch2-version="3.7.1">
+  <TestCase name="Exit code" tags="" filename="/src/waiter_test.cpp" line="9">
+    <Info filename="/src/waiter_test.cpp" line="10">
+      the child returned 7
+    </Info>
+    <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
+      <Original>
+        proc::exit_code_of([] { return 7; }) == 7
+      </Original>
+      <Expanded>
+        0 == 7
+      </Expanded>
+    </Expression>
+    <OverallResult success="false" skips="0"/>
+  </TestCase>
+  <OverallResults successes="0" failures="1" expectedFailures="0" skips="0"/>
+  <OverallResultsCases successes="0" failures="1" expectedFailures="0" skips="0"/>
+</Catch2TestRun>
+)";
+
+// Tests that Catch2 v2's and v3's XML give the same failure message.
+TEST(FrameworkResultTest, Catch2V2AndV3XmlReadAlike) {
+    ScratchDir dir;
+    write_file(dir.path() / "v2.xml", kCatch2V2Xml);
+    write_file(dir.path() / "v3.xml", kCatch2V3Xml);
+    auto v2 = grader::read_catch2_xml((dir.path() / "v2.xml").string(), "Exit code");
+    auto v3 = grader::read_catch2_xml((dir.path() / "v3.xml").string(), "Exit code");
+    ASSERT_TRUE(v2.found && v3.found);
+    EXPECT_FALSE(v2.passed || v3.passed || v2.skipped || v3.skipped);
+    EXPECT_EQ(v3.message, v2.message);
+    EXPECT_EQ(v2.message,
+              "/src/waiter_test.cpp:12\n  CHECK( proc::exit_code_of([] { return 7; }) == 7 )\n"
+              "with expansion:\n  0 == 7\nwith messages:\n  the child returned 7");
+}
+
+// Tests that a Catch2 v3 SKIP() is read as a skip with its reason, not as a pass.
+TEST(FrameworkResultTest, Catch2V3SkipIsASkipWithItsReason) {
+    ScratchDir dir;
+    write_file(dir.path() / "skip.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch2TestRun name="tests">
+  <TestCase name="Needs psutil" tags="" filename="/src/t.cpp" line="3">
+    <Skip filename="/src/t.cpp" line="5">
+      psutil is not installed
+    </Skip>
+    <OverallResult success="true" skips="1"/>
+  </TestCase>
+</Catch2TestRun>
+)");
+    auto r = grader::read_catch2_xml((dir.path() / "skip.xml").string(), "Needs psutil");
+    EXPECT_TRUE(r.found);
+    EXPECT_TRUE(r.skipped);
+    EXPECT_FALSE(r.passed);
+    EXPECT_EQ(r.message, "psutil is not installed");
+}
+
 // A run with every kind of result, hidden test included, and hostile output.
 grader::CourseResult sample_result() {
     grader::LabSpec lab;
