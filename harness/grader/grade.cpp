@@ -162,9 +162,9 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     FrameworkResult reported;
     if (lab.framework == "catch2") {
         std::string result_file = (scratch / "result.out").string();
-        run = run_sandboxed(single_test_command(lab.framework, executable, test.name, result_file),
+        run = run_sandboxed(catch2_test_command(executable, test.name, result_file),
                             scratch.string(), limits);
-        reported = read_framework_result(lab.framework, result_file, test.name);
+        reported = read_catch2_xml(result_file, test.name);
     } else {
         std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
     }

@@ -257,26 +257,26 @@ TEST(SeccompFilterTest, OwnChildrenStayWithinReach) {
 
 // Tests that each setting that turns user namespaces off is named with how to lift it.
 TEST(UsernsRestrictionTest, NamesTheSettingAndHowToLiftIt) {
-    ScratchDir dir;
+    hsys::TempDir scratch("userns");
+    std::string dir = scratch.path().string();
     auto set = [&](const std::string& name, const std::string& value) {
-        std::filesystem::create_directories(
-            std::filesystem::path(dir.path() + "/" + name).parent_path());
-        std::ofstream(dir.path() + "/" + name) << value << "\n";
+        std::filesystem::create_directories(std::filesystem::path(dir + "/" + name).parent_path());
+        std::ofstream(dir + "/" + name) << value << "\n";
     };
-    EXPECT_EQ(grader::userns_restriction(false, dir.path()), "") << "nothing set";
+    EXPECT_EQ(grader::userns_restriction(false, dir), "") << "nothing set";
     set("kernel/apparmor_restrict_unprivileged_userns", "1");
-    auto apparmor = grader::userns_restriction(false, dir.path());
+    auto apparmor = grader::userns_restriction(false, dir);
     EXPECT_NE(apparmor.find("kernel.apparmor_restrict_unprivileged_userns=1"), std::string::npos);
     EXPECT_NE(apparmor.find("sudo"), std::string::npos) << apparmor;
     EXPECT_NE(apparmor.find("sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"),
               std::string::npos);
-    EXPECT_EQ(grader::userns_restriction(true, dir.path()), "") << "root is not restricted";
+    EXPECT_EQ(grader::userns_restriction(true, dir), "") << "root is not restricted";
     set("kernel/apparmor_restrict_unprivileged_userns", "0");
     set("kernel/unprivileged_userns_clone", "0");
-    EXPECT_NE(grader::userns_restriction(false, dir.path()).find("unprivileged_userns_clone=1"),
+    EXPECT_NE(grader::userns_restriction(false, dir).find("unprivileged_userns_clone=1"),
               std::string::npos);
     set("user/max_user_namespaces", "0");
-    EXPECT_NE(grader::userns_restriction(true, dir.path()).find("user.max_user_namespaces=0"),
+    EXPECT_NE(grader::userns_restriction(true, dir).find("user.max_user_namespaces=0"),
               std::string::npos)
         << "no user namespace for anyone, root included";
 }
