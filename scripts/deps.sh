@@ -6,7 +6,7 @@
 set -euo pipefail
 
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
-test_packages="$grade_packages libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm clang-format chromium"
+test_packages="$grade_packages libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format chromium"
 
 case "${1:-grade}" in
   grade) wanted=$grade_packages ;;
