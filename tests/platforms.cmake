@@ -5,7 +5,9 @@
 #  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
-#    these configure a fresh build of Lab 01 each, reusing this build's grader.
+#    these configure a fresh build of Lab 01 each, reusing this build's grader;
+#  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
+#    it: solution full marks, stub 0 (harness/tests/fixtures/platforms/new_lab.sh).
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
 set(platforms_scripts ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/platforms)
 set(platforms_python /usr/bin/python3)
@@ -98,4 +100,10 @@ if(COURSE_WITH_SOLUTIONS)
   add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
   set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
     PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+  # `make new-lab` in a scratch copy, graded there (templates/gtest-lab).
+  if(TARGET weave AND EXISTS ${CMAKE_SOURCE_DIR}/templates/gtest-lab/lab.json)
+    add_test(NAME platforms.new_lab COMMAND bash ${platforms_scripts}/new_lab.sh)
+    set_tests_properties(platforms.new_lab PROPERTIES
+      ENVIRONMENT "${platforms_env};WEAVE=$<TARGET_FILE:weave>" TIMEOUT 900 LABELS slow)
+  endif()
 endif()
