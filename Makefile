@@ -8,6 +8,7 @@
 #   make help              every command
 
 BUILD   := build
+# PROC=no: `make grade` skips building the proc tool from every lab afterwards.
 # The grader: this build's, built first; GRADER=path runs another build's as it is.
 GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),cmake --build $(BUILD) --target grader >/dev/null,:)
@@ -32,7 +33,7 @@ configure: deps-grade
 grade: configure
 	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(LAB_ARG)
-	@scripts/build-proc.sh $(BUILD)
+	@$(if $(filter no,$(PROC)),:,scripts/build-proc.sh $(BUILD))
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure

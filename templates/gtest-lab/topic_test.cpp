@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 #include <system_error>
 
+#include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "harness/testsupport.hpp"
 #include "topic.hpp"
