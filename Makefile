@@ -4,16 +4,20 @@
 #   make                   build your labs and grade them (scoreboard + build/reports/)
 #   make grade LAB=01      grade one lab
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
+#   make new-lab NAME=08-x start a lab from templates/gtest-lab
 #   make help              every command
 
 BUILD   := build
-GRADER  := $(BUILD)/bin/grader
+# PROC=no: `make grade` skips building the proc tool from every lab afterwards.
+# The grader: this build's, built first; GRADER=path runs another build's as it is.
+GRADER  ?= $(BUILD)/bin/grader
+BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),cmake --build $(BUILD) --target grader >/dev/null,:)
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test
+        configure deps-grade deps-test new-lab
 
 all: grade
 
@@ -27,13 +31,13 @@ configure: deps-grade
 
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
-	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(LAB_ARG)
-	@scripts/build-proc.sh $(BUILD)
+	@$(if $(filter no,$(PROC)),:,scripts/build-proc.sh $(BUILD))
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure
-	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(LAB_ARG)
 
 ## test: verify the whole course (what CI runs)
@@ -61,6 +65,11 @@ lessons: configure
 ## gradescope: build the Gradescope autograder zip into build/gradescope/
 gradescope: configure
 	@scripts/gradescope/build-zip.sh $(BUILD)
+
+## new-lab: start lab NAME=NN-topic from templates/gtest-lab (TITLE=..., FRAMEWORK=catch2)
+new-lab:
+	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=NN-topic [TITLE='...'] [FRAMEWORK=gtest|catch2]" >&2; exit 2; }
+	@python3 scripts/new-lab.py "$(NAME)" --framework "$(or $(FRAMEWORK),gtest)" $(if $(TITLE),--title "$(TITLE)",)
 
 ## student-release: write a copy for students, without solutions/ or hidden tests (DEST=dir)
 student-release:

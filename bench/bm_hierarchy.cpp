@@ -36,11 +36,11 @@ void BM_ScanProcesses(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanProcesses);
 
-// Process::children(): one scan, then one Process per child found.
+// children(): one scan, then one Process per child found.
 void BM_ChildrenOfSelf(benchmark::State& state) {
     proc::Process me = proc::Process::self();
     for (auto _ : state)
-        bench::keep(me.children(true));
+        bench::keep(proc::children(me, true));
 }
 BENCHMARK(BM_ChildrenOfSelf);
 

@@ -12,10 +12,14 @@ endif()
 add_test(NAME lessons.code_blocks_up_to_date
   COMMAND weave --check --root ${CMAKE_SOURCE_DIR})
 
+# The reference builds of every program the course declares (lab.json "programs", and
+# `proc` from tools/): what the sessions may call, by name or by alias.
 set(lesson_session_programs "")
-foreach(program proc-ref progress_ref worker_ref)
-  if(TARGET ${program})
-    list(APPEND lesson_session_programs "$<TARGET_FILE:${program}>")
+get_property(course_programs GLOBAL PROPERTY COURSE_PROGRAMS)
+foreach(program IN LISTS course_programs)
+  get_property(reference GLOBAL PROPERTY COURSE_PROGRAM_${program}_REFERENCE)
+  if(reference AND TARGET ${reference})
+    list(APPEND lesson_session_programs "$<TARGET_FILE:${reference}>")
   endif()
 endforeach()
 file(GLOB lesson_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/code/*.cpp)
@@ -31,7 +35,8 @@ add_test(NAME lessons.programs_built
 set_tests_properties(lessons.programs_built PROPERTIES FIXTURES_SETUP lesson_programs)
 
 add_test(NAME lessons.sessions
-  COMMAND weave --check-sessions --root ${CMAKE_SOURCE_DIR} --bin ${CMAKE_BINARY_DIR}/bin)
+  COMMAND weave --check-sessions --root ${CMAKE_SOURCE_DIR} --bin ${CMAKE_BINARY_DIR}/bin
+          --manifest ${CMAKE_BINARY_DIR}/course-manifest.json)
 set_tests_properties(lessons.sessions PROPERTIES FIXTURES_REQUIRED lesson_programs TIMEOUT 900)
 
 # The docs site builds with zero Doxygen warnings, and a lesson page shows its code and

@@ -41,12 +41,12 @@ std::optional<pid_t> pid_from_name(std::string_view name) {
 // The entries of @p table that are children of @p parent, by PID (the table is sorted).
 std::vector<const StatFields*> direct_children(const ProcessTable& table,
                                                const StatFields& parent) {
-    std::vector<const StatFields*> children;
+    std::vector<const StatFields*> kids;
     for (const StatFields& entry : table.entries) {
         if (entry.pid != parent.pid && may_be_parent(parent, entry))
-            children.push_back(&entry);
+            kids.push_back(&entry);
     }
-    return children;
+    return kids;
 }
 
 const StatFields& entry_or_throw(const ProcessTable& table, pid_t pid, const char* what) {
@@ -136,13 +136,13 @@ bool may_be_parent(const StatFields& parent, const StatFields& child) {
 //< guard
 
 //> parent
-std::optional<Process> Process::parent() const {
-    pid_t parent_pid = ppid();  // read now: it changes when the parent exits
+std::optional<Process> parent(const Process& process) {
+    pid_t parent_pid = process.ppid();  // read now: it changes when the parent exits
     if (parent_pid == 0)
         return std::nullopt;  // the top: PID 1, kthreadd, a namespace's init
     try {
         Process candidate(parent_pid);
-        StatFields me = stat_;
+        StatFields me = process.stat();
         me.ppid = parent_pid;
         if (may_be_parent(candidate.stat(), me))
             return candidate;
@@ -154,12 +154,12 @@ std::optional<Process> Process::parent() const {
 //< parent
 
 //> parents
-std::vector<Process> Process::parents() const {
+std::vector<Process> parents(const Process& process) {
     std::vector<Process> chain;
-    std::optional<Process> next = parent();
+    std::optional<Process> next = parent(process);
     while (next) {
         chain.push_back(*next);
-        next = chain.back().parent();
+        next = parent(chain.back());
     }
     return chain;
 }
@@ -176,14 +176,14 @@ std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursi
 //< child-pids
 
 //> children
-std::vector<Process> Process::children(bool recursive) const {
+std::vector<Process> children(const Process& process, bool recursive) {
     ProcessTable table = scan_processes();
-    const StatFields* me = table.find(pid_);
-    // Our PID now names a different process (or none): its children are not ours.
-    if (me == nullptr || me->starttime != stat_.starttime)
-        throw NoSuchProcess(pid_, "children");
+    const StatFields* me = table.find(process.pid());
+    // Its PID now names a different process (or none): those children are not its own.
+    if (me == nullptr || me->starttime != process.stat().starttime)
+        throw NoSuchProcess(process.pid(), "children");
     std::vector<Process> result;
-    for (pid_t pid : child_pids(table, pid_, recursive)) {
+    for (pid_t pid : child_pids(table, process.pid(), recursive)) {
         try {
             Process child(pid);
             // Still the process the snapshot saw? (It may have ended, its PID reused.)
