@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
 
 namespace {
@@ -89,6 +90,7 @@ class ChildLeakCheck : public Catch::TestEventListenerBase {
 CATCH_REGISTER_LISTENER(ChildLeakCheck)
 
 int main(int argc, char** argv) {
+    harness::report_resource_events();     // out of memory, out of processes: told to the grader
     ::on_exit(exit_during_test, nullptr);  // glibc: like atexit, but is given the status
     return Catch::Session().run(argc, argv);
 }

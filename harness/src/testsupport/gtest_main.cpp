@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
 
 namespace {
@@ -13,14 +14,14 @@ namespace {
 class ChildLeakCheck : public ::testing::EmptyTestEventListener {
     void OnTestEnd(const ::testing::TestInfo&) override {
         auto left = harness::kill_and_reap_children();
-        if (left.empty()) return;
+        if (left.empty())
+            return;
         std::ostringstream message;
         message << "This test left " << left.size() << " child process"
                 << (left.size() == 1 ? "" : "es") << " behind:";
         for (const auto& child : left) {
             message << " " << child.pid << " (" << child.name << ", "
-                    << (child.state == 'Z' ? "zombie: never waited for" : "still running")
-                    << ")";
+                    << (child.state == 'Z' ? "zombie: never waited for" : "still running") << ")";
         }
         message << ". Every child a test starts must be waited for "
                 << "(see lessons/04-wait-and-zombies.md#reaping).";
@@ -31,6 +32,7 @@ class ChildLeakCheck : public ::testing::EmptyTestEventListener {
 }  // namespace
 
 int main(int argc, char** argv) {
+    harness::report_resource_events();  // out of memory, out of processes: told to the grader
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::UnitTest::GetInstance()->listeners().Append(new ChildLeakCheck);
     return RUN_ALL_TESTS();
