@@ -7,8 +7,28 @@
 #   labNN_tests_ref  the same tests linked with labNN_ref    (what `make test` grades)
 # The tests are compiled once (an object library) and linked twice.
 # A lab's "depends" (other lab ids) link the same flavour of those labs.
+# The student flavour's own sources (labNN and its programs) are compiled in the grader's
+# sandbox (harness/README.md, "The sandbox"): COURSE_COMPILE_LAUNCHER runs each compile
+# as nobody, without network, under memory, process and time limits, seeing neither the
+# solutions, nor hidden tests, nor build trees, nor other submissions.
 
 set_property(GLOBAL PROPERTY COURSE_LABS "")
+set(COURSE_COMPILE_SECONDS 120 CACHE STRING "Seconds one sandboxed compile of student code may take")
+set(COURSE_COMPILE_LAUNCHER "" CACHE FILEPATH
+    "An existing sandboxed-compile to use (a batch passes its own); empty: this build's")
+set(COURSE_SANDBOX_HIDE "" CACHE STRING
+    "More folders the sandbox hides from student code (a batch: the other submissions)")
+
+# Compiles @p target's sources in the sandbox (sandboxed-compile, harness/grader).
+function(course_sandboxed_compile target)
+  set(launcher ${COURSE_COMPILE_LAUNCHER})
+  if(NOT launcher)
+    set(launcher ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/sandboxed-compile)
+    add_dependencies(${target} sandboxed-compile)
+  endif()
+  set_property(TARGET ${target} PROPERTY CXX_COMPILER_LAUNCHER ${launcher}
+    --manifest ${CMAKE_BINARY_DIR}/course-manifest.json --seconds ${COURSE_COMPILE_SECONDS} --)
+endfunction()
 
 function(course_json_list json key out)
   set(items "")
@@ -77,6 +97,7 @@ function(course_add_lab dir)
     endforeach()
     if(flavour STREQUAL "student")
       course_student_warnings(lab${id}${suffix})
+      course_sandboxed_compile(lab${id}${suffix})
     else()
       course_strict_warnings(lab${id}${suffix})
     endif()
@@ -93,6 +114,9 @@ function(course_add_lab dir)
       get_filename_component(name ${program} NAME_WE)
       add_executable(${name}${suffix} ${dir}/${program})
       target_link_libraries(${name}${suffix} PRIVATE lab${id}${suffix})
+      if(flavour STREQUAL "student")
+        course_sandboxed_compile(${name}${suffix})
+      endif()
     endforeach()
   endforeach()
 
@@ -102,7 +126,8 @@ function(course_add_lab dir)
 endfunction()
 
 # Writes build/course-manifest.json: each lab's folder, metadata file, the CMake targets
-# that build its tests and the executables they produce. The grader reads it.
+# that build its tests and the executables they produce; where the labs and the solutions
+# are and what else the sandbox must hide. The grader and sandboxed-compile read it.
 function(course_write_manifest)
   get_property(labs GLOBAL PROPERTY COURSE_LABS)
   set(entries "")
@@ -122,7 +147,12 @@ function(course_write_manifest)
     list(APPEND entries "${entry}")
   endforeach()
   list(JOIN entries ",\n    " body)
+  set(hide "")
+  foreach(path IN LISTS COURSE_SANDBOX_HIDE)
+    list(APPEND hide "\"${path}\"")
+  endforeach()
+  list(JOIN hide ", " hide)
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/course-manifest.json CONTENT
-"{\n  \"source_dir\": \"${CMAKE_SOURCE_DIR}\",\n  \"build_dir\": \"${CMAKE_BINARY_DIR}\",\n  \"labs\": [\n    ${body}\n  ]\n}\n")
+"{\n  \"source_dir\": \"${CMAKE_SOURCE_DIR}\",\n  \"build_dir\": \"${CMAKE_BINARY_DIR}\",\n  \"labs_dir\": \"${COURSE_LABS_DIR}\",\n  \"solutions_dir\": \"${COURSE_SOLUTIONS_DIR}\",\n  \"sandbox_hide\": [${hide}],\n  \"labs\": [\n    ${body}\n  ]\n}\n")
   set_property(GLOBAL PROPERTY COURSE_LAB_LIST "${labs}")
 endfunction()

@@ -170,9 +170,10 @@ int run(const Options& options) {
     grading.build_dir = std::filesystem::absolute(build_dir).string();
     grading.source_dir =
         std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
+    grading.layout = grader::read_course_layout(options.manifest);
     grader::CourseResult result;
     result.flavor = grading.flavor;
-    result.protections = grader::apply_protections(grading.limits);
+    result.protections = grader::apply_protections(grading.limits, grading.layout);
     auto start = std::chrono::steady_clock::now();
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
