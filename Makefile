@@ -17,7 +17,7 @@ LAB_ARG := $(if $(LAB),--lab $(LAB),)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test new-lab
+        configure deps-grade deps-test new-lab asan
 
 all: grade
 
@@ -46,6 +46,10 @@ test: deps-test
 	cmake --build $(BUILD)
 	$(BUILD)/bin/run-and-reap -- ctest --preset default
 	@scripts/check-leftovers.sh $(BUILD)
+
+## asan: build the harness, solutions and tests with ASan + UBSan into build-asan, run them
+asan: deps-test
+	@scripts/sanitize.sh
 
 ## bench: run the benchmarks and print each result next to its baseline
 bench: deps-test
@@ -76,9 +80,9 @@ student-release:
 	@test -n "$(DEST)" || { echo "usage: make student-release DEST=dir" >&2; exit 2; }
 	@scripts/student-release.sh "$(DEST)"
 
-## clean: remove the build directory
+## clean: remove the build directories (build, and build-asan from make asan)
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan
 
 ## help: list these commands
 help:
