@@ -5,6 +5,11 @@
 #    what the lesson shows. It needs the programs the sessions call, so it requires the
 #    fixture lessons.programs_built, which fails (naming what is missing) when the build
 #    has not produced them: `make test` builds everything first.
+#  - lessons.show_no_solutions: no code block is woven from solutions/ (needs no build).
+add_test(NAME lessons.show_no_solutions
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}
+          -P ${CMAKE_SOURCE_DIR}/tests/lessons_show_no_solutions.cmake)
+
 if(NOT TARGET weave)
   return()
 endif()
