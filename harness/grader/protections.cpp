@@ -22,7 +22,7 @@ constexpr rlim_t kProcessesPerTest = 512;
 // The PID namespace's pid_max: processes + threads, whatever the user (root included).
 constexpr int kPidCap = 1024;
 // Without namespaces RLIMIT_NPROC counts every process of the user: leave headroom.
-constexpr rlim_t kProcessesPerUser = 4096;
+constexpr rlim_t kProcessesPerUser = 1024;
 
 std::string scratch_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "grader-probe-XXXXXX").string();
