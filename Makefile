@@ -6,10 +6,14 @@
 #   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
 #   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
+#   make new-lab NAME=08-x start a lab from templates/gtest-lab
 #   make help              every command
 
 BUILD   := build
-GRADER  := $(BUILD)/bin/grader
+# PROC=no: `make grade` skips building the proc tool from every lab afterwards.
+# The grader: this build's, built first; GRADER=path runs another build's as it is.
+GRADER  ?= $(BUILD)/bin/grader
+BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),cmake --build $(BUILD) --target grader >/dev/null,:)
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 DEADLINE ?=
@@ -18,7 +22,7 @@ GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test
+        configure deps-grade deps-test new-lab asan
 
 all: grade
 
@@ -32,13 +36,13 @@ configure: deps-grade
 
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
-	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
-	@scripts/build-proc.sh $(BUILD)
+	@$(if $(filter no,$(PROC)),:,scripts/build-proc.sh $(BUILD))
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure
-	@cmake --build $(BUILD) --target grader >/dev/null
+	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(GRADE_ARGS)
 
 ## test: verify the whole course (what CI runs)
@@ -47,6 +51,10 @@ test: deps-test
 	cmake --build $(BUILD)
 	$(BUILD)/bin/run-and-reap -- ctest --preset default
 	@scripts/check-leftovers.sh $(BUILD)
+
+## asan: build the harness, solutions and tests with ASan + UBSan into build-asan, run them
+asan: deps-test
+	@scripts/sanitize.sh
 
 ## bench: run the benchmarks and print each result next to its baseline
 bench: deps-test
@@ -67,14 +75,19 @@ lessons: configure
 gradescope: configure
 	@scripts/gradescope/build-zip.sh $(BUILD)
 
+## new-lab: start lab NAME=NN-topic from templates/gtest-lab (TITLE=..., FRAMEWORK=catch2)
+new-lab:
+	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=NN-topic [TITLE='...'] [FRAMEWORK=gtest|catch2]" >&2; exit 2; }
+	@python3 scripts/new-lab.py "$(NAME)" --framework "$(or $(FRAMEWORK),gtest)" $(if $(TITLE),--title "$(TITLE)",)
+
 ## student-release: write a copy for students, without solutions/ or hidden tests (DEST=dir)
 student-release:
 	@test -n "$(DEST)" || { echo "usage: make student-release DEST=dir" >&2; exit 2; }
 	@scripts/student-release.sh "$(DEST)"
 
-## clean: remove the build directory
+## clean: remove the build directories (build, and build-asan from make asan)
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan
 
 ## help: list these commands
 help:

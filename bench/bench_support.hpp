@@ -13,11 +13,32 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "hsys/run.hpp"
 
 namespace bench {
+
+/// Keeps @p value (and the work that made it) from being optimised away, alike with every
+/// Google Benchmark version: DoNotOptimize is given a non-const lvalue, since 1.8
+/// deprecates passing a const reference (and the course builds with -Werror).
+template <typename T>
+inline void keep(T&& value) {
+    std::remove_cvref_t<T> copy(std::forward<T>(value));
+    benchmark::DoNotOptimize(copy);
+}
+
+/// Whether @p run ended in SkipWithError (or, from 1.8 on, was skipped): 1.8 replaced
+/// Run::error_occurred with Run::skipped.
+template <typename Run>
+bool skipped(const Run& run) {
+    if constexpr (requires { run.skipped; })
+        return static_cast<bool>(run.skipped);
+    else
+        return run.error_occurred;
+}
 
 /// Prints results as the console reporter does, and keeps each benchmark's best seconds
 /// per iteration (the run least disturbed by other load, with --benchmark_repetitions).

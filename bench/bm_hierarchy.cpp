@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include "bench_support.hpp"
 #include "hierarchy.hpp"
 
 namespace {
@@ -14,7 +15,7 @@ void BM_Pids(benchmark::State& state) {
     for (auto _ : state) {
         auto all = proc::pids();
         count = all.size();
-        benchmark::DoNotOptimize(all.data());
+        bench::keep(all.data());
     }
     state.counters["processes"] = static_cast<double>(count);
 }
@@ -26,7 +27,7 @@ void BM_ScanProcesses(benchmark::State& state) {
     for (auto _ : state) {
         proc::ProcessTable table = proc::scan_processes();
         count = table.entries.size();
-        benchmark::DoNotOptimize(table.entries.data());
+        bench::keep(table.entries.data());
     }
     state.counters["processes"] = static_cast<double>(count);
     state.counters["per_process"] =
@@ -35,11 +36,11 @@ void BM_ScanProcesses(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanProcesses);
 
-// Process::children(): one scan, then one Process per child found.
+// children(): one scan, then one Process per child found.
 void BM_ChildrenOfSelf(benchmark::State& state) {
     proc::Process me = proc::Process::self();
     for (auto _ : state)
-        benchmark::DoNotOptimize(me.children(true));
+        bench::keep(proc::children(me, true));
 }
 BENCHMARK(BM_ChildrenOfSelf);
 
@@ -50,7 +51,7 @@ void BM_RenderMachine(benchmark::State& state) {
         size_t bytes = 0;
         for (pid_t root : proc::roots(table))
             bytes += proc::render_tree(table, root).size();
-        benchmark::DoNotOptimize(bytes);
+        bench::keep(bytes);
     }
     state.counters["processes"] = static_cast<double>(table.entries.size());
 }

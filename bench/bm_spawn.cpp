@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "wait.hpp"
@@ -153,7 +154,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
             // Each benchmark is repeated; only its median run is kept.
-            if (run.error_occurred || run.aggregate_name != "median")
+            if (bench::skipped(run) || run.aggregate_name != "median")
                 continue;
             Result result{run.run_name.function_name, run.GetAdjustedRealTime(), {}};
             for (const auto& [name, counter] : run.counters)
@@ -332,18 +333,41 @@ void write_svg(const Measurements& m, const std::string& path) {
            "font-family='sans-serif' "
         << "font-size='12'>\n<rect width='700' height='400' fill='white'/>\n";
     draw_axes(svg, f, x_step);
-    const char* colors[] = {"#1b7837", "#2166ac", "#b2182b"};
+    // posix_spawn and vfork+exec take the same time, so their lines coincide: posix_spawn
+    // is drawn wide and pale with hollow rings, vfork+exec thin and dashed on top with
+    // squares, so that both stay visible where they overlap.
+    struct Style {
+        const char* color;
+        const char* width;
+        const char* dash;
+        bool hollow_ring, square;
+    };
+    const Style styles[] = {{"#1b7837", "6", "none", true, false},
+                            {"#2166ac", "2", "8,5", false, true},
+                            {"#b2182b", "2", "none", false, false}};
     for (int i = 0; i < 3; ++i) {
-        svg << "<polyline fill='none' stroke-width='2' stroke='" << colors[i] << "' points='";
+        const Style& s = styles[i];
+        svg << "<polyline fill='none' stroke-width='" << s.width << "' stroke-dasharray='"
+            << s.dash << "' stroke-opacity='" << (s.hollow_ring ? "0.45" : "1") << "' stroke='"
+            << s.color << "' points='";
         for (auto [rss, us] : m.series.at(kMethods[i]))
             svg << f.x(rss) << "," << f.y(us) << " ";
         svg << "'/>\n";
         for (auto [rss, us] : m.series.at(kMethods[i])) {
-            svg << "<circle r='4' fill='" << colors[i] << "' cx='" << f.x(rss) << "' cy='"
-                << f.y(us) << "'/>\n";
+            if (s.square)
+                svg << "<rect width='6' height='6' fill='" << s.color << "' x='" << f.x(rss) - 3
+                    << "' y='" << f.y(us) - 3 << "'/>\n";
+            else if (s.hollow_ring)
+                svg << "<circle r='8' fill='none' stroke-width='2' stroke='" << s.color << "' cx='"
+                    << f.x(rss) << "' cy='" << f.y(us) << "'/>\n";
+            else
+                svg << "<circle r='4' fill='" << s.color << "' cx='" << f.x(rss) << "' cy='"
+                    << f.y(us) << "'/>\n";
         }
-        svg << "<rect x='100' y='" << 62 + 20 * i << "' width='14' height='4' fill='" << colors[i]
-            << "'/><text x='120' y='" << 68 + 20 * i << "'>" << kMethods[i] << "</text>\n";
+        svg << "<line x1='96' y1='" << 64 + 20 * i << "' x2='118' y2='" << 64 + 20 * i
+            << "' stroke-width='" << s.width << "' stroke-dasharray='" << s.dash
+            << "' stroke-opacity='" << (s.hollow_ring ? "0.45" : "1") << "' stroke='" << s.color
+            << "'/><text x='124' y='" << 68 + 20 * i << "'>" << kMethods[i] << "</text>\n";
     }
     svg << "</svg>\n";
 }

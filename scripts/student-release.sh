@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # `make student-release DEST=dir`: writes the copy of the course students get (a GitHub
 # Classroom template repository, or a plain folder): everything but solutions/,
-# templates/, build directories, .git, and the hidden tests.
+# templates/, build directories, .git, the course's own CI workflow (ci.yml: `make test`
+# on four systems; students keep classroom.yml and .devcontainer/), and the hidden tests.
 #
 # Hidden tests (harness/README.md, "## Platforms") live in their own test files, listed in
-# their lab.json under both "tests" (so the course builds them) and "hidden_tests"; their
-# entries in "tasks" carry "hidden": true. The release deletes those files and entries,
-# so that no hidden test is left in a source, a lab.json or a binary. A lab that declares
-# a hidden test without a "hidden_tests" file stops the release: its test would stay
-# visible in the sources.
+# their lab.json under both "test_files" (so the course builds them) and
+# "hidden_test_files"; their entries in "tasks" carry "hidden": true. The release deletes
+# those files and entries, so that no hidden test is left in a source, a lab.json or a
+# binary. A lab that declares a hidden test without a "hidden_test_files" file stops the
+# release: its test would stay visible in the sources.
 # Usage: scripts/student-release.sh DEST   (DEST must not exist, or be empty)
 set -euo pipefail
 dest=${1:?usage: scripts/student-release.sh DEST}
@@ -19,7 +20,7 @@ if [ -e "$dest" ] && [ -n "$(ls -A "$dest")" ]; then
 fi
 mkdir -p "$dest"
 tar -C "$root" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./solutions \
-    --exclude=./templates -cf - . | tar -C "$dest" -xf -
+    --exclude=./templates --exclude=./.github/workflows/ci.yml -cf - . | tar -C "$dest" -xf -
 
 python3 - "$dest" <<'PY'
 import glob, json, os, sys
@@ -29,14 +30,14 @@ for path in sorted(glob.glob(os.path.join(dest, "labs", "*", "lab.json"))):
     lab_dir = os.path.dirname(path)
     with open(path, encoding="utf-8") as f:
         lab = json.load(f)
-    hidden_files = lab.pop("hidden_tests", [])
+    hidden_files = lab.pop("hidden_test_files", [])
     hidden_names = [e["name"] for t in lab.get("tasks", []) for e in t.get("tests", [])
                     if isinstance(e, dict) and e.get("hidden")]
     if hidden_names and not hidden_files:
-        print(f"student-release: {path}: hidden tests {hidden_names} but no \"hidden_tests\" "
-              "file to remove them from", file=sys.stderr)
+        print(f"student-release: {path}: hidden tests {hidden_names} but no "
+              "\"hidden_test_files\" file to remove them from", file=sys.stderr)
         problems += 1
-    lab["tests"] = [t for t in lab.get("tests", []) if t not in hidden_files]
+    lab["test_files"] = [t for t in lab.get("test_files", []) if t not in hidden_files]
     for task in lab.get("tasks", []):
         task["tests"] = [e for e in task.get("tests", [])
                          if not (isinstance(e, dict) and e.get("hidden"))]

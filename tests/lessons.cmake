@@ -5,6 +5,11 @@
 #    what the lesson shows. It needs the programs the sessions call, so it requires the
 #    fixture lessons.programs_built, which fails (naming what is missing) when the build
 #    has not produced them: `make test` builds everything first.
+#  - lessons.show_no_solutions: no code block is woven from solutions/ (needs no build).
+add_test(NAME lessons.show_no_solutions
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}
+          -P ${CMAKE_SOURCE_DIR}/tests/lessons_show_no_solutions.cmake)
+
 if(NOT TARGET weave)
   return()
 endif()
@@ -12,10 +17,14 @@ endif()
 add_test(NAME lessons.code_blocks_up_to_date
   COMMAND weave --check --root ${CMAKE_SOURCE_DIR})
 
+# The reference builds of every program the course declares (lab.json "programs", and
+# `proc` from tools/): what the sessions may call, by name or by alias.
 set(lesson_session_programs "")
-foreach(program proc-ref progress_ref worker_ref)
-  if(TARGET ${program})
-    list(APPEND lesson_session_programs "$<TARGET_FILE:${program}>")
+get_property(course_programs GLOBAL PROPERTY COURSE_PROGRAMS)
+foreach(program IN LISTS course_programs)
+  get_property(reference GLOBAL PROPERTY COURSE_PROGRAM_${program}_REFERENCE)
+  if(reference AND TARGET ${reference})
+    list(APPEND lesson_session_programs "$<TARGET_FILE:${reference}>")
   endif()
 endforeach()
 file(GLOB lesson_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/code/*.cpp)
@@ -31,7 +40,8 @@ add_test(NAME lessons.programs_built
 set_tests_properties(lessons.programs_built PROPERTIES FIXTURES_SETUP lesson_programs)
 
 add_test(NAME lessons.sessions
-  COMMAND weave --check-sessions --root ${CMAKE_SOURCE_DIR} --bin ${CMAKE_BINARY_DIR}/bin)
+  COMMAND weave --check-sessions --root ${CMAKE_SOURCE_DIR} --bin ${CMAKE_BINARY_DIR}/bin
+          --manifest ${CMAKE_BINARY_DIR}/course-manifest.json)
 set_tests_properties(lessons.sessions PROPERTIES FIXTURES_REQUIRED lesson_programs TIMEOUT 900)
 
 # The docs site builds with zero Doxygen warnings, and a lesson page shows its code and

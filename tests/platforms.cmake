@@ -8,7 +8,9 @@
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
 #    with --scale 10;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
-#    these configure a fresh build of Lab 01 each, reusing this build's grader.
+#    these configure a fresh build of Lab 01 each, reusing this build's grader;
+#  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
+#    it: solution full marks, stub 0 (harness/tests/fixtures/platforms/new_lab.sh).
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
 set(platforms_scripts ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/platforms)
 set(platforms_python /usr/bin/python3)
@@ -21,13 +23,12 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
   file(READ ${catch2_template}/lab.json template_json)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${catch2_template}/lab.json)
   course_json_list("${template_json}" sources template_sources)
-  course_json_list("${template_json}" tests template_tests)
+  course_json_list("${template_json}" test_files template_tests)
   list(TRANSFORM template_tests PREPEND ${catch2_template}/)
   add_library(catch2_template_test_objects OBJECT ${template_tests})
   target_include_directories(catch2_template_test_objects PRIVATE ${catch2_template})
   target_link_libraries(catch2_template_test_objects PRIVATE course_support Catch2::Catch2)
   course_strict_warnings(catch2_template_test_objects)
-  set(template_entry "{\"id\": \"90\", \"slug\": \"catch2-lab\", \"dir\": \"${catch2_template}\", \"metadata\": \"${catch2_template}/lab.json\"")
   foreach(flavour student ref)
     if(flavour STREQUAL "student")
       list(TRANSFORM template_sources PREPEND ${catch2_template}/ OUTPUT_VARIABLE impl)
@@ -44,16 +45,22 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
     target_link_libraries(catch2_template${suffix} PUBLIC course_support)
     add_executable(catch2_template_tests${suffix} $<TARGET_OBJECTS:catch2_template_test_objects>)
     target_link_libraries(catch2_template_tests${suffix} PRIVATE catch2_template${suffix} harness_catch2_main)
-    set(key student)
     if(flavour STREQUAL "ref")
       course_strict_warnings(catch2_template_ref)
-      set(key reference)
     endif()
-    string(APPEND template_entry ", \"${key}\": {\"target\": \"catch2_template_tests${suffix}\", \"executable\": \"$<TARGET_FILE:catch2_template_tests${suffix}>\"}")
   endforeach()
+  # Its own manifest (cmake/CourseLab.cmake writes the JSON), for the grader.
+  set(template_reference "")
+  if(TARGET catch2_template_tests_ref)
+    set(template_reference catch2_template_tests_ref)
+  endif()
+  string(JSON template_id GET "${template_json}" id)
+  course_json_lab(template_entry ${template_id} catch2-lab ${catch2_template}
+                  catch2_template_tests ${template_reference})
+  course_json_manifest(template_manifest_json "${platforms_dir}/catch2-template")
+  string(JSON template_manifest_json SET "${template_manifest_json}" labs 0 "${template_entry}")
   set(template_manifest ${platforms_dir}/catch2-template/course-manifest.json)
-  file(GENERATE OUTPUT ${template_manifest} CONTENT
-    "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/catch2-template\", \"labs\": [${template_entry}}]}\n")
+  file(GENERATE OUTPUT ${template_manifest} CONTENT "${template_manifest_json}\n")
 
   add_test(NAME platforms.catch2_template_declares_its_tests
     COMMAND grader --manifest ${template_manifest} --flavor student --check-declared)
@@ -118,4 +125,10 @@ if(COURSE_WITH_SOLUTIONS)
   add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
   set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
     PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+  # `make new-lab` in a scratch copy, graded there (templates/gtest-lab).
+  if(TARGET weave AND EXISTS ${CMAKE_SOURCE_DIR}/templates/gtest-lab/lab.json)
+    add_test(NAME platforms.new_lab COMMAND bash ${platforms_scripts}/new_lab.sh)
+    set_tests_properties(platforms.new_lab PROPERTIES
+      ENVIRONMENT "${platforms_env};WEAVE=$<TARGET_FILE:weave>" TIMEOUT 900 LABELS slow)
+  endif()
 endif()

@@ -14,6 +14,8 @@
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "framework_results.hpp"
+#include "hsys/io.hpp"
+#include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
 
 namespace grader {
@@ -130,14 +132,6 @@ static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeO
     return result;
 }
 
-// A fresh, private scratch directory for one run (the test's working directory).
-static fs::path make_scratch_dir() {
-    std::string pattern = (fs::temp_directory_path() / "grader-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-        course::throw_errno("mkdtemp " + pattern);
-    return pattern;
-}
-
 // Builds the lab's test target; fills built / build_error / build_log. @returns false when
 // the run's deadline stopped the build.
 static bool build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
@@ -184,7 +178,7 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
     auto secret_pipe = course::make_pipe();
     auto results = course::make_pipe();
     std::string bytes = harness::channel::serialize(secret);
-    course::check(::write(secret_pipe.write.get(), bytes.data(), bytes.size()), "write");
+    hsys::write_all(secret_pipe.write.get(), bytes);
     secret_pipe.write.reset();  // the test reads the secret to end of file, without waiting
     SandboxIo io;
     io.pass_fds = {secret_pipe.read.get(), results.write.get()};
@@ -201,21 +195,20 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
-    fs::path scratch = make_scratch_dir();
+    hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
+    const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
     limits.wall_seconds = std::min(lab.time_limit, seconds_left(options));
     Outcome run;
     FrameworkResult reported;
     if (lab.framework == "catch2") {
         std::string result_file = (scratch / "result.out").string();
-        run = run_sandboxed(single_test_command(lab.framework, executable, test.name, result_file),
+        run = run_sandboxed(catch2_test_command(executable, test.name, result_file),
                             scratch.string(), limits);
-        reported = read_framework_result(lab.framework, result_file, test.name);
+        reported = read_catch2_xml(result_file, test.name);
     } else {
         std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
     }
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
     if (run.timed_out && limits.wall_seconds < lab.time_limit) {
         auto stopped = not_run(lab, test, options, true);
@@ -266,16 +259,14 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
 }
 
 std::vector<std::string> list_tests(const LabSpec& lab, const std::string& executable) {
-    fs::path scratch = make_scratch_dir();
+    hsys::TempDir scratch("grader");
     Limits limits;
     limits.wall_seconds = 30;
     limits.output_cap = 1 << 20;
     std::vector<std::string> command = {executable, "--gtest_list_tests"};
     if (lab.framework == "catch2")
         command = {executable, "--list-test-names-only"};
-    auto run = run_sandboxed(command, scratch.string(), limits);
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
+    auto run = run_sandboxed(command, scratch.path().string(), limits);
     std::vector<std::string> names;
     std::istringstream lines(run.output);
     std::string line, suite;

@@ -310,6 +310,8 @@ int main(int argc, char** argv) {
         return e.get_exit_code() == 0 ? 0 : 2;
     }
     try {
+        // Not dumpable from the start: no test, even of the grader's user, can trace it.
+        grader::refuse_tracing();
         if (batch_command->parsed())
             return run_batch_command(batch);
         return run(options);

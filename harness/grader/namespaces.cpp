@@ -14,8 +14,43 @@
 #include <cstring>
 #include <fstream>
 
+// glibc 2.35 (Ubuntu 22.04) has neither the names of the new mount API nor its wrappers
+// (2.36 added both): the kernel's values, the same on every architecture.
+#ifndef MOUNT_ATTR_RDONLY
+#include <linux/types.h>
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+struct mount_attr {
+    __u64 attr_set;
+    __u64 attr_clr;
+    __u64 propagation;
+    __u64 userns_fd;
+};
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
 namespace grader::ns {
 namespace {
+
+// The mount API through syscall(), so that the grader needs no glibc newer than 2.35.
+int sys_open_tree(int dirfd, const char* path, unsigned flags) noexcept {
+    return static_cast<int>(::syscall(SYS_open_tree, dirfd, path, flags));
+}
+
+int sys_move_mount(int from_dirfd, const char* from_path, int to_dirfd, const char* to_path,
+                   unsigned flags) noexcept {
+    return static_cast<int>(
+        ::syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags));
+}
+
+int sys_mount_setattr(int dirfd, const char* path, unsigned flags, mount_attr* attr,
+                      size_t size) noexcept {
+    return static_cast<int>(::syscall(SYS_mount_setattr, dirfd, path, flags, attr, size));
+}
 
 // Writes @p text to a /proc file in one write(), as the id-map files require.
 std::string write_proc_file(const std::string& path, const std::string& text) {
@@ -51,7 +86,7 @@ void make_dirs(const char* path) noexcept {
 bool make_read_only(const char* path, bool recursive) noexcept {
     mount_attr attr{};
     attr.attr_set = MOUNT_ATTR_RDONLY;
-    return ::mount_setattr(AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attr, sizeof attr) == 0;
+    return sys_mount_setattr(AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attr, sizeof attr) == 0;
 }
 
 // Binds @p path onto itself read-only (a file or a folder), when it exists.
@@ -64,7 +99,7 @@ bool bind_read_only(const char* path) noexcept {
 
 bool attach(int tree, const char* path) noexcept {
     make_dirs(path);
-    return ::move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) == 0;
+    return sys_move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) == 0;
 }
 
 }  // namespace
@@ -100,13 +135,13 @@ const char* set_up_filesystem(const char* workdir, const char* keep_read_only) n
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
         return "make / private";
     // Detached copies, taken while still writable, of what must stay reachable.
-    int work = ::open_tree(AT_FDCWD, workdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    int work = sys_open_tree(AT_FDCWD, workdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (work < 0)
         return "clone the working directory";
     int kept = -1;
     if (keep_read_only != nullptr) {
-        kept = ::open_tree(AT_FDCWD, keep_read_only,
-                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        kept = sys_open_tree(AT_FDCWD, keep_read_only,
+                             OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         if (kept < 0)
             return "clone the test program's folder";
     }

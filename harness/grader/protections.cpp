@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -20,7 +22,7 @@ constexpr rlim_t kProcessesPerTest = 512;
 // The PID namespace's pid_max: processes + threads, whatever the user (root included).
 constexpr int kPidCap = 1024;
 // Without namespaces RLIMIT_NPROC counts every process of the user: leave headroom.
-constexpr rlim_t kProcessesPerUser = 4096;
+constexpr rlim_t kProcessesPerUser = 1024;
 
 std::string scratch_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "grader-probe-XXXXXX").string();
@@ -29,7 +31,40 @@ std::string scratch_dir() {
     return pattern;
 }
 
+// The first line of @p path, or "" when it cannot be read (the setting does not exist).
+std::string first_line(const std::string& path) {
+    std::ifstream file(path);
+    std::string line;
+    std::getline(file, line);
+    return line;
+}
+
 }  // namespace
+
+void refuse_tracing() {
+    course::check(::prctl(PR_SET_DUMPABLE, 0), "prctl PR_SET_DUMPABLE");
+}
+
+std::string userns_restriction(bool root, const std::string& proc_sys) {
+    if (first_line(proc_sys + "/user/max_user_namespaces") == "0") {
+        return "user namespaces are turned off (user.max_user_namespaces=0); "
+               "sysctl -w user.max_user_namespaces=10000 turns them on";
+    }
+    if (root)
+        return "";  // the other two settings spare a process with CAP_SYS_ADMIN
+    if (first_line(proc_sys + "/kernel/apparmor_restrict_unprivileged_userns") == "1") {
+        return "AppArmor restricts unprivileged user namespaces "
+               "(kernel.apparmor_restrict_unprivileged_userns=1, Ubuntu 23.10 and later): run "
+               "the grader as root (sudo), or sysctl -w "
+               "kernel.apparmor_restrict_unprivileged_userns=0";
+    }
+    if (first_line(proc_sys + "/kernel/unprivileged_userns_clone") == "0") {
+        return "unprivileged user namespaces are turned off "
+               "(kernel.unprivileged_userns_clone=0): run the grader as root (sudo), or "
+               "sysctl -w kernel.unprivileged_userns_clone=1";
+    }
+    return "";
+}
 
 bool namespaces_work(std::string& why_not) {
     Limits probe;
@@ -52,7 +87,7 @@ bool namespaces_work(std::string& why_not) {
 bool seccomp_works() {
     pid_t pid = course::check(::fork(), "fork");
     if (pid == 0)
-        ::_exit(install_kill_filter(0, 0) && ::kill(-1, 0) != 0 && errno == EPERM ? 0 : 1);
+        ::_exit(install_kill_filter({}) && ::kill(-1, 0) != 0 && errno == EPERM ? 0 : 1);
     int status = 0;
     course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -61,12 +96,21 @@ bool seccomp_works() {
 std::vector<std::string> apply_protections(Limits& limits) {
     std::vector<std::string> active;
     become_subreaper();
+    refuse_tracing();
     bool root = ::geteuid() == 0;
     std::string why_not = "GRADER_NO_NAMESPACES is set";
     // GRADER_NO_NAMESPACES=1 forces the fallback, to test it (harness/README.md).
     limits.isolate = std::getenv("GRADER_NO_NAMESPACES") == nullptr && namespaces_work(why_not);
+    if (!limits.isolate && std::getenv("GRADER_NO_NAMESPACES") == nullptr) {
+        auto restriction = userns_restriction(root);
+        if (!restriction.empty())
+            why_not += "; " + restriction;
+    }
     limits.drop_root = true;
     active.push_back("each test runs alone in its own process, session and process group");
+    active.push_back(
+        "the grader is not dumpable: no test can ptrace it, read or write its memory "
+        "(/proc/PID/mem, process_vm_*) or open its files through /proc");
     if (limits.isolate) {
         limits.process_cap = kPidCap;
         limits.max_processes = kProcessesPerTest;
@@ -100,10 +144,22 @@ std::vector<std::string> apply_protections(Limits& limits) {
         "the grader is a child subreaper: every descendant of a test is killed "
         "and reaped when the test ends");
     limits.filter_kill = seccomp_works();
-    if (limits.filter_kill) {
-        active.push_back(limits.isolate ? "seccomp: kill(-1, ...) fails with EPERM"
-                                        : "seccomp: kill(-1, ...) and kills aimed at the "
-                                          "grader fail with EPERM");
+    if (limits.filter_kill && limits.isolate) {
+        active.push_back(
+            "seccomp: kill(-1, ...) fails with EPERM, and so do tkill, ptrace, "
+            "process_vm_readv/writev, pidfd_getfd and kcmp whatever their target");
+    } else if (limits.filter_kill) {
+        active.push_back(
+            "seccomp: signals aimed at -1, the grader, its parent, its process group or its "
+            "session (kill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_open, fcntl "
+            "F_SETOWN) fail with EPERM, and so do tkill, pidfd_send_signal, F_SETOWN_EX, "
+            "FIOSETOWN, SIOCSPGRP, ptrace, process_vm_readv/writev, pidfd_getfd and kcmp "
+            "whatever their target; the test's user's other processes stay within its reach");
+    } else {
+        active.push_back(
+            "no seccomp filter (it does not load here): kill(-1) and signals to the grader "
+            "are stopped by " +
+            std::string(limits.isolate ? "the PID namespace only" : "nothing"));
     }
     active.push_back(fmt::format("output capped at {} KiB per test", limits.output_cap / 1024));
     active.push_back(fmt::format("RLIMIT_AS {} MiB, RLIMIT_FSIZE {} MiB, no core files",

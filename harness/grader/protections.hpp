@@ -15,6 +15,17 @@ namespace grader {
 /// @returns each protection now active, in words, for the report.
 std::vector<std::string> apply_protections(Limits& limits);
 
+/// Makes the calling process (the grader) not dumpable, so that no test, even of the same
+/// user, can ptrace it, read or write its memory or open its descriptors through /proc.
+/// @throws std::system_error naming `prctl`.
+void refuse_tracing();
+
+/// Why unprivileged user namespaces are turned off here, read from the settings under
+/// @p proc_sys that turn them off (user.max_user_namespaces,
+/// kernel.apparmor_restrict_unprivileged_userns, kernel.unprivileged_userns_clone), with
+/// how to turn them on; "" when none of them is set (or they spare the caller: @p root).
+std::string userns_restriction(bool root, const std::string& proc_sys = "/proc/sys");
+
 /// Whether a test can run in new user+PID+mount namespaces here (a real run of
 /// /bin/true under the full sandbox). @p why_not says what failed otherwise.
 bool namespaces_work(std::string& why_not);

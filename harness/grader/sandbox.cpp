@@ -44,8 +44,7 @@ struct ChildPlan {
     int report_fd = -1;  // the init writes its InitReport there
     bool root = false;
     bool isolated = false;
-    pid_t grader_pid = 0;
-    pid_t grader_pgid = 0;
+    ProtectedTargets guarded;  // empty in a PID namespace, where the grader is out of sight
 };
 
 // What the sandbox's init tells the grader at the end (one write, < PIPE_BUF).
@@ -147,9 +146,7 @@ void become_test_user(const ChildPlan& plan) noexcept {
     if (::chdir(plan.workdir) != 0 || ::close_range(3 + plan.pass_count, ~0U, 0) != 0)
         ::_exit(126);
     if (limits.filter_kill) {
-        // In a PID namespace the grader's PID means another process: protect -1 only.
-        pid_t grader = plan.isolated ? 0 : plan.grader_pid;
-        if (!install_kill_filter(grader, plan.isolated ? 0 : plan.grader_pgid))
+        if (!install_kill_filter(plan.guarded))
             ::_exit(126);
     } else {
         ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -178,6 +175,9 @@ pid_t clone_process(int flags) noexcept {
     while (::read(plan.sync_fd, &byte, 1) > 0 || errno == EINTR) {
     }
     ::close(plan.sync_fd);
+    // Its id maps are written: from now on a test of the same user cannot ptrace it, nor
+    // open its /proc/1/mem (see start_isolated).
+    ::prctl(PR_SET_DUMPABLE, 0);
     if (const char* step = ns::set_up_filesystem(plan.workdir, plan.keep_read_only)) {
         init_fails(plan, step);
     }
@@ -430,14 +430,23 @@ pid_t start_isolated(ChildPlan& plan, Outcome& out) {
     auto sync = course::make_pipe();
     plan.sync_fd = sync.read.get();
     plan.parent_ends[2] = sync.write.get();
+    // The init inherits the grader's dumpable flag, and an ordinary user may write the id
+    // maps of a dumpable process only: dumpable until they are written, then the init and
+    // the grader turn it off again. No test runs outside a namespace meanwhile.
+    int dumpable = course::check(::prctl(PR_GET_DUMPABLE), "prctl PR_GET_DUMPABLE");
+    course::check(::prctl(PR_SET_DUMPABLE, 1), "prctl PR_SET_DUMPABLE");
     pid_t init = clone_process(ns::clone_flags());
     if (init == 0)
         run_init(plan);
+    int clone_errno = errno;
+    std::string error = init < 0
+                            ? std::string("clone (new namespaces): ") + std::strerror(clone_errno)
+                            : ns::write_id_maps(init, plan.root);
+    course::check(::prctl(PR_SET_DUMPABLE, dumpable), "prctl PR_SET_DUMPABLE");
     if (init < 0) {
-        out.sandbox_error = std::string("clone (new namespaces): ") + std::strerror(errno);
+        out.sandbox_error = error;
         return -1;
     }
-    auto error = ns::write_id_maps(init, plan.root);
     if (!error.empty()) {
         ::kill(init, SIGKILL);
         course::retry_on_eintr("waitpid", [&] { return ::waitpid(init, nullptr, 0); });
@@ -495,8 +504,8 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     plan.limits = &limits;
     plan.root = ::geteuid() == 0;
     plan.isolated = limits.isolate;
-    plan.grader_pid = ::getpid();
-    plan.grader_pgid = ::getpgrp();
+    if (!limits.isolate)
+        plan.guarded = grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0));
     if (plan.root && limits.drop_root) {
         [[maybe_unused]] int ignored = ::chown(workdir.c_str(), ns::kNobody, ns::kNobody);
     }

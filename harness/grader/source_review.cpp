@@ -1,15 +1,12 @@
 #include "source_review.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
 #include <cctype>
 #include <cstring>
 #include <sstream>
+#include <system_error>
 
-#include "course/unique_fd.hpp"
+#include "hsys/io.hpp"
 
 namespace grader {
 namespace {
@@ -115,21 +112,17 @@ std::vector<ReviewNote> review_sources(const LabSpec& lab, const std::string& di
     constexpr std::size_t kCap = 1 << 20;
     std::vector<ReviewNote> notes;
     for (const auto& file : lab.sources) {
-        std::string path = dir + "/" + file;
-        course::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-        struct stat info {};
-        if (!fd || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        std::string text;
+        bool truncated = false;
+        try {
+            text = hsys::read_file_bounded(dir + "/" + file, kCap, &truncated);
+        } catch (const std::system_error&) {
             notes.push_back({file, 0, "is not a regular file the grader can read", ""});
             continue;
         }
-        std::string text;
-        char buffer[65536];
-        ssize_t n;
-        while (text.size() < kCap && (n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
-            text.append(buffer, static_cast<std::size_t>(n));
-        if (text.size() >= kCap)
+        if (truncated)
             notes.push_back({file, 0, "is larger than 1 MiB: only its first MiB was read", ""});
-        auto found = review_text(file, text.substr(0, kCap));
+        auto found = review_text(file, text);
         notes.insert(notes.end(), found.begin(), found.end());
     }
     return notes;

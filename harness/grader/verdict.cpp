@@ -6,14 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "hsys/signals.hpp"
+
 namespace grader {
 namespace {
 
-std::string signal_name(int sig) {
-    if (const char* abbrev = ::sigabbrev_np(sig))
-        return std::string("SIG") + abbrev;
-    return fmt::format("signal {}", sig);
-}
+using hsys::signal_name;
 
 // Output markers that tell an out-of-memory or out-of-processes death from a plain crash.
 bool mentions(const std::string& output, const char* needle) {

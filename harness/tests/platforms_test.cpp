@@ -125,6 +125,87 @@ TEST(Catch2SpecTest, EscapesSeparatorsTagsAndLeadingTilde) {
     EXPECT_EQ(grader::catch2_test_spec("~x~"), "\\~x~");
 }
 
+// A failed CHECK with an INFO, as Catch2 v2's XML reporter writes it (Catch > Group).
+constexpr const char* kCatch2V2Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch name="tests">
+  <Group name="tests">
+    <TestCase name="Exit code" filename="/src/waiter_test.cpp" line="9">
+      <Info>
+        the child returned 7
+      </Info>
+      <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
+        <Original>
+          proc::exit_code_of([] { return 7; }) == 7
+        </Original>
+        <Expanded>
+          0 == 7
+        </Expanded>
+      </Expression>
+      <OverallResult success="false"/>
+    </TestCase>
+    <OverallResults successes="0" failures="1" expectedFailures="0"/>
+  </Group>
+  <OverallResults successes="0" failures="1" expectedFailures="0"/>
+</Catch>
+)";
+
+// The same run as Catch2 v3 writes it (Catch2TestRun, no Group, more attributes).
+constexpr const char* kCatch2V3Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch2TestRun name="tests" rng-seed="1" xml-format-version="3" catch2-version="3.7.1">
+  <TestCase name="Exit code" tags="" filename="/src/waiter_test.cpp" line="9">
+    <Info filename="/src/waiter_test.cpp" line="10">
+      the child returned 7
+    </Info>
+    <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
+      <Original>
+        proc::exit_code_of([] { return 7; }) == 7
+      </Original>
+      <Expanded>
+        0 == 7
+      </Expanded>
+    </Expression>
+    <OverallResult success="false" skips="0"/>
+  </TestCase>
+  <OverallResults successes="0" failures="1" expectedFailures="0" skips="0"/>
+  <OverallResultsCases successes="0" failures="1" expectedFailures="0" skips="0"/>
+</Catch2TestRun>
+)";
+
+// Tests that Catch2 v2's and v3's XML give the same failure message.
+TEST(FrameworkResultTest, Catch2V2AndV3XmlReadAlike) {
+    hsys::TempDir dir("platforms-test");
+    write_file(dir.path() / "v2.xml", kCatch2V2Xml);
+    write_file(dir.path() / "v3.xml", kCatch2V3Xml);
+    auto v2 = grader::read_catch2_xml((dir.path() / "v2.xml").string(), "Exit code");
+    auto v3 = grader::read_catch2_xml((dir.path() / "v3.xml").string(), "Exit code");
+    ASSERT_TRUE(v2.found && v3.found);
+    EXPECT_FALSE(v2.passed || v3.passed || v2.skipped || v3.skipped);
+    EXPECT_EQ(v3.message, v2.message);
+    EXPECT_EQ(v2.message,
+              "/src/waiter_test.cpp:12\n  CHECK( proc::exit_code_of([] { return 7; }) == 7 )\n"
+              "with expansion:\n  0 == 7\nwith messages:\n  the child returned 7");
+}
+
+// Tests that a Catch2 v3 SKIP() is read as a skip with its reason, not as a pass.
+TEST(FrameworkResultTest, Catch2V3SkipIsASkipWithItsReason) {
+    hsys::TempDir dir("platforms-test");
+    write_file(dir.path() / "skip.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<Catch2TestRun name="tests">
+  <TestCase name="Needs psutil" tags="" filename="/src/t.cpp" line="3">
+    <Skip filename="/src/t.cpp" line="5">
+      psutil is not installed
+    </Skip>
+    <OverallResult success="true" skips="1"/>
+  </TestCase>
+</Catch2TestRun>
+)");
+    auto r = grader::read_catch2_xml((dir.path() / "skip.xml").string(), "Needs psutil");
+    EXPECT_TRUE(r.found);
+    EXPECT_TRUE(r.skipped);
+    EXPECT_FALSE(r.passed);
+    EXPECT_EQ(r.message, "psutil is not installed");
+}
+
 // A run with every kind of result, hidden test included, and hostile output.
 grader::CourseResult sample_result() {
     grader::LabSpec lab;
@@ -144,7 +225,7 @@ grader::CourseResult sample_result() {
         t.score = verdict == grader::Verdict::pass ? 1 : 0;
         t.message = verdict == grader::Verdict::pass ? "" : "expected <1> & got \x01\xff";
         t.lesson = t.message.empty() ? "" : "lessons/01-process-identity.md#parse";
-        t.output = std::string("binary \x00\x1b[31m\xc3\x28 output", 24);
+        t.output = std::string("binary \x00\x1b[31m\xc3\x28 output", 22);
         lab_result.tests.push_back(t);
     };
     add("ParseTest.Passes", grader::Verdict::pass, false);

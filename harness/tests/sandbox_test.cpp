@@ -1,19 +1,29 @@
 // Tests the sandbox itself (harness/grader/sandbox.cpp) with harmless probes: the PID
 // namespace, the read-only filesystem, the user a test runs as, the seccomp filter, the
 // deadline. The hostile suite (harness/tests/hostile/) then attacks it for real.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/sockios.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "course/sys.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
+#include "seccomp.hpp"
 
 namespace {
 
@@ -106,6 +116,180 @@ TEST_F(SandboxTest, DaemonIsKilledWhenTheTestEnds) {
     EXPECT_LT(run.seconds, 2.0);
     EXPECT_GE(run.leftovers_killed, 1);
     EXPECT_GE(run.processes_started, 3);
+}
+
+// The names of probe_the_grader's probes, in order.
+const char* const kGraderProbes[] = {
+    "kill(grader)",
+    "kill(-1)",
+    "kill(-group)",
+    "tgkill",
+    "tkill(self)",
+    "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo",
+    "pidfd_open",
+    "pidfd_send_signal",
+    "fcntl F_SETOWN",
+    "fcntl F_SETOWN_EX",
+    "ioctl FIOSETOWN",
+    "ptrace PEEKDATA",
+    "process_vm_readv",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "kcmp",
+};
+
+// The probes of the fallback's filter: each aimed at @p grader, each harmless (signal 0,
+// no attach, an address never mapped), each refused with EPERM by the filter. Runs in a
+// forked child; writes one letter per probe to @p fd: 'y' refused with EPERM, 'n' not.
+[[noreturn]] void probe_the_grader(pid_t grader, const grader::ProtectedTargets& guarded, int fd) {
+    if (!grader::install_kill_filter(guarded))
+        ::_exit(100);
+    siginfo_t info{};
+    info.si_code = SI_QUEUE;
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0)
+        ::_exit(101);
+    char dir[32];
+    std::snprintf(dir, sizeof dir, "/proc/%d", static_cast<int>(grader));
+    int proc_dir = ::open(dir, O_RDONLY | O_DIRECTORY);
+    f_owner_ex owner{F_OWNER_PID, grader};
+    char byte = 0;
+    iovec local{&byte, 1};
+    iovec remote{reinterpret_cast<void*>(16), 1};
+    char letters[32];
+    int n = 0;
+    auto refused = [&](long result) { letters[n++] = result == -1 && errno == EPERM ? 'y' : 'n'; };
+    refused(::kill(grader, 0));
+    refused(::kill(-1, 0));
+    refused(::kill(-::getpgrp(), 0));
+    refused(::syscall(SYS_tgkill, grader, grader, 0));
+    refused(::syscall(SYS_tkill, ::getpid(), 0));
+    refused(::syscall(SYS_rt_sigqueueinfo, grader, 0, &info));
+    refused(::syscall(SYS_rt_tgsigqueueinfo, grader, grader, 0, &info));
+    refused(::syscall(SYS_pidfd_open, grader, 0));
+    refused(::syscall(SYS_pidfd_send_signal, proc_dir, 0, nullptr, 0));
+    refused(::fcntl(pipe_fds[0], F_SETOWN, grader));
+    refused(::fcntl(pipe_fds[0], F_SETOWN_EX, &owner));
+    refused(::ioctl(pipe_fds[0], FIOSETOWN, &grader));
+    refused(::ptrace(PTRACE_PEEKDATA, grader, nullptr, nullptr));
+    refused(::process_vm_readv(grader, &local, 1, &remote, 1, 0));
+    refused(::process_vm_writev(grader, &local, 1, &remote, 1, 0));
+    refused(::syscall(SYS_pidfd_getfd, proc_dir, 0, 0));
+    refused(::syscall(SYS_kcmp, ::getpid(), grader, 0 /* KCMP_FILE */, 0, 0));
+    [[maybe_unused]] auto written = ::write(fd, letters, static_cast<size_t>(n));
+    ::_exit(0);
+}
+
+// Runs @p child in a forked process and returns what it wrote to its pipe.
+template <typename F>
+std::string run_child(F child) {
+    int fds[2];
+    course::check(::pipe(fds), "pipe");
+    pid_t pid = course::check(::fork(), "fork");
+    if (pid == 0) {
+        ::close(fds[0]);
+        child(fds[1]);
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buffer[256];
+    for (ssize_t n; (n = course::retry_on_eintr(
+                         "read", [&] { return ::read(fds[0], buffer, sizeof buffer); })) > 0;)
+        out.append(buffer, static_cast<size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "probe status " << status;
+    return out;
+}
+
+// Tests that, without namespaces, the filter refuses every way to signal, trace or read
+// the grader (this process, the probe's parent) with EPERM: harmless probes, one each.
+TEST(SeccompFilterTest, FallbackRefusesEveryWayToReachTheGrader) {
+    if (!grader::seccomp_works())
+        GTEST_SKIP() << "seccomp unavailable";
+    pid_t self = ::getpid();
+    auto guarded = grader::grader_targets(self, ::getppid(), ::getpgrp(), ::getsid(0));
+    auto letters = run_child([&](int fd) { probe_the_grader(self, guarded, fd); });
+    ASSERT_EQ(letters.size(), std::size(kGraderProbes));
+    for (std::size_t i = 0; i < letters.size(); ++i)
+        EXPECT_EQ(letters[i], 'y') << kGraderProbes[i] << " was not refused with EPERM";
+}
+
+// Tests that the filter leaves a test's own children within its reach, in both modes:
+// kill, pidfd_open, F_SETOWN on itself; pidfd_send_signal too under a PID namespace.
+TEST(SeccompFilterTest, OwnChildrenStayWithinReach) {
+    if (!grader::seccomp_works())
+        GTEST_SKIP() << "seccomp unavailable";
+    for (bool fallback : {true, false}) {
+        auto guarded =
+            fallback ? grader::grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0))
+                     : grader::ProtectedTargets{};
+        auto out = run_child([&](int fd) {
+            if (!grader::install_kill_filter(guarded))
+                ::_exit(100);
+            std::string failed;
+            pid_t child = ::fork();
+            if (child == 0) {
+                for (;;)
+                    ::pause();
+            }
+            int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+            if (pidfd < 0)
+                failed += "pidfd_open ";
+            int pipe_fds[2];
+            if (::pipe(pipe_fds) != 0 || ::fcntl(pipe_fds[0], F_SETOWN, ::getpid()) != 0)
+                failed += "F_SETOWN ";
+            if (!fallback && ::syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, nullptr, 0) != 0)
+                failed += "pidfd_send_signal ";
+            if (::kill(child, SIGKILL) != 0)
+                failed += "kill ";
+            int status = 0;
+            if (::waitpid(child, &status, 0) != child)
+                failed += "waitpid ";
+            [[maybe_unused]] auto n = ::write(fd, failed.data(), failed.size());
+            ::_exit(0);
+        });
+        EXPECT_EQ(out, "") << (fallback ? "fallback" : "namespace") << ": refused " << out;
+    }
+}
+
+// Tests that each setting that turns user namespaces off is named with how to lift it.
+TEST(UsernsRestrictionTest, NamesTheSettingAndHowToLiftIt) {
+    hsys::TempDir scratch("userns");
+    std::string dir = scratch.path().string();
+    auto set = [&](const std::string& name, const std::string& value) {
+        std::filesystem::create_directories(std::filesystem::path(dir + "/" + name).parent_path());
+        std::ofstream(dir + "/" + name) << value << "\n";
+    };
+    EXPECT_EQ(grader::userns_restriction(false, dir), "") << "nothing set";
+    set("kernel/apparmor_restrict_unprivileged_userns", "1");
+    auto apparmor = grader::userns_restriction(false, dir);
+    EXPECT_NE(apparmor.find("kernel.apparmor_restrict_unprivileged_userns=1"), std::string::npos);
+    EXPECT_NE(apparmor.find("sudo"), std::string::npos) << apparmor;
+    EXPECT_NE(apparmor.find("sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"),
+              std::string::npos);
+    EXPECT_EQ(grader::userns_restriction(true, dir), "") << "root is not restricted";
+    set("kernel/apparmor_restrict_unprivileged_userns", "0");
+    set("kernel/unprivileged_userns_clone", "0");
+    EXPECT_NE(grader::userns_restriction(false, dir).find("unprivileged_userns_clone=1"),
+              std::string::npos);
+    set("user/max_user_namespaces", "0");
+    EXPECT_NE(grader::userns_restriction(true, dir).find("user.max_user_namespaces=0"),
+              std::string::npos)
+        << "no user namespace for anyone, root included";
+}
+
+// Tests that refuse_tracing() makes the process not dumpable (checked in a child).
+TEST(RefuseTracingTest, GraderIsNotDumpable) {
+    auto out = run_child([](int fd) {
+        grader::refuse_tracing();
+        char state = static_cast<char>('0' + ::prctl(PR_GET_DUMPABLE));
+        [[maybe_unused]] auto n = ::write(fd, &state, 1);
+        ::_exit(0);
+    });
+    EXPECT_EQ(out, "0");
 }
 
 }  // namespace

@@ -2,8 +2,6 @@
 // page ids, explicit anchors and `@ref` links, and reads `@` and `\` as commands.
 #include "doxygen.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -14,6 +12,7 @@
 
 #include "codeblocks.hpp"
 #include "diagnostics.hpp"
+#include "labmeta/lab.hpp"
 
 namespace weave {
 
@@ -226,29 +225,20 @@ std::string lesson_page(const fs::path& root, const fs::path& file) {
 }
 
 std::string lab_list(const fs::path& root) {
-    std::vector<fs::path> labs;
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator(root / "labs", error))
-        if (fs::exists(entry.path() / "lab.json"))
-            labs.push_back(entry.path());
-    std::sort(labs.begin(), labs.end());
     std::string list;
-    for (const auto& dir : labs) {
-        nlohmann::json lab;
+    for (const auto& dir : labmeta::lab_dirs(root / "labs")) {
+        labmeta::LabSpec lab;
         try {
-            lab = nlohmann::json::parse(read_text(dir / "lab.json"));
+            lab = labmeta::load_lab(dir);
         } catch (const std::exception&) {
             continue;  // a broken lab.json is the build's to report, not the docs'
         }
-        auto lesson = lab.value("lesson", std::string());
-        list += "- **Lab " + lab.value("id", std::string()) + ": " +
-                lab.value("title", std::string()) + "** (`labs/" + dir.filename().string() + "/`)";
-        if (fs::exists(root / "lessons" / lesson))
-            list += ", taught in @ref " + page_id(lesson);
+        list += "- **Lab " + lab.id + ": " + lab.title + "** (`labs/" + lab.slug + "/`)";
+        if (fs::exists(root / "lessons" / lab.lesson))
+            list += ", taught in @ref " + page_id(lab.lesson);
         list += "\n";
-        for (const auto& task : lab.value("tasks", nlohmann::json::array()))
-            list += "  " + std::to_string(task.value("task", 0)) + ". " +
-                    task.value("title", std::string()) + "\n";
+        for (const auto& task : lab.tasks)
+            list += "  " + std::to_string(task.number) + ". " + task.title + "\n";
     }
     return list;
 }
@@ -280,29 +270,24 @@ std::vector<std::string> heading_anchors(const std::vector<std::string>& lines) 
 }
 
 void check_lab_sections(const fs::path& root, Reporter& reporter) {
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator(root / "labs", error)) {
-        auto spec_path = entry.path() / "lab.json";
-        if (!fs::exists(spec_path))
-            continue;
-        auto where = fs::relative(spec_path, root).generic_string();
-        nlohmann::json lab;
+    for (const auto& dir : labmeta::lab_dirs(root / "labs")) {
+        auto where = fs::relative(dir / "lab.json", root).generic_string();
+        labmeta::LabSpec lab;
         try {
-            lab = nlohmann::json::parse(read_text(spec_path));
+            lab = labmeta::load_lab(dir);
         } catch (const std::exception& bad) {
-            reporter.error(where, 0, std::string("not valid JSON: ") + bad.what());
+            reporter.error(where, 0, bad.what());
             continue;
         }
-        auto lesson = "lessons/" + lab.value("lesson", std::string());
+        auto lesson = "lessons/" + lab.lesson;
         if (!fs::is_regular_file(root / lesson))
             continue;  // lesson not written yet
         auto anchors = heading_anchors(split_lines(read_text(root / lesson)));
-        for (const auto& task : lab.value("tasks", nlohmann::json::array())) {
-            auto section = task.value("section", std::string());
-            if (std::find(anchors.begin(), anchors.end(), section) == anchors.end())
+        for (const auto& task : lab.tasks) {
+            if (std::find(anchors.begin(), anchors.end(), task.section) == anchors.end())
                 reporter.error(where, 0,
-                               "task " + std::to_string(task.value("task", 0)) + " section '" +
-                                   section + "' is not a heading of " + lesson);
+                               "task " + std::to_string(task.number) + " section '" + task.section +
+                                   "' is not a heading of " + lesson);
         }
     }
 }

@@ -9,6 +9,7 @@
 
 #include "codeblocks.hpp"
 #include "doxygen.hpp"
+#include "labmeta/manifest.hpp"
 #include "sessions.hpp"
 
 namespace fs = std::filesystem;
@@ -18,6 +19,7 @@ namespace {
 struct Options {
     fs::path root = ".";
     fs::path bin;
+    fs::path manifest;
     bool write = false, check = false, check_sessions = false, write_sessions = false;
     int timeout_seconds = 10;
     std::string doxygen_file;
@@ -62,6 +64,10 @@ int run(const Options& options) {
                       << " (build first, or pass --bin BUILD/bin)\n";
             return 2;
         }
+        // `proc`, `progress`, ...: the programs' aliases, declared once (lab.json, tools/).
+        auto manifest = options.manifest.empty() ? setup.bin_dir / ".." / "course-manifest.json"
+                                                 : options.manifest;
+        setup.aliases = labmeta::session_aliases(labmeta::load_manifest(manifest.string()));
         weave::check_sessions(options.root, lessons, setup, options.write_sessions, reporter);
     }
     if (reporter.count() > 0) {
@@ -91,6 +97,8 @@ int main(int argc, char** argv) {
     app.add_flag("--write-sessions", options.write_sessions,
                  "run the sessions and rewrite the outputs that no longer match");
     app.add_option("--bin", options.bin, "the build's bin/ folder (default ROOT/build/bin)");
+    app.add_option("--manifest", options.manifest,
+                   "the build's course-manifest.json, for the programs' aliases (default BIN/..)");
     app.add_option("--timeout", options.timeout_seconds, "time limit per session, in seconds")
         ->check(CLI::PositiveNumber);
     app.add_option("--doxygen-filter", options.doxygen_file,

@@ -13,9 +13,10 @@ namespace weave {
 struct SessionSetup {
     /// The build's bin/ directory, put on PATH.
     std::filesystem::path bin_dir;
-    /// Names a student types mapped to the builds that run instead (`proc` -> `proc-ref`).
-    std::vector<std::pair<std::string, std::string>> aliases{{"proc", "proc-ref"},
-                                                             {"progress", "progress_ref"}};
+    /// Names a student types mapped to the builds that run instead (`proc` -> the path of
+    /// `proc-ref`; a relative target is taken in bin_dir). The weaver takes them from the
+    /// build's manifest: each program's "aliases" (lab.json, tools/CMakeLists.txt).
+    std::vector<std::pair<std::string, std::string>> aliases;
     /// The whole session's time limit.
     std::chrono::milliseconds timeout{10'000};
 };

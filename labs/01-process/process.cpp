@@ -32,37 +32,31 @@ AccessDenied::AccessDenied(pid_t pid, const std::string& detail)
       pid_(pid) {}
 
 // TODO: Task 1 — give each Status the name psutil prints for it (see the header's list).
-std::string_view to_string(Status status) {
-    (void)status;
+std::string_view to_string([[maybe_unused]] Status status) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — map every state letter the kernel writes in /proc/PID/stat (R S D T t
 // Z X x K W P I) to its Status, and refuse any other letter.
-Status status_from_letter(char letter) {
-    (void)letter;
+Status status_from_letter([[maybe_unused]] char letter) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — pick fields 1 to 4 and 22 out of the text of /proc/PID/stat. The name
 // (field 2) is chosen by the program and may hold spaces and parentheses: decide where
 // it really ends before splitting the rest. Reject malformed text.
-StatFields parse_stat(std::string_view text) {
-    (void)text;
+StatFields parse_stat([[maybe_unused]] std::string_view text) {
     course::todo("Task 1");
 }
 
 // TODO: Task 3 — turn the raw bytes of /proc/PID/cmdline into arguments the way psutil
 // does, including programs that rewrote their command line with spaces.
-std::vector<std::string> split_cmdline(std::string_view raw) {
-    (void)raw;
+std::vector<std::string> split_cmdline([[maybe_unused]] std::string_view raw) {
     course::todo("Task 3");
 }
 
 // TODO: Task 4 — show a start time as psutil's repr does (time only when recent).
-std::string format_start_time(double create_time, double now) {
-    (void)create_time;
-    (void)now;
+std::string format_start_time([[maybe_unused]] double create_time, [[maybe_unused]] double now) {
     course::todo("Task 4");
 }
 

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 
 #include <iosfwd>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -179,19 +178,6 @@ class Process {
     /// format_start_time(create_time(), now). The status is read now; a process that
     /// has gone shows status='terminated', as in psutil.
     std::string to_string() const;
-
-    // --- Lab 02 (hierarchy) implements these in labs/02-hierarchy/. ---
-
-    /// The parent, or no value for the top of the tree (PID 1, kthreadd) or when the
-    /// PID in ppid() now belongs to a process that started after this one (PID reuse).
-    std::optional<Process> parent() const;
-
-    /// The chain of parents up to the top of the tree: parent(), its parent, ... PID 1.
-    std::vector<Process> parents() const;
-
-    /// The direct children (or every descendant, if @p recursive), found by one scan of
-    /// /proc, excluding processes that started before this one (PID reuse).
-    std::vector<Process> children(bool recursive = false) const;
 
   private:
     pid_t pid_;

@@ -453,14 +453,22 @@ std::string unhex(const std::string& text) {  // "x" + hex digits -> bytes
     return out;
 }
 
+// A zombie has no program and no command line left: psutil 5.9 (Debian 12, Ubuntu 22.04)
+// says '' and [], psutil 7 (Debian 13) raises ZombieProcess instead; either reads as empty.
 const char* const kPsutilScript = R"(
 import sys, psutil
 h = lambda s: 'x' + s.encode('utf-8', 'surrogateescape').hex()
+def unless_zombie(field, empty):
+    try:
+        return field()
+    except psutil.ZombieProcess:
+        return empty
 for pid in map(int, sys.argv[1:]):
     p = psutil.Process(pid)
-    c = p.cmdline()
-    print(pid, p.ppid(), p.status(), repr(p.create_time()), h(p.name()), h(p.exe()),
-          len(c), h('\0'.join(c)), h(str(p).replace('psutil.', '', 1)))
+    c = unless_zombie(p.cmdline, [])
+    print(pid, p.ppid(), p.status(), repr(p.create_time()), h(p.name()),
+          h(unless_zombie(p.exe, '')), len(c), h('\0'.join(c)),
+          h(str(p).replace('psutil.', '', 1)))
 )";
 
 // Runs psutil over @p pids through a pipe; an empty map if psutil is missing.

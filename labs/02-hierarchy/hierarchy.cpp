@@ -1,8 +1,8 @@
 // Lab 02 — the process hierarchy: every PID, parents, children, and the tree.
 //
 // Your implementation. Each function below says which task it belongs to; the lesson
-// (lessons/02-hierarchy.md) explains what it must do and why, and hierarchy.hpp (plus
-// the Lab 02 part of Lab 01's process.hpp) is the contract the tests check.
+// (lessons/02-hierarchy.md) explains what it must do and why, and hierarchy.hpp is the
+// contract the tests check.
 #include "hierarchy.hpp"
 
 #include <dirent.h>
@@ -25,8 +25,7 @@ std::vector<pid_t> pids() {
 }
 
 // TODO: Task 2 — find one PID's entry in the table's sorted entries (binary search).
-const StatFields* ProcessTable::find(pid_t pid) const {
-    (void)pid;
+const StatFields* ProcessTable::find([[maybe_unused]] pid_t pid) const {
     course::todo("Task 2");
 }
 
@@ -36,46 +35,40 @@ ProcessTable scan_processes() {
 }
 
 // TODO: Task 3 — the PID-reuse guard: right ppid, and the parent did not start later.
-bool may_be_parent(const StatFields& parent, const StatFields& child) {
-    (void)parent;
-    (void)child;
+bool may_be_parent([[maybe_unused]] const StatFields& parent,
+                   [[maybe_unused]] const StatFields& child) {
     course::todo("Task 3");
 }
 
-// TODO: Task 4 — this process's parent, read now, checked with the PID-reuse guard.
-std::optional<Process> Process::parent() const {
+// TODO: Task 4 — the process's parent, read now, checked with the PID-reuse guard.
+std::optional<Process> parent([[maybe_unused]] const Process& process) {
     course::todo("Task 4");
 }
 
 // TODO: Task 4 — parent(), its parent, ... until a process that has none.
-std::vector<Process> Process::parents() const {
+std::vector<Process> parents([[maybe_unused]] const Process& process) {
     course::todo("Task 4");
 }
 
 // TODO: Task 5 — the children (or all descendants, depth first) of pid in the table.
-std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursive) {
-    (void)table;
-    (void)pid;
-    (void)recursive;
+std::vector<pid_t> child_pids([[maybe_unused]] const ProcessTable& table,
+                              [[maybe_unused]] pid_t pid, [[maybe_unused]] bool recursive) {
     course::todo("Task 5");
 }
 
-// TODO: Task 5 — this process's children, from one scan of /proc.
-std::vector<Process> Process::children(bool recursive) const {
-    (void)recursive;
+// TODO: Task 5 — the process's children, from one scan of /proc.
+std::vector<Process> children([[maybe_unused]] const Process& process,
+                              [[maybe_unused]] bool recursive) {
     course::todo("Task 5");
 }
 
 // TODO: Task 6 — the processes in the table that have no (valid) parent in it.
-std::vector<pid_t> roots(const ProcessTable& table) {
-    (void)table;
+std::vector<pid_t> roots([[maybe_unused]] const ProcessTable& table) {
     course::todo("Task 6");
 }
 
 // TODO: Task 6 — draw the subtree of root like `pstree -p -n -T -l`.
-std::string render_tree(const ProcessTable& table, pid_t root) {
-    (void)table;
-    (void)root;
+std::string render_tree([[maybe_unused]] const ProcessTable& table, [[maybe_unused]] pid_t root) {
     course::todo("Task 6");
 }
 

@@ -3,14 +3,15 @@
 ///
 /// Every process but the first has a parent, so the processes of a machine form a tree.
 /// This lab lists them (psutil's `pids()`), reads the whole table once, walks up the
-/// tree (`Process::parent()`, `Process::parents()`, declared in Lab 01's header) and
-/// down it (`Process::children()`), and draws it like `pstree -p`. PIDs are recycled,
+/// tree (`parent(p)`, `parents(p)`: psutil's `p.parent()`, `p.parents()`) and down it
+/// (`children(p)`), and draws it like `pstree -p`. PIDs are recycled,
 /// so a PID alone can lie about who is whose parent: every link is checked with the
 /// start times, as psutil does. Lesson: `lessons/02-hierarchy.md`.
 #pragma once
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,21 @@ ProcessTable scan_processes();
 /// (`parent.starttime <= child.starttime`; equal ticks are accepted, as psutil does).
 /// A "parent" younger than its child is a newer process that got a recycled PID.
 bool may_be_parent(const StatFields& parent, const StatFields& child);
+
+/// The parent of @p process (psutil's `p.parent()`), or no value for the top of the tree
+/// (PID 1, kthreadd) or when the PID in `process.ppid()`, read now, belongs to a process
+/// that started after @p process (PID reuse: may_be_parent() says no).
+std::optional<Process> parent(const Process& process);
+
+/// The chain of parents up to the top of the tree (psutil's `p.parents()`):
+/// parent(process), its parent, ... until a process that has none (PID 1).
+std::vector<Process> parents(const Process& process);
+
+/// The direct children of @p process (or every descendant, if @p recursive, depth first),
+/// found by one scan of /proc (psutil's `p.children()`), excluding processes that started
+/// before it (PID reuse) and those that ended during the scan.
+/// @throws NoSuchProcess if @p process is gone, or its PID now names another process.
+std::vector<Process> children(const Process& process, bool recursive = false);
 
 /// The children of @p pid in @p table, by PID: only entries that pass may_be_parent().
 /// With @p recursive, every descendant, depth first, each process followed by its own

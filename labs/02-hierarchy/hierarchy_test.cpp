@@ -254,11 +254,11 @@ TEST(ParentTest, GuardRejectsOtherPid) {
         << harness::see_lesson(kLesson, "pid-reuse-and-the-guard");
 }
 
-// --- Task 4: Process::parent() and Process::parents() ---
+// --- Task 4: parent() and parents() ---
 
 // Tests that our parent() is the process getppid() names.
 TEST(ParentTest, ParentOfSelfIsGetppid) {
-    std::optional<Process> parent = Process::self().parent();
+    std::optional<Process> parent = proc::parent(Process::self());
     if (::getppid() == 0) {
         EXPECT_FALSE(parent.has_value()) << "getppid() is 0: this process is a tree's top";
         return;
@@ -275,7 +275,7 @@ TEST(ParentTest, ParentOfChildIsSelf) {
         gate.child_side();
         gate.wait();
     });
-    std::optional<Process> parent = Process(child.pid()).parent();
+    std::optional<Process> parent = proc::parent(Process(child.pid()));
     ASSERT_TRUE(parent.has_value()) << "the child's parent() should be this process; "
                                     << harness::see_lesson(kLesson, "your-parent");
     EXPECT_EQ(parent->pid(), ::getpid());
@@ -285,7 +285,7 @@ TEST(ParentTest, ParentOfChildIsSelf) {
 
 // Tests that parents() starts at getppid(), follows ppid links, and ends at a top.
 TEST(ParentsTest, FollowsPpidToTheTop) {
-    std::vector<Process> chain = Process::self().parents();
+    std::vector<Process> chain = proc::parents(Process::self());
     if (::getppid() == 0) {
         EXPECT_TRUE(chain.empty()) << "getppid() is 0: no parents";
         return;
@@ -297,7 +297,7 @@ TEST(ParentsTest, FollowsPpidToTheTop) {
         EXPECT_EQ(chain[i].pid(), chain[i - 1].ppid())
             << "link " << i << " of parents() should be the ppid of link " << i - 1;
     }
-    EXPECT_FALSE(chain.back().parent().has_value())
+    EXPECT_FALSE(proc::parent(chain.back()).has_value())
         << "parents() stops only at a process with no parent (PID " << chain.back().pid()
         << " has one); " << harness::see_lesson(kLesson, "up-the-chain-to-pid-1");
 }
@@ -309,16 +309,16 @@ TEST(ParentsTest, ChildChainExtendsOurs) {
         gate.child_side();
         gate.wait();
     });
-    std::vector<pid_t> ours = pids_of(Process::self().parents());
+    std::vector<pid_t> ours = pids_of(proc::parents(Process::self()));
     ours.insert(ours.begin(), ::getpid());
-    EXPECT_EQ(pids_of(Process(child.pid()).parents()), ours)
+    EXPECT_EQ(pids_of(proc::parents(Process(child.pid()))), ours)
         << "the child's parents() should be [this process] + this process's parents(); "
         << harness::see_lesson(kLesson, "up-the-chain-to-pid-1");
     gate.open();
     EXPECT_EXITED_WITH(child.wait(), 0);
 }
 
-// --- Task 5: child_pids() and Process::children() ---
+// --- Task 5: child_pids() and children() ---
 
 // Tests direct and recursive children in a crafted table, reused PID excluded.
 TEST(ChildrenTest, ChildPidsOfCraftedTable) {
@@ -352,12 +352,12 @@ TEST(ChildrenTest, ListsExactlyOurChildren) {
         }));
         expected.push_back(started.back().pid());
     }
-    std::vector<pid_t> found = pids_of(Process::self().children());
+    std::vector<pid_t> found = pids_of(proc::children(Process::self()));
     std::sort(expected.begin(), expected.end());
     std::sort(found.begin(), found.end());
     EXPECT_EQ(found, expected) << "children() should list the three children, no more; "
                                << harness::see_lesson(kLesson, "children");
-    EXPECT_TRUE(Process(expected[0]).children().empty()) << "a child that forked nothing";
+    EXPECT_TRUE(proc::children(Process(expected[0])).empty()) << "a child that forked nothing";
     gate.open();
     for (auto& child : started)
         EXPECT_EXITED_WITH(child.wait(), 0);
@@ -371,9 +371,9 @@ TEST(ChildrenTest, RecursiveFindsGrandchild) {
     harness::Gate gate;
     pid_t grandchild = 0;
     auto middle = fork_with_grandchild(gate, grandchild);
-    EXPECT_EQ(pids_of(Process::self().children(false)), (std::vector<pid_t>{middle.pid()}))
+    EXPECT_EQ(pids_of(proc::children(Process::self(), false)), (std::vector<pid_t>{middle.pid()}))
         << "without recursive, only the direct child; " << harness::see_lesson(kLesson, "children");
-    EXPECT_EQ(pids_of(Process::self().children(true)),
+    EXPECT_EQ(pids_of(proc::children(Process::self(), true)),
               (std::vector<pid_t>{middle.pid(), grandchild}))
         << "recursive: the child, then its child (the grandchild); "
         << harness::see_lesson(kLesson, "children");
@@ -405,10 +405,10 @@ TEST(ReparentTest, OrphanIsAdoptedBySubreaper) {
     EXPECT_EQ(Process(orphan).ppid(), ::getpid())
         << "the orphan's ppid should now be this process, the nearest subreaper; "
         << harness::see_lesson(kLesson, "orphans-and-re-parenting");
-    std::optional<Process> parent = Process(orphan).parent();
+    std::optional<Process> parent = proc::parent(Process(orphan));
     ASSERT_TRUE(parent.has_value()) << "the adopted orphan has a parent: this process";
     EXPECT_EQ(parent->pid(), ::getpid());
-    EXPECT_TRUE(contains(pids_of(Process::self().children()), orphan))
+    EXPECT_TRUE(contains(pids_of(proc::children(Process::self())), orphan))
         << "the adopted orphan is now one of our children; "
         << harness::see_lesson(kLesson, "orphans-and-re-parenting");
     gate.open();

@@ -20,26 +20,29 @@ namespace proc {
 // --- Task 1: times and counts ---
 
 // TODO: Task 1 — seconds as MM:SS or H:MM:SS, like tqdm's format_interval.
-std::string format_interval(double) {
+std::string format_interval([[maybe_unused]] double seconds) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — a number with an SI prefix, like tqdm's format_sizeof.
-std::string format_sizeof(double, double) {
+std::string format_sizeof([[maybe_unused]] double number, [[maybe_unused]] double divisor) {
     course::todo("Task 1");
 }
 
 // --- Task 2: one line, as tqdm's format_meter ---
 
 // TODO: Task 2 — percentage, bar, count, times and rate, character for character.
-std::string format_meter(long long, std::optional<long long>, double, const MeterOptions&) {
+std::string format_meter([[maybe_unused]] long long n,
+                         [[maybe_unused]] std::optional<long long> total,
+                         [[maybe_unused]] double elapsed,
+                         [[maybe_unused]] const MeterOptions& options) {
     course::todo("Task 2");
 }
 
 // --- Task 3: smoothing ---
 
 // TODO: Task 3 — fold one value into the moving average.
-void Ema::add(double) {
+void Ema::add([[maybe_unused]] double x) {
     course::todo("Task 3");
 }
 
@@ -70,7 +73,8 @@ std::optional<double> ProgressBar::rate() const {
 }
 
 // TODO: Task 4 — the line format_meter gives for time t.
-std::string ProgressBar::line_at(double, std::optional<double>) const {
+std::string ProgressBar::line_at([[maybe_unused]] double t,
+                                 [[maybe_unused]] std::optional<double> shown_rate) const {
     course::todo("Task 4");
 }
 
@@ -83,12 +87,13 @@ void ProgressBar::refresh() {
 }
 
 // TODO: Task 4 — '\r' and padding on a terminal; whole lines anywhere else.
-void ProgressBar::draw(double, std::optional<double>, bool) {
+void ProgressBar::draw([[maybe_unused]] double t, [[maybe_unused]] std::optional<double> shown_rate,
+                       [[maybe_unused]] bool final) {
     course::todo("Task 4");
 }
 
 // TODO: Task 4 — write everything; on an error, disable the bar quietly.
-void ProgressBar::write_all(const std::string&) {
+void ProgressBar::write_all([[maybe_unused]] const std::string& text) {
     course::todo("Task 4");
 }
 

@@ -30,38 +30,30 @@ std::string to_string(Ending ending) {
 // TODO: Task 1 — signal the child's whole process group (a negative PID for kill), so
 // that what it started dies with it; refuse a reaped child; fall back to the child alone
 // when it leads no group.
-void signal_group(const Child& child, int sig) {
-    (void)child;
-    (void)sig;
+void signal_group([[maybe_unused]] const Child& child, [[maybe_unused]] int sig) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — SIGTERM (and SIGCONT) to the group, wait for at most the grace period
 // without busy-waiting (Lab 04), then SIGKILL and reap; say which one ended it.
-DeadlineResult stop_gracefully(Child& child, std::chrono::milliseconds grace) {
-    (void)child;
-    (void)grace;
+DeadlineResult stop_gracefully([[maybe_unused]] Child& child,
+                               [[maybe_unused]] std::chrono::milliseconds grace) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — wait for at most the timeout; if the child is still running then, stop
 // it gracefully.
-DeadlineResult run_with_deadline(Child& child, std::chrono::milliseconds timeout,
-                                 std::chrono::milliseconds grace) {
-    (void)child;
-    (void)timeout;
-    (void)grace;
+DeadlineResult run_with_deadline([[maybe_unused]] Child& child,
+                                 [[maybe_unused]] std::chrono::milliseconds timeout,
+                                 [[maybe_unused]] std::chrono::milliseconds grace) {
     course::todo("Task 1");
 }
 
 // TODO: Task 1 — start the command in a new process group (Lab 03), then as above.
-DeadlineResult run_with_deadline(const std::vector<std::string>& argv,
-                                 std::chrono::milliseconds timeout, std::chrono::milliseconds grace,
-                                 SpawnOptions options) {
-    (void)argv;
-    (void)timeout;
-    (void)grace;
-    (void)options;
+DeadlineResult run_with_deadline([[maybe_unused]] const std::vector<std::string>& argv,
+                                 [[maybe_unused]] std::chrono::milliseconds timeout,
+                                 [[maybe_unused]] std::chrono::milliseconds grace,
+                                 [[maybe_unused]] SpawnOptions options) {
     course::todo("Task 1");
 }
 

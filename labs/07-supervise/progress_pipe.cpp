@@ -15,8 +15,7 @@
 namespace proc {
 
 // TODO: Task 4 — "DONE/TOTAL": two whole decimal numbers, done ≤ total, nothing else.
-std::optional<ProgressReport> parse_progress_line(std::string_view line) {
-    (void)line;
+std::optional<ProgressReport> parse_progress_line([[maybe_unused]] std::string_view line) {
     course::todo("Task 4");
 }
 
@@ -29,15 +28,13 @@ ProgressRelay::ProgressRelay(ProgressOptions bar_options,
     : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}
 
 // TODO: Task 4 — keep what has arrived, handle every complete line, keep the rest.
-void ProgressRelay::feed(std::string_view bytes) {
-    (void)bytes;
+void ProgressRelay::feed([[maybe_unused]] std::string_view bytes) {
     course::todo("Task 4");
 }
 
 // TODO: Task 4 — a report creates the bar (with its total) or moves it forward; any other
 // line goes to other_lines.
-void ProgressRelay::handle_line(std::string_view line) {
-    (void)line;
+void ProgressRelay::handle_line([[maybe_unused]] std::string_view line) {
     course::todo("Task 4");
 }
 
@@ -48,9 +45,8 @@ void ProgressRelay::finish() {
 
 // TODO: Task 4 — spawn with PROC_PROGRESS_FD=1 and stdout on a pipe, relay until end of
 // file, then wait.
-ExitStatus run_with_progress(const std::vector<std::string>& argv, ProgressOptions bar_options) {
-    (void)argv;
-    (void)bar_options;
+ExitStatus run_with_progress([[maybe_unused]] const std::vector<std::string>& argv,
+                             [[maybe_unused]] ProgressOptions bar_options) {
     course::todo("Task 4");
 }
 

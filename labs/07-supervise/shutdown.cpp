@@ -35,14 +35,12 @@ int ShutdownFlag::signal() const noexcept {
 }
 
 // TODO: Task 2 — sleep in poll() on the pipe until a signal arrives or the time is up.
-bool ShutdownFlag::wait_for(std::chrono::milliseconds timeout) const {
-    (void)timeout;
+bool ShutdownFlag::wait_for([[maybe_unused]] std::chrono::milliseconds timeout) const {
     course::todo("Task 2");
 }
 
 // TODO: Task 2 — default disposition, unblock, raise; _exit(128 + sig) if still alive.
-void exit_as_if_killed_by(int sig) {
-    (void)sig;
+void exit_as_if_killed_by([[maybe_unused]] int sig) {
     course::todo("Task 2");
 }
 

@@ -20,16 +20,13 @@
 namespace proc {
 
 // TODO: Task 3 — sleep in poll() on stop_fd for the time given; false if it woke early.
-bool real_sleep_for(double seconds, int stop_fd) {
-    (void)seconds;
-    (void)stop_fd;
+bool real_sleep_for([[maybe_unused]] double seconds, [[maybe_unused]] int stop_fd) {
     course::todo("Task 3");
 }
 
 // TODO: Task 3 — initial · factor^(deaths − 1), capped at max_backoff.
-double backoff_delay(const SupervisorOptions& options, int deaths) {
-    (void)options;
-    (void)deaths;
+double backoff_delay([[maybe_unused]] const SupervisorOptions& options,
+                     [[maybe_unused]] int deaths) {
     course::todo("Task 3");
 }
 
@@ -62,15 +59,13 @@ void Supervisor::log(const std::string& line) const {
 
 // TODO: Task 3 — wait in one poll() for the task's pidfd or the stop descriptor; reap
 // the task if it ended, return none if a stop was requested.
-std::optional<ExitStatus> Supervisor::wait_or_stop(Child& child) {
-    (void)child;
+std::optional<ExitStatus> Supervisor::wait_or_stop([[maybe_unused]] Child& child) {
     course::todo("Task 3");
 }
 
 // TODO: Task 3 — remember this death (with the clock's time), forget the deaths that
 // left the window, and say whether there were too many.
-bool Supervisor::note_death(const ExitStatus& status) {
-    (void)status;
+bool Supervisor::note_death([[maybe_unused]] const ExitStatus& status) {
     course::todo("Task 3");
 }
 

@@ -1,8 +1,9 @@
 // lesson-02-family: the lecture's walk up the process tree, in C++.
 //
 // The notes list every PID (psutil.pids()), ask for the parent's PID (os.getppid()),
-// look the parent up, then climb: parent(), parent().parent(), and parents() all the way
-// to the top. This program does the same with Labs 01 and 02, and prints what it finds.
+// look the parent up, then climb: p.parent(), p.parent().parent(), and p.parents() all
+// the way to the top. This program does the same with Labs 01 and 02, where they are
+// parent(p), parent(*parent(p)) and parents(p), and prints what it finds.
 #include <unistd.h>
 
 #include <iostream>
@@ -23,15 +24,15 @@ int main() {
     proc::Process me = proc::Process::self();
     std::cout << "me                 " << me << "\n";
     std::cout << "getppid()          " << ::getppid() << "\n";
-    std::optional<proc::Process> parent = me.parent();
-    std::cout << "parent()           " << (parent ? parent->to_string() : "none") << "\n";
-    std::optional<proc::Process> grandparent = parent ? parent->parent() : std::nullopt;
-    std::cout << "parent()->parent() " << (grandparent ? grandparent->to_string() : "none") << "\n";
+    std::optional<proc::Process> parent = proc::parent(me);
+    std::cout << "parent(me)         " << (parent ? parent->to_string() : "none") << "\n";
+    std::optional<proc::Process> grandparent = parent ? proc::parent(*parent) : std::nullopt;
+    std::cout << "parent(*parent)    " << (grandparent ? grandparent->to_string() : "none") << "\n";
     //< climb
 
     //> parents
-    std::vector<proc::Process> chain = me.parents();
-    std::cout << "parents(), " << chain.size() << " of them, up to the top:\n";
+    std::vector<proc::Process> chain = proc::parents(me);
+    std::cout << "parents(me), " << chain.size() << " of them, up to the top:\n";
     for (const proc::Process& p : chain)
         std::cout << "  " << p << "\n";
     if (!chain.empty()) {

@@ -29,7 +29,7 @@ void say(const char* who, const std::string& what) {
 
 // "PID (name)" of the calling process's parent, found with Lab 02's parent().
 std::string my_parent() {
-    std::optional<proc::Process> parent = proc::Process::self().parent();
+    std::optional<proc::Process> parent = proc::parent(proc::Process::self());
     if (!parent)
         return "none";
     return std::to_string(parent->pid()) + " (" + parent->name() + ")";

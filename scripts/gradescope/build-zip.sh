@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make gradescope`: builds BUILD_DIR/gradescope/autograder.zip, the autograder to upload
-# to a Gradescope programming assignment (base image: Ubuntu 24.04 or later, which has
-# CMake >= 3.25). The zip holds, at its root:
+# to a Gradescope programming assignment (base image: Ubuntu 22.04 or later: CMake >= 3.22,
+# glibc >= 2.35). The zip holds, at its root:
 #   setup.sh        installs the Debian packages (scripts/deps.sh grade) and pre-builds
 #                   the course's harness and the labs' tests against the stubs
 #   run_autograder  drops the submission's lab sources over the labs, builds, grades,

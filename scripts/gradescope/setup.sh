@@ -21,7 +21,9 @@ if [ -z "${GRADER:-}" ]; then
   cmake --build "$root/build" --target grader
 fi
 labs=$(cat "$root/source/labs.txt" 2>/dev/null || true)
-targets=$(grep -o '"target": "lab[0-9]*_tests"' "$root/build/course-manifest.json" | cut -d'"' -f4)
+# The labs' student test targets, from the manifest (JSON written by CMake; any spacing).
+targets=$(grep -oE '"target" *: *"lab[0-9]+_tests"' "$root/build/course-manifest.json" |
+  grep -oE 'lab[0-9]+_tests')
 for target in $targets; do
   id=${target#lab}
   id=${id%_tests}

@@ -41,12 +41,12 @@ std::optional<pid_t> pid_from_name(std::string_view name) {
 // The entries of @p table that are children of @p parent, by PID (the table is sorted).
 std::vector<const StatFields*> direct_children(const ProcessTable& table,
                                                const StatFields& parent) {
-    std::vector<const StatFields*> children;
+    std::vector<const StatFields*> kids;
     for (const StatFields& entry : table.entries) {
         if (entry.pid != parent.pid && may_be_parent(parent, entry))
-            children.push_back(&entry);
+            kids.push_back(&entry);
     }
-    return children;
+    return kids;
 }
 
 const StatFields& entry_or_throw(const ProcessTable& table, pid_t pid, const char* what) {
@@ -78,7 +78,6 @@ size_t columns(const std::string& text) {
 
 }  // namespace
 
-//> pids
 std::vector<pid_t> pids() {
     std::unique_ptr<DIR, DirCloser> dir(::opendir("/proc"));
     if (!dir)
@@ -98,7 +97,6 @@ std::vector<pid_t> pids() {
     std::sort(result.begin(), result.end());  // directory order is not PID order
     return result;
 }
-//< pids
 
 const StatFields* ProcessTable::find(pid_t pid) const {
     auto at = std::lower_bound(entries.begin(), entries.end(), pid,
@@ -106,7 +104,6 @@ const StatFields* ProcessTable::find(pid_t pid) const {
     return at != entries.end() && at->pid == pid ? &*at : nullptr;
 }
 
-//> scan
 ProcessTable scan_processes() {
     ProcessTable table;
     for (pid_t pid : pids()) {
@@ -125,24 +122,20 @@ ProcessTable scan_processes() {
     }
     return table;  // sorted, because pids() is
 }
-//< scan
 
-//> guard
 bool may_be_parent(const StatFields& parent, const StatFields& child) {
     // A parent always exists before its child. One that started later is a different,
     // newer process that was given the PID the real parent left behind.
     return child.ppid == parent.pid && parent.starttime <= child.starttime;
 }
-//< guard
 
-//> parent
-std::optional<Process> Process::parent() const {
-    pid_t parent_pid = ppid();  // read now: it changes when the parent exits
+std::optional<Process> parent(const Process& process) {
+    pid_t parent_pid = process.ppid();  // read now: it changes when the parent exits
     if (parent_pid == 0)
         return std::nullopt;  // the top: PID 1, kthreadd, a namespace's init
     try {
         Process candidate(parent_pid);
-        StatFields me = stat_;
+        StatFields me = process.stat();
         me.ppid = parent_pid;
         if (may_be_parent(candidate.stat(), me))
             return candidate;
@@ -151,21 +144,17 @@ std::optional<Process> Process::parent() const {
     }
     return std::nullopt;
 }
-//< parent
 
-//> parents
-std::vector<Process> Process::parents() const {
+std::vector<Process> parents(const Process& process) {
     std::vector<Process> chain;
-    std::optional<Process> next = parent();
+    std::optional<Process> next = parent(process);
     while (next) {
         chain.push_back(*next);
-        next = chain.back().parent();
+        next = parent(chain.back());
     }
     return chain;
 }
-//< parents
 
-//> child-pids
 std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursive) {
     const StatFields& root = entry_or_throw(table, pid, "child_pids");
     std::set<pid_t> seen{pid};
@@ -173,17 +162,15 @@ std::vector<pid_t> child_pids(const ProcessTable& table, pid_t pid, bool recursi
     collect(table, root, recursive, seen, out);
     return out;
 }
-//< child-pids
 
-//> children
-std::vector<Process> Process::children(bool recursive) const {
+std::vector<Process> children(const Process& process, bool recursive) {
     ProcessTable table = scan_processes();
-    const StatFields* me = table.find(pid_);
-    // Our PID now names a different process (or none): its children are not ours.
-    if (me == nullptr || me->starttime != stat_.starttime)
-        throw NoSuchProcess(pid_, "children");
+    const StatFields* me = table.find(process.pid());
+    // Its PID now names a different process (or none): those children are not its own.
+    if (me == nullptr || me->starttime != process.stat().starttime)
+        throw NoSuchProcess(process.pid(), "children");
     std::vector<Process> result;
-    for (pid_t pid : child_pids(table, pid_, recursive)) {
+    for (pid_t pid : child_pids(table, process.pid(), recursive)) {
         try {
             Process child(pid);
             // Still the process the snapshot saw? (It may have ended, its PID reused.)
@@ -194,7 +181,6 @@ std::vector<Process> Process::children(bool recursive) const {
     }
     return result;
 }
-//< children
 
 std::vector<pid_t> roots(const ProcessTable& table) {
     std::vector<pid_t> tops;
@@ -209,7 +195,6 @@ std::vector<pid_t> roots(const ProcessTable& table) {
 
 namespace {
 
-//> draw
 // The lines of @p node's subtree. The first child goes on the node's own line; the
 // others go below, indented by the label's width, joined by a vertical bar.
 std::vector<std::string> draw(const ProcessTable& table, const StatFields& node,
@@ -235,11 +220,9 @@ std::vector<std::string> draw(const ProcessTable& table, const StatFields& node,
     }
     return lines;
 }
-//< draw
 
 }  // namespace
 
-//> render-tree
 std::string render_tree(const ProcessTable& table, pid_t root) {
     std::set<pid_t> seen{root};
     std::string out;
@@ -248,6 +231,5 @@ std::string render_tree(const ProcessTable& table, pid_t root) {
     }
     return out;
 }
-//< render-tree
 
 }  // namespace proc

@@ -15,7 +15,6 @@ extern char** environ;  // the calling process's environment, set up by execve
 
 namespace proc {
 
-//> add-entry
 // One `NAME=value` entry, with psutil's rules: no '=', or '=' first, means no entry.
 // try_emplace leaves an existing name alone, so the first of two duplicates wins.
 static void add_entry(Environment::Map& vars, std::string_view entry) {
@@ -24,11 +23,9 @@ static void add_entry(Environment::Map& vars, std::string_view entry) {
         return;
     vars.try_emplace(std::string(entry.substr(0, equal)), entry.substr(equal + 1));
 }
-//< add-entry
 
 // --- Task 1: parse ---
 
-//> parse-block
 Environment Environment::parse_block(std::string_view block) {
     Environment env;
     std::size_t pos = 0;
@@ -42,7 +39,6 @@ Environment Environment::parse_block(std::string_view block) {
     }
     return env;
 }
-//< parse-block
 
 Environment Environment::from_entries(const std::vector<std::string>& entries) {
     Environment env;
@@ -95,7 +91,6 @@ Environment& Environment::merge(const Environment& other) {
 
 // --- Task 3: read a process's environment ---
 
-//> current
 Environment Environment::current() {
     Environment env;
     // environ is a NULL-terminated array of "NAME=value" strings, in the order execve
@@ -104,9 +99,7 @@ Environment Environment::current() {
         add_entry(env.vars_, *entry);
     return env;
 }
-//< current
 
-//> of-process
 Environment Environment::of_process(pid_t pid) {
     std::string path = "/proc/" + std::to_string(pid) + "/environ";
     try {
@@ -124,11 +117,9 @@ Environment Environment::of_process(pid_t pid) {
         throw;
     }
 }
-//< of-process
 
 // --- Task 4: hand it to execve ---
 
-//> envp
 Envp::Envp(std::vector<std::string> entries) : strings_(std::move(entries)) {
     pointers_.reserve(strings_.size() + 1);
     // execve's prototype says char* const[], though it never writes through them.
@@ -136,7 +127,6 @@ Envp::Envp(std::vector<std::string> entries) : strings_(std::move(entries)) {
         pointers_.push_back(s.data());
     pointers_.push_back(nullptr);  // the array's end marker
 }
-//< envp
 
 Envp Environment::envp() const {
     return Envp(entries());

@@ -24,7 +24,6 @@ static std::string printf_double(const char* spec, double value) {
     return buffer;
 }
 
-//> format-interval
 std::string format_interval(double seconds) {
     long long total = static_cast<long long>(seconds);  // int(t): drops the fraction
     long long h = total / 3600, m = total / 60 % 60, s = total % 60;
@@ -35,7 +34,6 @@ std::string format_interval(double seconds) {
         std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", m, s);
     return buffer;
 }
-//< format-interval
 
 std::string format_sizeof(double number, double divisor) {
     for (const char* prefix : {"", "k", "M", "G", "T", "P", "E", "Z"}) {
@@ -71,7 +69,6 @@ static std::string trim_display(const std::string& text, std::size_t width) {
     return text;
 }
 
-//> bar
 // tqdm's Bar: frac·width·(symbols − 1) eighths, whole blocks then one partial block.
 static std::string draw_bar(double frac, int width, bool ascii) {
     static const char* const utf[] = {" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"};
@@ -91,7 +88,6 @@ static std::string draw_bar(double frac, int width, bool ascii) {
     }
     return bar;
 }
-//< bar
 
 // "{:5.2f}it/s" or "{:5.2f}s/it" (whichever is >= 1), "?it/s" when unknown.
 static std::string format_rate(std::optional<double> rate, const MeterOptions& o) {
@@ -106,7 +102,6 @@ static std::string format_rate(std::optional<double> rate, const MeterOptions& o
     return number(*rate) + o.unit + "/s";
 }
 
-//> format-meter
 std::string format_meter(long long n, std::optional<long long> total, double elapsed,
                          const MeterOptions& o) {
     long long goal = total.value_or(0);  // 0: unknown, as tqdm's falsy total
@@ -140,11 +135,9 @@ std::string format_meter(long long n, std::optional<long long> total, double ela
     std::string line = l_bar + draw_bar(frac, width, o.ascii) + r_bar;
     return o.ncols ? trim_display(line, std::size_t(*o.ncols)) : line;
 }
-//< format-meter
 
 // --- Task 3: smoothing ---
 
-//> ema
 void Ema::add(double x) {
     last_ = alpha_ * x + (1 - alpha_) * last_;
     ++calls_;
@@ -156,7 +149,6 @@ double Ema::value() const {
         return last_;  // alpha 0 would give 0/0: keep the 0
     return last_ / (1 - std::pow(1 - alpha_, calls_));
 }
-//< ema
 
 // --- Task 4: the bar ---
 
@@ -165,7 +157,6 @@ double monotonic_seconds() {
     return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-//> terminal-width
 // tqdm's rule: the terminal's width, else COLUMNS − 1, else unknown.
 static std::optional<int> detect_width(int fd) {
     winsize size{};
@@ -178,7 +169,6 @@ static std::optional<int> detect_width(int fd) {
     }
     return std::nullopt;
 }
-//< terminal-width
 
 ProgressBar::ProgressBar(ProgressOptions options)
     : options_(std::move(options)),
@@ -222,7 +212,6 @@ void ProgressBar::refresh() {
     draw(now(), rate(), false);
 }
 
-//> draw
 void ProgressBar::draw(double t, std::optional<double> shown_rate, bool final) {
     std::string line = line_at(t, shown_rate);
     std::size_t length = display_length(line);
@@ -237,7 +226,6 @@ void ProgressBar::draw(double t, std::optional<double> shown_rate, bool final) {
     }
     last_len_ = length;
 }
-//< draw
 
 void ProgressBar::write_all(const std::string& text) {
     std::size_t done = 0;
@@ -263,7 +251,6 @@ void ProgressBar::close() {
 
 // --- Task 5: redraw cheaply ---
 
-//> poll
 bool ProgressBar::poll() {
     if (closed_)
         return false;
@@ -300,6 +287,5 @@ bool ProgressBar::poll() {
     next_check_ = last_print_n_ + static_cast<long long>(std::ceil(miniters_));
     return true;
 }
-//< poll
 
 }  // namespace proc

@@ -25,7 +25,6 @@ std::string to_string(Ending ending) {
     return "ended in an unknown way";
 }
 
-//> signal-group
 void signal_group(const Child& child, int sig) {
     // A reaped child's PID may already belong to someone else: never signal it.
     if (child.reaped())
@@ -40,9 +39,7 @@ void signal_group(const Child& child, int sig) {
         course::throw_errno("kill");
     course::check(::kill(child.pid(), sig), "kill");
 }
-//< signal-group
 
-//> stop-gracefully
 DeadlineResult stop_gracefully(Child& child, std::chrono::milliseconds grace) {
     signal_group(child, SIGTERM);
     // A stopped process keeps SIGTERM pending until continued: wake it (systemd does too).
@@ -53,9 +50,7 @@ DeadlineResult stop_gracefully(Child& child, std::chrono::milliseconds grace) {
     signal_group(child, SIGKILL);
     return {Ending::killed, wait(child)};
 }
-//< stop-gracefully
 
-//> run-with-deadline
 DeadlineResult run_with_deadline(Child& child, std::chrono::milliseconds timeout,
                                  std::chrono::milliseconds grace) {
     // wait_for sleeps in poll() on a pidfd: no busy loop, and it returns the moment the
@@ -64,7 +59,6 @@ DeadlineResult run_with_deadline(Child& child, std::chrono::milliseconds timeout
         return {Ending::finished, *status};
     return stop_gracefully(child, grace);
 }
-//< run-with-deadline
 
 DeadlineResult run_with_deadline(const std::vector<std::string>& argv,
                                  std::chrono::milliseconds timeout, std::chrono::milliseconds grace,

@@ -37,7 +37,6 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
-//> parse-progress
 std::optional<ProgressReport> parse_progress_line(std::string_view line) {
     auto slash = line.find('/');
     if (slash == std::string_view::npos)
@@ -48,7 +47,6 @@ std::optional<ProgressReport> parse_progress_line(std::string_view line) {
         return std::nullopt;
     return ProgressReport{*done, *total};
 }
-//< parse-progress
 
 std::string format_progress_line(const ProgressReport& report) {
     return std::to_string(report.done) + "/" + std::to_string(report.total) + "\n";
@@ -58,7 +56,6 @@ ProgressRelay::ProgressRelay(ProgressOptions bar_options,
                              std::function<void(std::string_view)> other_lines)
     : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}
 
-//> relay
 void ProgressRelay::feed(std::string_view bytes) {
     // A pipe delivers bytes, not lines: "3/1" may come now and "0\n" later.
     pending_.append(bytes);
@@ -83,7 +80,6 @@ void ProgressRelay::handle_line(std::string_view line) {
         bar_->update(report->done - bar_->n());
     latest_ = report;
 }
-//< relay
 
 void ProgressRelay::finish() {
     if (!pending_.empty() && other_lines_)
@@ -93,7 +89,6 @@ void ProgressRelay::finish() {
         bar_->close();
 }
 
-//> run-with-progress
 ExitStatus run_with_progress(const std::vector<std::string>& argv, ProgressOptions bar_options) {
     if (argv.empty())
         throw std::invalid_argument("run_with_progress: empty command");
@@ -116,6 +111,5 @@ ExitStatus run_with_progress(const std::vector<std::string>& argv, ProgressOptio
     relay.finish();
     return wait(child);
 }
-//< run-with-progress
 
 }  // namespace proc

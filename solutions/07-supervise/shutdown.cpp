@@ -20,7 +20,6 @@ volatile sig_atomic_t received_signal = 0;
 int wake_fd = -1;
 bool flag_exists = false;
 
-//> handler
 extern "C" void on_shutdown_signal(int sig) {
     int saved_errno = errno;  // write() may change errno under the interrupted code's feet
     received_signal = sig;
@@ -30,11 +29,9 @@ extern "C" void on_shutdown_signal(int sig) {
     [[maybe_unused]] ssize_t ignored = ::write(wake_fd, &byte, 1);
     errno = saved_errno;
 }
-//< handler
 
 }  // namespace
 
-//> install
 ShutdownFlag::ShutdownFlag(std::initializer_list<int> signals) : signals_(signals) {
     if (flag_exists)
         throw std::logic_error("ShutdownFlag: only one may exist at a time");
@@ -61,7 +58,6 @@ ShutdownFlag::ShutdownFlag(std::initializer_list<int> signals) : signals_(signal
     }
     flag_exists = true;
 }
-//< install
 
 ShutdownFlag::~ShutdownFlag() {
     for (std::size_t i = 0; i < previous_.size(); ++i)
@@ -78,7 +74,6 @@ int ShutdownFlag::signal() const noexcept {
     return received_signal;
 }
 
-//> wait-for-shutdown
 bool ShutdownFlag::wait_for(std::chrono::milliseconds timeout) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     pollfd entry{read_.get(), POLLIN, 0};
@@ -97,9 +92,7 @@ bool ShutdownFlag::wait_for(std::chrono::milliseconds timeout) const {
     }
     return requested();
 }
-//< wait-for-shutdown
 
-//> exit-as-if-killed
 void exit_as_if_killed_by(int sig) {
     ::signal(sig, SIG_DFL);
     sigset_t just_this;
@@ -109,6 +102,5 @@ void exit_as_if_killed_by(int sig) {
     ::raise(sig);        // the default action ends the process here...
     ::_exit(128 + sig);  // ...unless that action is to ignore it (SIGCHLD, SIGURG, ...)
 }
-//< exit-as-if-killed
 
 }  // namespace proc

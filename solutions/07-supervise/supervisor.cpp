@@ -58,12 +58,10 @@ bool real_sleep_for(double seconds, int stop_fd) {
     return poll_for(&entry, 1, static_cast<int>(ms)) == 0;
 }
 
-//> backoff
 double backoff_delay(const SupervisorOptions& options, int deaths) {
     double delay = options.initial_backoff * std::pow(options.backoff_factor, deaths - 1);
     return std::min(delay, options.max_backoff);
 }
-//< backoff
 
 std::string format_seconds(double seconds) {
     std::ostringstream out;
@@ -86,7 +84,6 @@ void Supervisor::log(const std::string& line) const {
         std::cerr << "supervisor: " << line << std::endl;
 }
 
-//> wait-or-stop
 std::optional<ExitStatus> Supervisor::wait_or_stop(Child& child) {
     // One poll for both events: the task's pidfd becomes readable when it ends, the
     // stop descriptor when someone asks us to stop. No busy loop, no missed event.
@@ -97,9 +94,7 @@ std::optional<ExitStatus> Supervisor::wait_or_stop(Child& child) {
         return std::nullopt;  // stop wins, even if both are ready
     return wait(child);       // the pidfd is readable: it has ended, this cannot block
 }
-//< wait-or-stop
 
-//> note-death
 bool Supervisor::note_death(const ExitStatus& status) {
     double now = options_.clock();
     deaths_.emplace_back(now, brief(status));
@@ -108,7 +103,6 @@ bool Supervisor::note_death(const ExitStatus& status) {
     std::erase_if(deaths_, [&](const auto& death) { return death.first <= now - options_.window; });
     return static_cast<int>(deaths_.size()) > options_.max_restarts;
 }
-//< note-death
 
 namespace {
 
@@ -128,7 +122,6 @@ std::string how_it_died(const std::vector<std::pair<double, std::string>>& death
 
 }  // namespace
 
-//> run
 SupervisorResult Supervisor::run() {
     SupervisorResult result{SupervisorOutcome::stopped, 0, std::nullopt};
     const std::string& name = options_.name;
@@ -161,7 +154,6 @@ SupervisorResult Supervisor::run() {
         }
     }
 }
-//< run
 
 Supervisor::Launch launch_command(std::vector<std::string> argv) {
     return [argv = std::move(argv)] {

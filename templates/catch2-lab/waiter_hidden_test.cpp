@@ -3,7 +3,11 @@
 // both "tests" (so it is built) and "hidden_tests" (so the release drops it).
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#if __has_include(<catch2/catch_test_macros.hpp>)
+#include <catch2/catch_test_macros.hpp>  // Catch2 v3
+#else
+#include <catch2/catch.hpp>  // Catch2 v2
+#endif
 
 #include "waiter.hpp"
 

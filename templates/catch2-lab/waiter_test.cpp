@@ -1,9 +1,13 @@
-// The template lab's visible tests, in Catch2 (v2): one TEST_CASE per lab.json test, named
-// exactly as lab.json lists it. harness_catch2_main fails any test case that leaves a
-// child behind.
+// The template lab's visible tests, in Catch2 (v2 or v3): one TEST_CASE per lab.json
+// test, named exactly as lab.json lists it. harness_catch2_main fails any test case that
+// leaves a child behind.
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#if __has_include(<catch2/catch_test_macros.hpp>)
+#include <catch2/catch_test_macros.hpp>  // Catch2 v3
+#else
+#include <catch2/catch.hpp>  // Catch2 v2
+#endif
 
 #include "waiter.hpp"
 

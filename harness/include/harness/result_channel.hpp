@@ -34,9 +34,10 @@ inline constexpr std::size_t kMaxPayload = 60 * 1024;
 
 /// One run's secret: the MAC key and the nonce that names the canary.
 struct Secret {
-    std::array<std::uint8_t, 16> key{};
-    std::array<std::uint8_t, 8> nonce{};
+    std::array<std::uint8_t, 16> key{};   ///< The SipHash key that seals every record.
+    std::array<std::uint8_t, 8> nonce{};  ///< Names this run's canary test.
 };
+/// The bytes of a Secret on the pipe: the key, then the nonce.
 inline constexpr std::size_t kSecretSize = 24;
 
 /// SipHash-2-4 of @p size bytes at @p data under @p key (Aumasson and Bernstein, 2012).
@@ -47,13 +48,15 @@ std::uint64_t siphash24(const std::array<std::uint8_t, 16>& key, const void* dat
 /// @throws std::system_error naming `getrandom`.
 Secret make_secret();
 
-/// The secret as the bytes the grader writes to the pipe, and back.
+/// The secret as the bytes the grader writes to the pipe (kSecretSize of them).
 std::string serialize(const Secret& secret);
+/// Reads a secret back from @p bytes into @p secret.
 /// @returns false when @p bytes is not exactly kSecretSize long.
 bool deserialize(std::string_view bytes, Secret& secret) noexcept;
 
-/// The canary's GoogleTest suite and name for @p secret: "CourseCanary.MustFail_<hex>".
+/// The canary's GoogleTest suite: "CourseCanary".
 std::string canary_suite();
+/// The canary's test name for @p secret: "MustFail_<the nonce in hex>".
 std::string canary_name(const Secret& secret);
 
 /// The bytes of record number @p seq carrying @p payload (at most kMaxPayload bytes).

@@ -79,7 +79,11 @@ class ResultChannel : public ::testing::EmptyTestEventListener {
                 message_ += ":" + std::to_string(part.line_number());
             message_ += "\n";
         }
-        message_ += part.message();
+        std::string text = part.message();
+        // GoogleTest 1.16 ends messages with a newline, 1.12 does not: read them alike.
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+            text.pop_back();
+        message_ += text;
         if (message_.size() > kMessageCap)
             message_.resize(kMessageCap);
     }

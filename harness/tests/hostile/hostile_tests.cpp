@@ -11,8 +11,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -458,4 +461,171 @@ TEST(Hostile, SeesACleanEnvironment) {
     struct stat info {};
     EXPECT_NE(::stat("poison", &info), 0) << "a poison file in the working directory";
     EXPECT_NE(::stat("/tmp/hostile-poison", &info), 0) << "a poison file in /tmp";
+}
+
+namespace {
+
+// ----- Every other way to signal, trace or read the grader (harness/README.md, "The
+// sandbox"). Each aims at its parent: the grader in the fallback, the sandbox's init in a
+// namespace (which ignores signals sent from inside it). Each runs only inside a sandbox;
+// the ones that could harm the parent use a harmless probe first or assert it failed.
+
+// True when the test runs without a PID namespace, under the grader's seccomp filter:
+// then its parent is the grader itself, and every attempt must fail with EPERM.
+bool parent_is_the_grader() {
+    return !in_sandbox_namespace() && kill_minus_one_refused();
+}
+
+// Expects a system call aimed at the grader to have failed with EPERM in the fallback,
+// and the parent to be alive and still the parent, in both modes.
+void expect_parent_unharmed(pid_t parent, long result, int error, const char* what) {
+    if (parent_is_the_grader()) {
+        EXPECT_EQ(result, -1) << what << " reached the grader";
+        EXPECT_EQ(error, EPERM) << what << ": " << std::strerror(error);
+    }
+    EXPECT_EQ(::getppid(), parent) << what << " killed the parent";
+}
+
+}  // namespace
+
+// Sends SIGKILL to its parent with rt_sigqueueinfo (what sigqueue() calls).
+TEST(Hostile, SignalsItsParentWithSigqueue) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to signal the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    siginfo_t info{};
+    info.si_code = SI_QUEUE;  // the kernel refuses kernel codes from user space
+    info.si_pid = ::getpid();
+    info.si_uid = ::getuid();
+    long result = ::syscall(SYS_rt_sigqueueinfo, parent, SIGKILL, &info);
+    expect_parent_unharmed(parent, result, errno, "rt_sigqueueinfo");
+}
+
+// Sends SIGKILL to its parent's main thread with rt_tgsigqueueinfo.
+TEST(Hostile, SignalsItsParentsThreadWithTgsigqueue) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to signal the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    siginfo_t info{};
+    info.si_code = SI_QUEUE;
+    info.si_pid = ::getpid();
+    info.si_uid = ::getuid();
+    long result = ::syscall(SYS_rt_tgsigqueueinfo, parent, parent, SIGKILL, &info);
+    expect_parent_unharmed(parent, result, errno, "rt_tgsigqueueinfo");
+}
+
+// Sends SIGKILL to its parent through a pidfd from pidfd_open.
+TEST(Hostile, SignalsItsParentThroughAPidfd) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to signal the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, parent, 0));
+    int error = errno;
+    if (pidfd >= 0) {
+        long sent = ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+        error = errno;
+        ::close(pidfd);
+        expect_parent_unharmed(parent, sent, error, "pidfd_send_signal");
+    } else {
+        expect_parent_unharmed(parent, pidfd, error, "pidfd_open");
+    }
+}
+
+// Sends SIGKILL to its parent through its /proc/PID directory, which pidfd_send_signal
+// takes as a pidfd.
+TEST(Hostile, SignalsItsParentThroughItsProcDirectory) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to signal the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    std::string dir = "/proc/" + std::to_string(parent);
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(fd, 0) << "open " << dir << ": " << std::strerror(errno);
+    long sent = ::syscall(SYS_pidfd_send_signal, fd, SIGKILL, nullptr, 0);
+    int error = errno;
+    ::close(fd);
+    expect_parent_unharmed(parent, sent, error, "pidfd_send_signal on /proc/PID");
+}
+
+// Makes the kernel send SIGKILL to its parent: a pipe owned by the parent (F_SETOWN),
+// SIGKILL as its I/O signal (F_SETSIG), O_ASYNC, then a write.
+TEST(Hostile, SignalsItsParentThroughSigio) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to signal the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0) << std::strerror(errno);
+    ASSERT_EQ(::fcntl(fds[0], F_SETSIG, SIGKILL), 0) << std::strerror(errno);
+    int owned = ::fcntl(fds[0], F_SETOWN, parent);
+    int error = errno;
+    if (owned == 0) {
+        ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_ASYNC);
+        [[maybe_unused]] auto n = ::write(fds[1], "x", 1);
+    }
+    ::close(fds[0]);
+    ::close(fds[1]);
+    expect_parent_unharmed(parent, owned, error, "fcntl F_SETOWN");
+}
+
+// Tries to attach to its parent with ptrace (PTRACE_SEIZE: even a success would not stop
+// it; the test detaches at once).
+TEST(Hostile, TracesItsParent) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to trace the parent outside a sandbox";
+    pid_t parent = ::getppid();
+    long attached = ::ptrace(PTRACE_SEIZE, parent, nullptr, nullptr);
+    int error = errno;
+    if (attached == 0)
+        ::ptrace(PTRACE_DETACH, parent, nullptr, nullptr);
+    EXPECT_EQ(attached, -1) << "ptrace attached to the parent";
+    EXPECT_EQ(error, EPERM) << std::strerror(error);
+}
+
+// Tries to read and to write its parent's memory with process_vm_readv/writev. The
+// address is never mapped (page 0): a call that got through would fail with EFAULT
+// without touching anything.
+TEST(Hostile, ReadsAndWritesItsParentsMemory) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to touch the parent's memory outside a sandbox";
+    pid_t parent = ::getppid();
+    char byte = 0;
+    iovec local{&byte, 1};
+    iovec remote{reinterpret_cast<void*>(16), 1};
+    errno = 0;
+    EXPECT_EQ(::process_vm_readv(parent, &local, 1, &remote, 1, 0), -1);
+    EXPECT_EQ(errno, EPERM) << "process_vm_readv: " << std::strerror(errno);
+    errno = 0;
+    EXPECT_EQ(::process_vm_writev(parent, &local, 1, &remote, 1, 0), -1);
+    EXPECT_EQ(errno, EPERM) << "process_vm_writev: " << std::strerror(errno);
+}
+
+// Tries to open its parent's memory through /proc/PID/mem (it never writes to it).
+TEST(Hostile, OpensItsParentsMemFile) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to open the parent's memory outside a sandbox";
+    std::string path = "/proc/" + std::to_string(::getppid()) + "/mem";
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0)
+        ::close(fd);
+    EXPECT_LT(fd, 0) << "could open " << path << " for reading and writing";
+}
+
+// Tries to take a copy of its parent's descriptors (pidfd_getfd) and to compare them with
+// its own (kcmp).
+TEST(Hostile, StealsItsParentsDescriptors) {
+    if (!in_sandbox_namespace() && !kill_minus_one_refused())
+        GTEST_SKIP() << "refusing to take the parent's descriptors outside a sandbox";
+    pid_t parent = ::getppid();
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, parent, 0));
+    errno = 0;
+    long stolen = ::syscall(SYS_pidfd_getfd, pidfd, 1, 0);
+    int error = errno;
+    if (stolen >= 0)
+        ::close(static_cast<int>(stolen));
+    if (pidfd >= 0)
+        ::close(pidfd);
+    EXPECT_EQ(stolen, -1) << "pidfd_getfd took the parent's stdout";
+    EXPECT_EQ(error, EPERM) << "pidfd_getfd: " << std::strerror(error);
+    errno = 0;
+    EXPECT_EQ(::syscall(SYS_kcmp, ::getpid(), parent, 0 /* KCMP_FILE */, 1, 1), -1);
+    EXPECT_EQ(errno, EPERM) << "kcmp: " << std::strerror(errno);
 }

@@ -315,8 +315,10 @@ TEST_F(WeaveTest, CheckAndWriteSessions) {
 TEST_F(WeaveTest, LabSectionsMustBeHeadings) {
     write("lessons/01-a.md", std::string("# A\n") + "## Reading /proc/PID/stat\n");
     write("labs/01-a/lab.json",
-          R"({"lesson": "01-a.md", "tasks": [{"task": 1, "section": "reading-procpidstat"},)"
-          R"( {"task": 2, "section": "nowhere"}]})");
+          R"({"id": "01", "title": "A", "lesson": "01-a.md", "sources": ["a.cpp"],)"
+          R"( "test_files": ["a_test.cpp"], "tasks": [)"
+          R"( {"task": 1, "title": "One", "section": "reading-procpidstat", "tests": ["T.One"]},)"
+          R"( {"task": 2, "title": "Two", "section": "nowhere", "tests": ["T.Two"]}]})");
     std::ostringstream out;
     weave::Reporter reporter(out);
     weave::check_lab_sections(root, reporter);

@@ -1,0 +1,40 @@
+/// @file
+/// @brief The build's `course-manifest.json`, written by CMake (cmake/CourseLab.cmake):
+/// where each lab and program of this build is, and the lab.json of each lab.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "labmeta/lab.hpp"
+
+namespace labmeta {
+
+/// A program of this build that lessons may run: a lab's (lab.json "programs") or a
+/// course tool's (`proc`, registered in tools/CMakeLists.txt).
+struct BuiltProgram {
+    std::string name;                  ///< "progress", "proc".
+    std::string lab;                   ///< The lab that declares it; empty for a tool.
+    std::vector<std::string> aliases;  ///< Names lessons' sessions type for its reference build.
+    BuildTarget student;               ///< Built from the student's labs.
+    BuildTarget reference;             ///< Built from the solutions; empty target without them.
+};
+
+/// What a build holds.
+struct Manifest {
+    std::string source_dir;              ///< The course's root.
+    std::string build_dir;               ///< The build's root.
+    std::vector<LabSpec> labs;           ///< Each with slug, student and reference set.
+    std::vector<BuiltProgram> programs;  ///< Possibly none.
+};
+
+/// Reads @p manifest_path and the lab.json of every lab it lists, in order.
+/// @throws std::runtime_error when the manifest or a lab.json is missing or malformed
+///         (the message says to run `make` first, which writes the manifest).
+Manifest load_manifest(const std::string& manifest_path);
+
+/// The session aliases of @p manifest's programs: (name typed, reference executable),
+/// for every program built from the solutions.
+std::vector<std::pair<std::string, std::string>> session_aliases(const Manifest& manifest);
+
+}  // namespace labmeta

@@ -1,0 +1,309 @@
+// lab.json, read once for every tool: the same rules as lab.schema.json (required keys,
+// types, no unknown key), checked by hand so that each problem is one plain sentence
+// naming the key, plus the rules a schema cannot state (uniqueness, cross references).
+#include "labmeta/lab.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "course/file.hpp"
+
+namespace labmeta {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const TaskSpec* LabSpec::task(int number) const {
+    for (const auto& t : tasks) {
+        if (t.number == number)
+            return &t;
+    }
+    return nullptr;
+}
+
+double LabSpec::max_score() const {
+    double total = 0;
+    for (const auto& t : tests)
+        total += t.points;
+    return total;
+}
+
+namespace {
+
+// Problems are thrown as this and prefixed with the file's name by parse_lab_json.
+struct Malformed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Old names, so that a lab.json written before a rename says what to write instead.
+std::string renamed_hint(const std::string& where, const std::string& key) {
+    if (where == "the lab" && key == "tests")
+        return " (the lab's test sources are now \"test_files\"; \"tests\" lists test names "
+               "inside each task)";
+    if (where == "the lab" && key == "hidden_tests")
+        return " (now \"hidden_test_files\")";
+    return "";
+}
+
+void only_keys(const json& object, std::initializer_list<const char*> allowed,
+               const std::string& where) {
+    for (const auto& [key, value] : object.items()) {
+        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return key == k; }))
+            throw Malformed(where + " has an unknown key \"" + key + "\"" +
+                            renamed_hint(where, key));
+    }
+}
+
+const json& member(const json& object, const char* key, const std::string& where) {
+    auto it = object.find(key);
+    if (it == object.end())
+        throw Malformed(where + " lacks \"" + key + "\"");
+    return *it;
+}
+
+std::string text(const json& value, const std::string& what, bool allow_empty = false) {
+    if (!value.is_string())
+        throw Malformed(what + " must be a string");
+    auto s = value.get<std::string>();
+    if (s.empty() && !allow_empty)
+        throw Malformed(what + " must not be empty");
+    return s;
+}
+
+double number(const json& value, const std::string& what, double minimum, bool exclusive) {
+    if (!value.is_number())
+        throw Malformed(what + " must be a number");
+    double n = value.get<double>();
+    if (n < minimum || (exclusive && n == minimum))
+        throw Malformed(what + " must be " + (exclusive ? "more than " : "at least ") +
+                        json(minimum).dump());
+    return n;
+}
+
+// A file name inside the lab's folder: no folder part, so nothing outside can be named.
+std::string file_name(const json& value, const std::string& what) {
+    auto name = text(value, what);
+    if (name.find('/') != std::string::npos || name == "." || name == "..")
+        throw Malformed(what + " must be a file name in the lab's folder, not \"" + name + "\"");
+    return name;
+}
+
+std::vector<std::string> file_list(const json& object, const char* key, bool required) {
+    if (!object.contains(key)) {
+        if (required)
+            throw Malformed(std::string("the lab lacks \"") + key + "\"");
+        return {};
+    }
+    const json& list = object.at(key);
+    if (!list.is_array() || (required && list.empty()))
+        throw Malformed(std::string("\"") + key + "\" must be a" + (required ? " non-empty" : "n") +
+                        " array of file names");
+    std::vector<std::string> names;
+    for (const auto& entry : list) {
+        auto name = file_name(entry, std::string("an entry of \"") + key + "\"");
+        if (std::find(names.begin(), names.end(), name) != names.end())
+            throw Malformed(std::string("\"") + key + "\" lists " + name + " twice");
+        names.push_back(name);
+    }
+    return names;
+}
+
+bool is_lab_id(const std::string& id) {
+    return id.size() == 2 && std::isdigit(static_cast<unsigned char>(id[0])) &&
+           std::isdigit(static_cast<unsigned char>(id[1]));
+}
+
+std::vector<ProgramSpec> parse_programs(const json& lab) {
+    std::vector<ProgramSpec> programs;
+    if (!lab.contains("programs"))
+        return programs;
+    if (!lab.at("programs").is_array())
+        throw Malformed("\"programs\" must be an array");
+    for (const auto& p : lab.at("programs")) {
+        if (!p.is_object())
+            throw Malformed("a program must be an object {\"source\", \"name\", \"aliases\"}");
+        only_keys(p, {"source", "name", "aliases"}, "a program");
+        ProgramSpec program;
+        program.source = file_name(member(p, "source", "a program"), "a program's \"source\"");
+        program.name = file_name(member(p, "name", "program " + program.source),
+                                 "program " + program.source + "'s \"name\"");
+        if (p.contains("aliases")) {
+            if (!p.at("aliases").is_array())
+                throw Malformed("program " + program.name + "'s \"aliases\" must be an array");
+            for (const auto& alias : p.at("aliases"))
+                program.aliases.push_back(file_name(alias, "an alias of program " + program.name));
+        }
+        programs.push_back(std::move(program));
+    }
+    return programs;
+}
+
+// A task's tests: names ("Suite.Test") or objects {name, points, hidden, may_skip}.
+void parse_task_tests(const json& task_json, int task, double default_points, LabSpec& lab) {
+    const std::string where = "task " + std::to_string(task);
+    const json& entries = member(task_json, "tests", where);
+    if (!entries.is_array() || entries.empty())
+        throw Malformed(where + "'s \"tests\" must be a non-empty array of test names");
+    for (const auto& entry : entries) {
+        TestSpec test;
+        test.task = task;
+        test.points = default_points;
+        if (entry.is_string()) {
+            test.name = text(entry, "a test name of " + where);
+        } else if (entry.is_object()) {
+            only_keys(entry, {"name", "points", "hidden", "may_skip"}, "a test of " + where);
+            test.name =
+                text(member(entry, "name", "a test of " + where), "a test name of " + where);
+            if (entry.contains("points"))
+                test.points = number(entry.at("points"), "the points of " + test.name, 0, false);
+            if (entry.contains("hidden")) {
+                if (!entry.at("hidden").is_boolean())
+                    throw Malformed("\"hidden\" of " + test.name + " must be true or false");
+                test.hidden = entry.at("hidden").get<bool>();
+            }
+            if (entry.contains("may_skip"))
+                test.may_skip = text(entry.at("may_skip"),
+                                     "\"may_skip\" of " + test.name + " (the reason it may skip)");
+        } else {
+            throw Malformed(where + ": a test is a name or an object {\"name\": ...}");
+        }
+        for (const auto& other : lab.tests) {
+            if (other.name == test.name)
+                throw Malformed("test " + test.name + " is declared twice");
+        }
+        lab.tests.push_back(std::move(test));
+    }
+}
+
+void parse_tasks(const json& j, LabSpec& lab) {
+    const json& tasks = member(j, "tasks", "the lab");
+    if (!tasks.is_array() || tasks.empty())
+        throw Malformed("\"tasks\" must be a non-empty array");
+    for (const auto& t : tasks) {
+        if (!t.is_object())
+            throw Malformed("a task must be an object");
+        only_keys(t, {"task", "title", "section", "points_per_test", "tests"}, "a task");
+        const json& number_json = member(t, "task", "a task");
+        if (!number_json.is_number_integer() || number_json.get<int>() < 1)
+            throw Malformed("a task's \"task\" must be a whole number from 1");
+        TaskSpec task;
+        task.number = number_json.get<int>();
+        const std::string where = "task " + std::to_string(task.number);
+        if (lab.task(task.number) != nullptr)
+            throw Malformed(where + " is declared twice");
+        task.title = text(member(t, "title", where), where + "'s \"title\"");
+        task.section = text(member(t, "section", where), where + "'s \"section\"");
+        double points = 1;
+        if (t.contains("points_per_test"))
+            points = number(t.at("points_per_test"), where + "'s \"points_per_test\"", 0, false);
+        lab.tasks.push_back(task);
+        parse_task_tests(t, task.number, points, lab);
+    }
+}
+
+LabSpec parse(const json& j, const std::string& dir) {
+    if (!j.is_object())
+        throw Malformed("the file must hold one JSON object");
+    only_keys(j,
+              {"id", "title", "lesson", "framework", "sources", "test_files", "hidden_test_files",
+               "programs", "depends", "time_limit_seconds", "baseline", "tasks"},
+              "the lab");
+    LabSpec lab;
+    lab.dir = dir;
+    lab.slug = fs::path(dir).filename().string();
+    lab.id = text(member(j, "id", "the lab"), "\"id\"");
+    if (!is_lab_id(lab.id))
+        throw Malformed("\"id\" must be two digits (\"01\"), not \"" + lab.id + "\"");
+    lab.title = text(member(j, "title", "the lab"), "\"title\"");
+    lab.lesson = file_name(member(j, "lesson", "the lab"), "\"lesson\"");
+    lab.framework = j.contains("framework") ? text(j.at("framework"), "\"framework\"") : "gtest";
+    if (lab.framework != "gtest" && lab.framework != "catch2")
+        throw Malformed("\"framework\" must be \"gtest\" or \"catch2\", not \"" + lab.framework +
+                        "\"");
+    lab.sources = file_list(j, "sources", true);
+    lab.test_files = file_list(j, "test_files", true);
+    lab.hidden_test_files = file_list(j, "hidden_test_files", false);
+    for (const auto& hidden : lab.hidden_test_files) {
+        if (std::find(lab.test_files.begin(), lab.test_files.end(), hidden) == lab.test_files.end())
+            throw Malformed("hidden test file " + hidden + " is not among \"test_files\"");
+    }
+    lab.programs = parse_programs(j);
+    if (j.contains("depends")) {
+        if (!j.at("depends").is_array())
+            throw Malformed("\"depends\" must be an array of lab ids");
+        for (const auto& dep : j.at("depends")) {
+            auto id = text(dep, "an entry of \"depends\"");
+            if (!is_lab_id(id) || id == lab.id)
+                throw Malformed("\"depends\" must list other labs' ids, not \"" + id + "\"");
+            lab.depends.push_back(id);
+        }
+    }
+    if (j.contains("time_limit_seconds"))
+        lab.time_limit = number(j.at("time_limit_seconds"), "\"time_limit_seconds\"", 0, true);
+    if (j.contains("baseline"))
+        lab.baseline = number(j.at("baseline"), "\"baseline\"", 0, false);
+    parse_tasks(j, lab);
+    bool any_hidden =
+        std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestSpec& t) { return t.hidden; });
+    if (any_hidden && lab.hidden_test_files.empty())
+        throw Malformed(
+            "a hidden test needs its own file, listed in \"hidden_test_files\", for the "
+            "student release to remove");
+    return lab;
+}
+
+}  // namespace
+
+LabSpec parse_lab_json(const std::string& text, const std::string& dir) {
+    const std::string file = dir + "/lab.json";
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        throw std::runtime_error(file + ": not valid JSON: " + e.what());
+    }
+    try {
+        return parse(j, dir);
+    } catch (const Malformed& e) {
+        throw std::runtime_error(file + ": " + e.what());
+    } catch (const json::exception& e) {
+        throw std::runtime_error(file + ": " + e.what());
+    }
+}
+
+LabSpec load_lab(const fs::path& dir) {
+    std::string text;
+    try {
+        text = course::read_file((dir / "lab.json").string());
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot read " + (dir / "lab.json").string() + ": " + e.what());
+    }
+    return parse_lab_json(text, dir.string());
+}
+
+std::vector<fs::path> lab_dirs(const fs::path& labs_dir) {
+    std::vector<fs::path> dirs;
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(labs_dir, error)) {
+        auto name = entry.path().filename().string();
+        if (name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+            std::isdigit(static_cast<unsigned char>(name[1])) && name[2] == '-' &&
+            fs::is_regular_file(entry.path() / "lab.json"))
+            dirs.push_back(entry.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    return dirs;
+}
+
+std::vector<LabSpec> discover_labs(const fs::path& labs_dir) {
+    std::vector<LabSpec> labs;
+    for (const auto& dir : lab_dirs(labs_dir))
+        labs.push_back(load_lab(dir));
+    return labs;
+}
+
+}  // namespace labmeta

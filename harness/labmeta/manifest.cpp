@@ -1,0 +1,71 @@
+// course-manifest.json: written by CMake at configure time (course_write_manifest in
+// cmake/CourseLab.cmake), read here for the grader and the weaver.
+#include "labmeta/manifest.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "course/file.hpp"
+
+namespace labmeta {
+
+using nlohmann::json;
+
+namespace {
+
+BuildTarget build_target(const json& entry) {
+    return {entry.at("target").get<std::string>(), entry.at("executable").get<std::string>()};
+}
+
+}  // namespace
+
+Manifest load_manifest(const std::string& manifest_path) {
+    json j;
+    try {
+        j = json::parse(course::read_file(manifest_path));
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot read the build manifest " + manifest_path + ": " +
+                                 e.what() + " (run `make` first: it configures the build)");
+    }
+    Manifest manifest;
+    try {
+        manifest.source_dir = j.at("source_dir").get<std::string>();
+        manifest.build_dir = j.at("build_dir").get<std::string>();
+        for (const auto& entry : j.at("labs")) {
+            auto dir = entry.at("dir").get<std::string>();
+            LabSpec lab = parse_lab_json(course::read_file(entry.at("metadata")), dir);
+            lab.slug = entry.at("slug").get<std::string>();
+            lab.student = build_target(entry.at("student"));
+            if (entry.contains("reference"))
+                lab.reference = build_target(entry.at("reference"));
+            manifest.labs.push_back(std::move(lab));
+        }
+        for (const auto& entry : j.value("programs", json::array())) {
+            BuiltProgram program;
+            program.name = entry.at("name").get<std::string>();
+            program.lab = entry.value("lab", "");
+            program.aliases = entry.value("aliases", std::vector<std::string>{});
+            program.student = build_target(entry.at("student"));
+            if (entry.contains("reference"))
+                program.reference = build_target(entry.at("reference"));
+            manifest.programs.push_back(std::move(program));
+        }
+    } catch (const json::exception& e) {
+        throw std::runtime_error("malformed build manifest " + manifest_path + ": " + e.what() +
+                                 " (reconfigure: cmake --preset default)");
+    }
+    return manifest;
+}
+
+std::vector<std::pair<std::string, std::string>> session_aliases(const Manifest& manifest) {
+    std::vector<std::pair<std::string, std::string>> aliases;
+    for (const auto& program : manifest.programs) {
+        if (program.reference.executable.empty())
+            continue;
+        for (const auto& alias : program.aliases)
+            aliases.emplace_back(alias, program.reference.executable);
+    }
+    return aliases;
+}
+
+}  // namespace labmeta

@@ -1,0 +1,122 @@
+// Tests of harness_labmeta, the one reader of lab.json: the course's own labs read, the
+// fields the grader and the weaver rely on, and every broken file of
+// harness/labmeta/tests/broken/ refused with a message naming the file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "course/file.hpp"
+#include "labmeta/lab.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = COURSE_SOURCE_DIR;
+
+// A minimal valid lab.json, with @p task_tests as the one task's "tests".
+std::string lab_json(const std::string& task_tests, const std::string& extra = "") {
+    return R"({"id": "42", "title": "T", "lesson": "42-t.md", "sources": ["t.cpp"],)"
+           R"( "test_files": ["t_test.cpp", "t_hidden_test.cpp"])" +
+           extra + R"(, "tasks": [{"task": 1, "title": "One", "section": "one", "tests": )" +
+           task_tests + "}]}";
+}
+
+// Tests that every lab of the course reads, with its tests, tasks and test files.
+TEST(LabMetaTest, ReadsEveryLabOfTheCourse) {
+    auto labs = labmeta::discover_labs(kSource / "labs");
+    ASSERT_GE(labs.size(), 7u);
+    for (const auto& lab : labs) {
+        EXPECT_EQ(lab.slug.substr(0, 2), lab.id) << lab.dir;
+        EXPECT_FALSE(lab.test_files.empty()) << lab.dir;
+        EXPECT_FALSE(lab.tests.empty()) << lab.dir;
+        for (const auto& test : lab.tests)
+            EXPECT_NE(lab.task(test.task), nullptr) << test.name;
+    }
+}
+
+// Tests that a program's name and aliases come from lab.json (Lab 06's `progress`).
+TEST(LabMetaTest, ProgramsCarryTheirAliases) {
+    auto lab = labmeta::load_lab(kSource / "labs" / "06-progress");
+    ASSERT_EQ(lab.programs.size(), 1u);
+    EXPECT_EQ(lab.programs[0].source, "progress.cpp");
+    EXPECT_EQ(lab.programs[0].name, "progress");
+    EXPECT_EQ(lab.programs[0].aliases, std::vector<std::string>{"progress"});
+}
+
+// Tests that a test entry is a name or an object, and that may_skip, points and hidden
+// are read from the object.
+TEST(LabMetaTest, TestEntriesAreNamesOrObjects) {
+    auto lab = labmeta::parse_lab_json(
+        lab_json(R"(["T.Plain", {"name": "T.Skips", "may_skip": "no psutil here"},)"
+                 R"( {"name": "T.Secret", "hidden": true, "points": 3}])",
+                 R"(, "hidden_test_files": ["t_hidden_test.cpp"])"),
+        "labs/42-t");
+    ASSERT_EQ(lab.tests.size(), 3u);
+    EXPECT_EQ(lab.tests[0].name, "T.Plain");
+    EXPECT_EQ(lab.tests[0].may_skip, "");
+    EXPECT_EQ(lab.tests[1].may_skip, "no psutil here");
+    EXPECT_TRUE(lab.tests[2].hidden);
+    EXPECT_EQ(lab.tests[2].points, 3);
+    EXPECT_EQ(lab.slug, "42-t");
+    EXPECT_EQ(lab.hidden_test_files, std::vector<std::string>{"t_hidden_test.cpp"});
+}
+
+// Tests that the course's declared skips are read: each names why it may skip.
+TEST(LabMetaTest, DeclaredSkipsOfTheCourse) {
+    auto labs = labmeta::discover_labs(kSource / "labs");
+    std::vector<std::string> may_skip;
+    for (const auto& lab : labs) {
+        for (const auto& test : lab.tests) {
+            if (!test.may_skip.empty())
+                may_skip.push_back(test.name);
+        }
+    }
+    EXPECT_EQ(may_skip,
+              (std::vector<std::string>{"PsutilAgreementTest.SelfAndChildrenAgreeWithPsutil",
+                                        "WaitTest.RetriesAfterEintr",
+                                        "EnvironmentReadTest.OfProcessRefusedIsAccessError"}));
+}
+
+// Tests that what a schema cannot say is refused too: a test declared twice.
+TEST(LabMetaTest, RefusesATestDeclaredTwice) {
+    try {
+        labmeta::parse_lab_json(lab_json(R"(["T.Same", "T.Same"])"), "labs/42-t");
+        FAIL() << "a test declared twice was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("labs/42-t/lab.json: test T.Same is declared twice"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+// Tests that every broken file the schema check rejects is refused by the reader too,
+// with a message that starts with the file's name.
+TEST(LabMetaTest, RefusesEveryBrokenFile) {
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(kSource / "harness/labmeta/tests/broken")) {
+        ++files;
+        try {
+            labmeta::parse_lab_json(course::read_file(entry.path().string()), "labs/01-broken");
+            ADD_FAILURE() << entry.path() << " was accepted";
+        } catch (const std::runtime_error& e) {
+            EXPECT_EQ(std::string(e.what()).rfind("labs/01-broken/lab.json: ", 0), 0u) << e.what();
+        }
+    }
+    EXPECT_GE(files, 5);
+}
+
+// Tests that a lab.json of the old format says what the key is called now.
+TEST(LabMetaTest, OldKeyNamesItsNewName) {
+    try {
+        labmeta::parse_lab_json(
+            course::read_file(
+                (kSource / "harness/labmeta/tests/broken/old-tests-key.json").string()),
+            "labs/01-old");
+        FAIL() << "the old \"tests\" key was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("\"test_files\""), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace

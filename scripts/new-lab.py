@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""`make new-lab NAME=NN-topic`: starts a lab from a template, in one command.
+
+  new-lab.py NN-topic [--framework gtest|catch2] [--title TITLE]
+
+Copies templates/<framework>-lab/ (default gtest) into the course:
+  lab.json, <stem>.hpp, <stem>.cpp, <stem>*_test.cpp   -> labs/NN-topic/
+  solution/<stem>.cpp                                  -> solutions/NN-topic/
+  lesson.md (when the template has one)                -> lessons/NN-topic.md
+where <stem> is the template's file stem (its first "sources" entry) and becomes the
+topic in snake_case (08-signal-handling -> signal_handling.hpp). The lab's id, slug,
+lesson, title and file names are replaced everywhere; the rest is the template's, to
+rewrite. Right after, `make grade-solutions LAB=NN` gives full marks and `make grade
+LAB=NN` the baseline (0): ctest platforms.new_lab checks exactly that.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fail(message):
+    print(f"new-lab: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", help="NN-topic: two digits, a dash, lower-case words joined by dashes")
+    parser.add_argument("--framework", default="gtest", choices=["gtest", "catch2"])
+    parser.add_argument("--title", help="the lab's title (default: the topic's words)")
+    args = parser.parse_args()
+
+    match = re.fullmatch(r"([0-9]{2})-([a-z][a-z0-9]*(?:-[a-z0-9]+)*)", args.name)
+    if not match:
+        fail(f"NAME must look like 08-signals or 08-signal-handling, not {args.name!r}")
+    lab_id, topic = match.groups()
+    stem = topic.replace("-", "_")
+    title = args.title or topic.replace("-", " ").capitalize()
+
+    template = os.path.join(ROOT, "templates", f"{args.framework}-lab")
+    if not os.path.isfile(os.path.join(template, "lab.json")):
+        fail(f"no template {os.path.relpath(template, ROOT)}/lab.json")
+    labs = os.path.join(ROOT, "labs")
+    taken = [d for d in os.listdir(labs) if d.startswith(lab_id + "-")]
+    if taken:
+        fail(f"lab {lab_id} exists already: labs/{taken[0]}")
+    lab_dir = os.path.join(labs, args.name)
+    solution_dir = os.path.join(ROOT, "solutions", args.name)
+    lesson_file = os.path.join(ROOT, "lessons", args.name + ".md")
+    for path in (solution_dir, lesson_file):
+        if os.path.exists(path):
+            fail(f"{os.path.relpath(path, ROOT)} exists already")
+
+    with open(os.path.join(template, "lab.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    old_id = meta["id"]
+    old_stem = os.path.splitext(meta["sources"][0])[0]
+    old_slug = os.path.splitext(meta["lesson"])[0]
+
+    def rename(text):
+        """The template's id, slug, lesson and file names, made this lab's."""
+        if old_slug.startswith(old_id + "-"):  # the template's own lesson, not a real one
+            text = text.replace(old_slug, args.name)
+        text = re.sub(r"\bLab " + old_id + r"\b", "Lab " + lab_id, text)
+        text = re.sub(r"\bLAB=" + old_id + r"\b", "LAB=" + lab_id, text)
+        text = re.sub(r"^# " + old_id + " ", "# " + lab_id + " ", text, flags=re.M)
+        return re.sub(r"\b" + re.escape(old_stem) + r"(?=(_hidden_test|_test)?\.(hpp|cpp)\b)",
+                      stem, text)
+
+    def copy(source, destination):
+        with open(source, encoding="utf-8") as f:
+            text = rename(f.read())
+        if os.path.basename(source) == "lab.json":
+            text = re.sub(r'"id": *"' + old_id + '"', f'"id": "{lab_id}"', text, count=1)
+            text = re.sub(r'"title": *"[^"]*"', lambda _: '"title": ' + json.dumps(title), text,
+                          count=1)
+            text = re.sub(r'"lesson": *"[^"]*"', f'"lesson": "{args.name}.md"', text, count=1)
+            json.loads(text)  # still JSON
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        with open(destination, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"new-lab: wrote {os.path.relpath(destination, ROOT)}")
+
+    made = []
+    try:
+        for entry in sorted(os.listdir(template)):
+            source = os.path.join(template, entry)
+            if entry == "solution":
+                made.append(solution_dir)
+                for file in sorted(os.listdir(source)):
+                    copy(os.path.join(source, file), os.path.join(solution_dir, rename(file)))
+            elif entry == "lesson.md":
+                made.append(lesson_file)
+                copy(source, lesson_file)
+            elif os.path.isfile(source) and entry != "README.md":
+                if lab_dir not in made:
+                    made.append(lab_dir)
+                copy(source, os.path.join(lab_dir, rename(entry)))
+    except Exception:
+        for path in made:  # leave nothing half-made behind
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            elif os.path.exists(path):
+                os.remove(path)
+        raise
+    print(f"new-lab: lab {lab_id} ({args.name}) is ready: make grade-solutions LAB={lab_id} gives "
+          f"full marks, make grade LAB={lab_id} the stub's 0. Now make it teach something.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
