@@ -199,6 +199,10 @@ pid_t clone_child(int flags) noexcept {
     ::prctl(PR_SET_NAME, "sandbox-init");  // cannot fail for a short name
     if (::setsid() < 0)
         fail("start a session");
+    struct sigaction reap {};
+    reap.sa_handler = SIG_DFL;  // the grader may ignore SIGCHLD: the init must wait
+    if (::sigaction(SIGCHLD, &reap, nullptr) != 0)
+        fail("reset SIGCHLD");
     for (int fd : plan.grader_ends) {
         if (fd >= 0)
             ::close(fd);
@@ -209,7 +213,8 @@ pid_t clone_child(int flags) noexcept {
     ::close(plan.sync_fd);
     // Its id maps are written: from now on a test of the same user cannot ptrace it, nor
     // open its /proc/1/mem (see start_isolated).
-    ::prctl(PR_SET_DUMPABLE, 0);
+    if (::prctl(PR_SET_DUMPABLE, 0) != 0)
+        fail("make the init undumpable");
     if (auto failure = ns::bring_up_loopback())
         fail(failure);
     if (auto failure = ns::set_up_filesystem(plan.filesystem))

@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
     Options options = parse(argc, argv);
     try {
         grader::become_subreaper();  // without namespaces, orphans come back here
+        grader::refuse_tracing();    // a compiler of the same user cannot ptrace this
         return run(options);
     } catch (const std::exception& e) {
         std::cerr << "sandboxed-compile: error: " << e.what() << "\n";

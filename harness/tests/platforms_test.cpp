@@ -393,7 +393,7 @@ TEST(OverlayTest, RefusesASymbolicLinkInAnyComponent) {
     };
     for (const Case& c : {Case{"process.cpp", "process.cpp"}, Case{"01-process", "01-process"},
                           Case{"labs", "labs"}, Case{"", "the submission's folder"}}) {
-        ScratchDir dir;
+        hsys::TempDir dir("platforms-test");
         write_file(dir.path() / "labs" / "01-process" / "process.cpp", "stub");
         write_file(dir.path() / "elsewhere" / "labs" / "01-process" / "process.cpp", "not yours");
         write_file(dir.path() / "elsewhere" / "01-process" / "process.cpp", "not yours");

@@ -291,6 +291,8 @@ TEST(RefuseTracingTest, GraderIsNotDumpable) {
         ::_exit(0);
     });
     EXPECT_EQ(out, "0");
+}
+
 // Tests that a view hides a folder (empty) and a file (empty), and shows again, read-only,
 // what lies inside a hidden folder. The folder is in the build tree: /tmp is private anyway.
 TEST_F(SandboxTest, AViewHidesFoldersAndFilesAndShowsWhatItKeeps) {
