@@ -167,7 +167,9 @@ SetupFailure replace_devices(int null_tree) noexcept {
 SetupFailure apply_view(const FilesystemPlan& plan) noexcept {
     for (std::size_t i = 0; i < plan.count; ++i) {
         const MountStep& step = plan.steps[i];
-        if (step.kind != MountStep::hide) {
+        if (step.kind == MountStep::folder) {
+            make_mount_point(step.path, false);  // where the program starts: it must exist
+        } else if (step.kind != MountStep::hide) {
             if (!attach(plan.trees[i], step.path, step.is_file))
                 return fail("show a path again", step.path);
             ::close(plan.trees[i]);
@@ -225,7 +227,7 @@ SetupFailure set_up_filesystem(const FilesystemPlan& plan) noexcept {
     for (std::size_t i = 0; i < plan.count; ++i) {
         const MountStep& step = plan.steps[i];
         plan.trees[i] = -1;
-        if (step.kind == MountStep::hide)
+        if (step.kind == MountStep::hide || step.kind == MountStep::folder)
             continue;
         plan.trees[i] = copy_tree(step.path, step.kind == MountStep::show_writable);
         if (plan.trees[i] < 0)

@@ -30,7 +30,7 @@ struct SetupFailure {
 
 /// One step of a filesystem view (view.hpp's ViewStep), prepared for the child.
 struct MountStep {
-    enum Kind : int { hide, show, show_writable };
+    enum Kind : int { hide, show, show_writable, folder };
     Kind kind = hide;
     const char* path = nullptr;
     bool is_file = false;

@@ -241,14 +241,15 @@ struct PreparedView {
 };
 
 void prepare_view(const Limits& limits, const std::string& program, const std::string& workdir,
-                  PreparedView& prepared, ns::FilesystemPlan& plan) {
+                  const std::string& cwd, PreparedView& prepared, ns::FilesystemPlan& plan) {
     static const View everything;
     const View& view = limits.view ? *limits.view : everything;
-    prepared.steps = plan_view(view, program, workdir);
+    prepared.steps = plan_view(view, program, workdir, cwd);
     for (const auto& step : prepared.steps) {
-        auto kind = step.kind == ViewStep::hide   ? ns::MountStep::hide
-                    : step.kind == ViewStep::show ? ns::MountStep::show
-                                                  : ns::MountStep::show_writable;
+        auto kind = step.kind == ViewStep::hide            ? ns::MountStep::hide
+                    : step.kind == ViewStep::show          ? ns::MountStep::show
+                    : step.kind == ViewStep::show_writable ? ns::MountStep::show_writable
+                                                           : ns::MountStep::folder;
         prepared.mounts.push_back({kind, step.path.c_str(), step.is_file});
     }
     prepared.trees.assign(prepared.steps.size(), -1);
@@ -375,7 +376,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     plan.cwd = io.cwd.empty() ? workdir.c_str() : io.cwd.c_str();
     PreparedView view;
     if (limits.isolate)
-        prepare_view(limits, argv.at(0), workdir, view, plan.filesystem);
+        prepare_view(limits, argv.at(0), workdir, io.cwd, view, plan.filesystem);
     plan.limits = &limits;
     plan.root = ::geteuid() == 0;
     plan.isolated = limits.isolate;

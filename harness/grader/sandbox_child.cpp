@@ -79,7 +79,7 @@ void become_test_user(const ChildPlan& plan) noexcept {
         bool as_nobody = nobody_can_run(plan);
         if (!as_nobody && limits.nobody_only) {
             errno = EACCES;
-            fail("run as nobody (nobody cannot read the program or its folders)");
+            fail("run as nobody (nobody may not run the program, or enter its folders)");
         }
         if (!as_nobody && ::chown(plan.workdir, 0, 0) != 0)  // the grader gave it to nobody
             fail("give the working directory back to root");

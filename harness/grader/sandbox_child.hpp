@@ -57,7 +57,7 @@ struct ChildReport {
     int leftovers = 0;    ///< Processes still alive when the test ended (killed).
     int last_pid = -1;    ///< The namespace's last PID: processes + threads started.
     int error = 0;        ///< errno of the failed step.
-    char step[64] = {};   ///< The step that failed ("" when none).
+    char step[96] = {};   ///< The step that failed ("" when none).
     char path[192] = {};  ///< The path it failed on ("" when none).
 };
 

@@ -86,7 +86,7 @@ View student_view(const CourseLayout& layout) {
 }
 
 std::vector<ViewStep> plan_view(const View& view, const std::string& program,
-                                const std::string& workdir) {
+                                const std::string& workdir, const std::string& cwd) {
     std::vector<ViewStep> steps;
     auto add = [&](ViewStep::Kind kind, const std::string& path) {
         std::error_code error;
@@ -102,6 +102,8 @@ std::vector<ViewStep> plan_view(const View& view, const std::string& program,
         add(ViewStep::show, path);
     add(ViewStep::show, program);
     add(ViewStep::show_writable, workdir);
+    if (!cwd.empty() && cwd != workdir)
+        add(ViewStep::folder, cwd);
     // Outer paths first; at one path, hiding comes before showing.
     std::stable_sort(steps.begin(), steps.end(), [](const ViewStep& a, const ViewStep& b) {
         int da = depth(a.path), db = depth(b.path);
@@ -113,15 +115,18 @@ std::vector<ViewStep> plan_view(const View& view, const std::string& program,
         // of them above it, or the sandbox's private /tmp and /dev/shm.
         const ViewStep* cover = nullptr;
         for (const auto& done : plan) {
-            if (inside(step.path, done.path) && (!cover || depth(done.path) >= depth(cover->path)))
+            bool mounted = done.kind != ViewStep::folder;  // a folder step mounts nothing
+            if (mounted && inside(step.path, done.path) &&
+                (!cover || depth(done.path) >= depth(cover->path))) {
                 cover = &done;
+            }
         }
         bool hidden_above =
             (cover && cover->kind == ViewStep::hide) ||
             (!cover && (inside(step.path, "/tmp") || inside(step.path, "/dev/shm")));
         if (step.kind == ViewStep::hide && hidden_above)
             continue;
-        if (step.kind == ViewStep::show && !hidden_above)
+        if ((step.kind == ViewStep::show || step.kind == ViewStep::folder) && !hidden_above)
             continue;
         plan.push_back(step);
     }

@@ -29,7 +29,8 @@ struct View {
 
 /// One mount step of a view, as the sandbox's init applies them, in order.
 struct ViewStep {
-    enum Kind { hide, show, show_writable };
+    /// folder: where the program starts, made to exist when a hidden folder covers it.
+    enum Kind { hide, show, show_writable, folder };
     Kind kind = hide;
     std::string path;
     bool is_file = false;  ///< A file (bound over a file), not a folder.
@@ -59,11 +60,12 @@ CourseLayout read_course_layout(const std::string& manifest_path);
 View student_view(const CourseLayout& layout);
 
 /// The steps that give @p view to @p program (always shown again, read-only, wherever a
-/// hidden folder holds it) working in @p workdir (shown writable), in the order they must
-/// be applied: outer paths first, so that a shown folder may hold hidden parts again.
-/// Steps that change nothing (a hidden path inside another with nothing shown between,
-/// a shown path no hidden folder covers) are left out.
+/// hidden folder holds it) working in @p workdir (shown writable) and starting in @p cwd
+/// (when not the workdir: an empty folder there if a hidden folder covers it), in the
+/// order they must be applied: outer paths first, so that a shown folder may hold hidden
+/// parts again. Steps that change nothing (a hidden path inside another with nothing
+/// shown between, a shown path no hidden folder covers) are left out.
 std::vector<ViewStep> plan_view(const View& view, const std::string& program,
-                                const std::string& workdir);
+                                const std::string& workdir, const std::string& cwd = "");
 
 }  // namespace grader

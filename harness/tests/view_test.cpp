@@ -16,9 +16,10 @@ namespace {
 std::string describe(const std::vector<grader::ViewStep>& steps) {
     std::string text;
     for (const auto& step : steps) {
-        const char* kind = step.kind == grader::ViewStep::hide   ? "hide "
-                           : step.kind == grader::ViewStep::show ? "show "
-                                                                 : "write ";
+        const char* kind = step.kind == grader::ViewStep::hide            ? "hide "
+                           : step.kind == grader::ViewStep::show          ? "show "
+                           : step.kind == grader::ViewStep::show_writable ? "write "
+                                                                          : "folder ";
         text += kind + step.path + "\n";
     }
     return text;
@@ -42,6 +43,26 @@ TEST(ViewTest, StepsGoOutsideInAndChangeSomething) {
               "hide /nowhere/home/u/course/solutions\n"
               "hide /nowhere/home/u/course/build\n"
               "show /nowhere/home/u/course/build/bin/lab01_tests\n");
+}
+
+// Tests that a compile starting in a hidden build tree gets an empty folder there to
+// start in (inside the hidden batch work folder too), and that it does not hide the
+// program shown below it.
+TEST(ViewTest, AStartingFolderUnderAHiddenOneIsMadeToExist) {
+    grader::View view;
+    view.hidden = {"/nowhere/work", "/nowhere/work/alice/build"};
+    view.shown = {"/nowhere/work/alice/labs"};
+    auto steps = grader::plan_view(view, "/nowhere/work/alice/build/bin/tests", "/tmp/s",
+                                   "/nowhere/work/alice/build");
+    EXPECT_EQ(describe(steps),
+              "hide /nowhere/work\n"
+              "write /tmp/s\n"
+              "show /nowhere/work/alice/labs\n"
+              "folder /nowhere/work/alice/build\n"
+              "show /nowhere/work/alice/build/bin/tests\n");
+    // Where nothing hides it, the starting folder is there already: no step.
+    EXPECT_EQ(describe(grader::plan_view({}, "/usr/bin/c++", "/tmp/s", "/srv/build")),
+              "write /tmp/s\n");
 }
 
 // Tests that a program under /tmp (the sandbox's private /tmp) is shown again.
