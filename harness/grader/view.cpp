@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include <sys/stat.h>
+
 #include "course/file.hpp"
 
 namespace grader {
@@ -39,6 +41,24 @@ int depth(const std::string& path) {
 bool inside(const std::string& path, const std::string& dir) {
     return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
                            (dir == "/" || path[dir.size()] == '/'));
+}
+
+// The folders on the way to @p path (not @p path itself) that others may not enter: the
+// sandbox's user (nobody) could not reach @p path through them. Hiding one and showing
+// the way again (the view's usual steps) opens the way without opening the folder: a
+// course cloned into a private folder, a build tree in a `mktemp -d` folder.
+std::vector<std::string> closed_folders_above(const std::string& path) {
+    std::vector<std::string> closed;
+    for (auto slash = path.find('/', 1); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+        auto folder = path.substr(0, slash);
+        struct stat info {};
+        if (::lstat(folder.c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
+            (info.st_mode & S_IXOTH) == 0) {
+            closed.push_back(folder);
+        }
+    }
+    return closed;
 }
 
 }  // namespace
@@ -104,6 +124,17 @@ std::vector<ViewStep> plan_view(const View& view, const std::string& program,
     add(ViewStep::show_writable, workdir);
     if (!cwd.empty() && cwd != workdir)
         add(ViewStep::folder, cwd);
+    std::vector<std::string> closed;
+    for (const auto& step : steps) {
+        if (step.kind != ViewStep::hide) {
+            for (auto& folder : closed_folders_above(step.path)) {
+                if (std::find(closed.begin(), closed.end(), folder) == closed.end())
+                    closed.push_back(std::move(folder));
+            }
+        }
+    }
+    for (const auto& folder : closed)
+        steps.push_back({ViewStep::hide, folder, false});
     // Outer paths first; at one path, hiding comes before showing.
     std::stable_sort(steps.begin(), steps.end(), [](const ViewStep& a, const ViewStep& b) {
         int da = depth(a.path), db = depth(b.path);

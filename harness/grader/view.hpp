@@ -63,7 +63,9 @@ View student_view(const CourseLayout& layout);
 /// hidden folder holds it) working in @p workdir (shown writable) and starting in @p cwd
 /// (when not the workdir: an empty folder there if a hidden folder covers it), in the
 /// order they must be applied: outer paths first, so that a shown folder may hold hidden
-/// parts again. Steps that change nothing (a hidden path inside another with nothing
+/// parts again. A folder on the way to a shown path that others may not enter (no o+x) is
+/// hidden too, so that the sandbox's user can reach what is shown through the empty
+/// folders the view makes. Steps that change nothing (a hidden path inside another with nothing
 /// shown between, a shown path no hidden folder covers) are left out.
 std::vector<ViewStep> plan_view(const View& view, const std::string& program,
                                 const std::string& workdir, const std::string& cwd = "");

@@ -3,11 +3,15 @@
 // (grader/compile_command.cpp), and the reading of cgroup counters (grader/cgroup.cpp).
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cgroup.hpp"
+#include "hsys/temp_dir.hpp"
 #include "compile_command.hpp"
 #include "view.hpp"
 
@@ -63,6 +67,23 @@ TEST(ViewTest, AStartingFolderUnderAHiddenOneIsMadeToExist) {
     // Where nothing hides it, the starting folder is there already: no step.
     EXPECT_EQ(describe(grader::plan_view({}, "/usr/bin/c++", "/tmp/s", "/srv/build")),
               "write /tmp/s\n");
+}
+
+// Tests that a folder on the way to the course that others may not enter (a clone in a
+// private folder, a `mktemp -d` folder) is hidden and the way shown again, so that nobody
+// can reach the course; a closed folder the program does not need stays as it is.
+TEST(ViewTest, AClosedFolderOnTheWayIsHiddenAndTheWayShown) {
+    // Under the build tree, not /tmp: the sandbox's /tmp is its own, so no step shows there.
+    hsys::TempDir closed(std::filesystem::path(COURSE_BINARY_DIR), "view-test");
+    auto base = closed.path().string();  // mkdtemp made it 0700
+    std::filesystem::create_directories(base + "/course/labs");
+    std::filesystem::create_directories(base + "/course/private");
+    ASSERT_EQ(::chmod((base + "/course/private").c_str(), 0700), 0);
+    grader::View view;
+    view.shown = {base + "/course"};
+    auto steps = grader::plan_view(view, base + "/course/labs", "/tmp/s");
+    EXPECT_EQ(describe(steps),
+              "write /tmp/s\nhide " + base + "\nshow " + base + "/course\n");
 }
 
 // Tests that a program under /tmp (the sandbox's private /tmp) is shown again.
