@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "cgroup.hpp"
-#include "hsys/temp_dir.hpp"
 #include "compile_command.hpp"
+#include "hsys/temp_dir.hpp"
 #include "view.hpp"
 
 namespace {
@@ -82,8 +82,7 @@ TEST(ViewTest, AClosedFolderOnTheWayIsHiddenAndTheWayShown) {
     grader::View view;
     view.shown = {base + "/course"};
     auto steps = grader::plan_view(view, base + "/course/labs", "/tmp/s");
-    EXPECT_EQ(describe(steps),
-              "write /tmp/s\nhide " + base + "\nshow " + base + "/course\n");
+    EXPECT_EQ(describe(steps), "write /tmp/s\nhide " + base + "\nshow " + base + "/course\n");
 }
 
 // Tests that a program under /tmp (the sandbox's private /tmp) is shown again.
