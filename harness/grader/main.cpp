@@ -154,8 +154,12 @@ int run(const Options& options) {
         // Each lab's folder is the configured course's (the manifest's "dir").
         std::string labs_dir =
             labs.empty() ? "" : std::filesystem::path(labs[0].dir).parent_path().string();
-        for (const auto& note : grader::overlay_submission(labs, options.overlay, labs_dir)) {
+        auto overlay = grader::overlay_submission(labs, options.overlay, labs_dir);
+        for (const auto& note : overlay.notes)
             std::cout << "submission: " << note << "\n";
+        if (!overlay.refused.empty()) {
+            std::cerr << "grader: submission refused: " << overlay.refused << "\n";
+            return 2;
         }
     }
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
@@ -166,9 +170,10 @@ int run(const Options& options) {
     grading.build_dir = std::filesystem::absolute(build_dir).string();
     grading.source_dir =
         std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
+    grading.layout = grader::read_course_layout(options.manifest);
     grader::CourseResult result;
     result.flavor = grading.flavor;
-    result.protections = grader::apply_protections(grading.limits);
+    result.protections = grader::apply_protections(grading.limits, grading.layout);
     auto start = std::chrono::steady_clock::now();
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
