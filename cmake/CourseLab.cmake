@@ -7,8 +7,28 @@
 #   labNN_tests_ref  the same tests linked with labNN_ref    (what `make test` grades)
 # The tests are compiled once (an object library) and linked twice.
 # A lab's "depends" (other lab ids) link the same flavour of those labs.
+# The student flavour's own sources (labNN and its programs) are compiled in the grader's
+# sandbox (harness/README.md, "The sandbox"): COURSE_COMPILE_LAUNCHER runs each compile
+# as nobody, without network, under memory, process and time limits, seeing neither the
+# solutions, nor hidden tests, nor build trees, nor other submissions.
 
 set_property(GLOBAL PROPERTY COURSE_LABS "")
+set(COURSE_COMPILE_SECONDS 120 CACHE STRING "Seconds one sandboxed compile of student code may take")
+set(COURSE_COMPILE_LAUNCHER "" CACHE FILEPATH
+    "An existing sandboxed-compile to use (a batch passes its own); empty: this build's")
+set(COURSE_SANDBOX_HIDE "" CACHE STRING
+    "More folders the sandbox hides from student code (a batch: the other submissions)")
+
+# Compiles @p target's sources in the sandbox (sandboxed-compile, harness/grader).
+function(course_sandboxed_compile target)
+  set(launcher ${COURSE_COMPILE_LAUNCHER})
+  if(NOT launcher)
+    set(launcher ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/sandboxed-compile)
+    add_dependencies(${target} sandboxed-compile)
+  endif()
+  set_property(TARGET ${target} PROPERTY CXX_COMPILER_LAUNCHER ${launcher}
+    --manifest ${CMAKE_BINARY_DIR}/course-manifest.json --seconds ${COURSE_COMPILE_SECONDS} --)
+endfunction()
 
 function(course_json_list json key out)
   set(items "")
@@ -77,6 +97,7 @@ function(course_add_lab dir)
     endforeach()
     if(flavour STREQUAL "student")
       course_student_warnings(lab${id}${suffix})
+      course_sandboxed_compile(lab${id}${suffix})
     else()
       course_strict_warnings(lab${id}${suffix})
     endif()
@@ -94,6 +115,9 @@ function(course_add_lab dir)
       string(JSON name GET "${program}" name)
       add_executable(${name}${suffix} ${dir}/${source})
       target_link_libraries(${name}${suffix} PRIVATE lab${id}${suffix})
+      if(flavour STREQUAL "student")
+        course_sandboxed_compile(${name}${suffix})
+      endif()
     endforeach()
   endforeach()
 
@@ -184,6 +208,8 @@ endfunction()
 # that build its tests and the executables they produce (the grader reads it), and the
 # programs lessons run, with their aliases (the weaver reads it). Built with string(JSON),
 # so every value is escaped; call it once, after every lab and program is added.
+# It also says where the labs and the solutions are and what else the sandbox must hide
+# (the grader and sandboxed-compile read those).
 function(course_write_manifest)
   course_json_manifest(manifest "${CMAKE_BINARY_DIR}")
   get_property(labs GLOBAL PROPERTY COURSE_LABS)
@@ -231,6 +257,19 @@ function(course_write_manifest)
     endif()
     string(JSON manifest SET "${manifest}" programs ${index} "${entry}")
     math(EXPR index "${index} + 1")
+  endforeach()
+
+  # What the sandbox hides from a student's build and tests (harness/README.md, "The view").
+  course_json_string(value "${COURSE_LABS_DIR}")
+  string(JSON manifest SET "${manifest}" labs_dir "${value}")
+  course_json_string(value "${COURSE_SOLUTIONS_DIR}")
+  string(JSON manifest SET "${manifest}" solutions_dir "${value}")
+  string(JSON manifest SET "${manifest}" sandbox_hide "[]")
+  set(hide_index 0)
+  foreach(path IN LISTS COURSE_SANDBOX_HIDE)
+    course_json_string(value "${path}")
+    string(JSON manifest SET "${manifest}" sandbox_hide ${hide_index} "${value}")
+    math(EXPR hide_index "${hide_index} + 1")
   endforeach()
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/course-manifest.json CONTENT "${manifest}\n")
 endfunction()

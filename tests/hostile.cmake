@@ -2,6 +2,10 @@
 #  - grader.hostile_suite: every hostile test program in harness/tests/hostile gets its
 #    expected verdict, in time, with a complete report, and nothing survives;
 #    grader.hostile_suite_fallback: the same with GRADER_NO_NAMESPACES=1;
+#  - grader.hostile_build: submissions that attack the build and the batch (#include of
+#    the solutions, /dev/zero, a root-only file, a FIFO, another student's copy; .incbin;
+#    symbolic links) get compile-error or are refused, and no report quotes what they
+#    reached (harness/tests/hostile/hostile_build.sh);
 #  - grader.determinism: the reference solutions get the same verdicts 3 times in a row
 #    while every core is busy (scripts/determinism.sh 200 for the long run).
 add_subdirectory(${CMAKE_SOURCE_DIR}/harness/tests/hostile ${CMAKE_BINARY_DIR}/hostile)
@@ -13,6 +17,13 @@ add_test(NAME grader.hostile_suite_fallback COMMAND hostile_check)
 set_tests_properties(grader.hostile_suite_fallback PROPERTIES
   ENVIRONMENT GRADER_NO_NAMESPACES=1 TIMEOUT 120 RUN_SERIAL TRUE)
 if(COURSE_WITH_SOLUTIONS)
+  # A batch of its own (two configures and builds): slow, and serial, for its compile
+  # time limit of 5 s.
+  add_test(NAME grader.hostile_build
+    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/hostile/hostile_build.sh)
+  set_tests_properties(grader.hostile_build PROPERTIES
+    ENVIRONMENT "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${CMAKE_BINARY_DIR}/platforms/tmp"
+    TIMEOUT 1200 RUN_SERIAL TRUE LABELS slow)
   add_test(NAME grader.determinism
     COMMAND ${CMAKE_SOURCE_DIR}/scripts/determinism.sh 3 ${CMAKE_BINARY_DIR})
   set_tests_properties(grader.determinism PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)

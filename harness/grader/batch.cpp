@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 
 #include "course/file.hpp"
 #include "course/sys.hpp"
+#include "course/unique_fd.hpp"
 
 extern char** environ;
 
@@ -44,38 +46,135 @@ std::vector<LabSpec> load_labs_dir(const std::string& labs_dir) {
     return labs;
 }
 
-// The first candidate that is a regular file (not a link) of at most 1 MiB.
-static std::optional<fs::path> find_source(const fs::path& submission, const std::string& slug,
-                                           const std::string& file) {
-    for (const auto& candidate :
-         {submission / "labs" / slug / file, submission / slug / file, submission / file}) {
-        std::error_code error;
-        auto status = fs::symlink_status(candidate, error);
-        if (!error && fs::is_regular_file(status) && fs::file_size(candidate, error) <= (1 << 20)) {
-            return candidate;
+namespace {
+
+constexpr off_t kMaxSourceBytes = 1 << 20;
+
+// Where a source was looked for: found (an open descriptor), absent, or behind a link.
+struct Lookup {
+    course::UniqueFd fd;  // the regular file, open for reading, when found
+    std::string link;     // the component that is a symbolic link, when one was met
+};
+
+// Opens `relative` (its components, in order) under the folder @p root without following
+// any symbolic link: every folder is opened with O_NOFOLLOW, and a link met on the way is
+// named in `link`. A missing component, or one that is not a folder/regular file, leaves
+// the lookup empty.
+Lookup open_without_links(int root, const std::vector<std::string>& components) {
+    Lookup found;
+    course::UniqueFd dir;
+    int at = root;
+    std::string walked;
+    for (std::size_t i = 0; i < components.size(); ++i) {
+        const std::string& name = components[i];
+        walked += (walked.empty() ? "" : "/") + name;
+        bool last = i + 1 == components.size();
+        int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
+        course::UniqueFd next(::openat(at, name.c_str(), flags));
+        if (!next) {
+            if (errno == ELOOP) {
+                found.link = walked;
+            } else if (errno == ENOTDIR) {
+                // O_DIRECTORY|O_NOFOLLOW on a link also says ENOTDIR: tell the two apart.
+                struct stat info {};
+                if (::fstatat(at, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    S_ISLNK(info.st_mode)) {
+                    found.link = walked;
+                }
+            } else if (errno != ENOENT && errno != EACCES) {
+                course::throw_errno("open " + walked);
+            }
+            return found;
         }
+        dir = std::move(next);
+        at = dir.get();
     }
-    return std::nullopt;
+    struct stat info {};
+    course::check(::fstat(at, &info), "fstat");
+    if (S_ISREG(info.st_mode) && info.st_size <= kMaxSourceBytes)
+        found.fd = std::move(dir);
+    return found;
 }
 
-std::vector<std::string> overlay_submission(const std::vector<LabSpec>& labs,
-                                            const std::string& submission,
-                                            const std::string& labs_dir) {
-    std::vector<std::string> notes;
+// The bytes of the open regular file @p fd (at most kMaxSourceBytes).
+std::string read_bounded(int fd, const std::string& name) {
+    std::string content;
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            course::throw_errno("read " + name);
+        if (n == 0 || content.size() + static_cast<std::size_t>(n) > kMaxSourceBytes)
+            return content;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+std::string refusal(const std::string& link) {
+    return link +
+           " is a symbolic link: a submission must hold only regular files and "
+           "folders (a link could point at another student's work or at the "
+           "solutions), so nothing of it was graded";
+}
+
+}  // namespace
+
+Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& submission,
+                           const std::string& labs_dir) {
+    Overlay overlay;
+    course::UniqueFd root(
+        ::open(submission.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root && (errno == ELOOP || errno == ENOTDIR)) {
+        overlay.refused = refusal("the submission's folder");
+        return overlay;
+    }
+    if (!root)
+        course::throw_errno("open " + submission);
+    // Look everything up first: a link anywhere refuses the whole submission.
+    struct Taken {
+        fs::path target;
+        std::string shown;  // labs/<slug>/<file>
+        std::string from;   // where in the submission
+        course::UniqueFd fd;
+    };
+    std::vector<Taken> taken;
     for (const auto& lab : labs) {
         for (const auto& file : lab.sources) {
-            fs::path target = fs::path(labs_dir) / lab.slug / file;
-            auto found = find_source(submission, lab.slug, file);
-            if (!found) {
-                notes.push_back("missing labs/" + lab.slug + "/" + file + ": the stub is graded");
-                continue;
+            Taken source{
+                fs::path(labs_dir) / lab.slug / file, "labs/" + lab.slug + "/" + file, "", {}};
+            for (const auto& candidate : std::vector<std::vector<std::string>>{
+                     {"labs", lab.slug, file}, {lab.slug, file}, {file}}) {
+                auto found = open_without_links(root.get(), candidate);
+                if (!found.link.empty()) {
+                    overlay.refused = refusal(found.link);
+                    overlay.notes.push_back("refused: " + overlay.refused);
+                    return overlay;
+                }
+                if (found.fd) {
+                    for (const auto& part : candidate)
+                        source.from += (source.from.empty() ? "" : "/") + part;
+                    source.fd = std::move(found.fd);
+                    break;
+                }
             }
-            fs::copy_file(*found, target, fs::copy_options::overwrite_existing);
-            notes.push_back("copied labs/" + lab.slug + "/" + file + " from " +
-                            fs::relative(*found, submission).string());
+            taken.push_back(std::move(source));
         }
     }
-    return notes;
+    for (auto& source : taken) {
+        if (!source.fd) {
+            overlay.notes.push_back("missing " + source.shown + ": the stub is graded");
+            continue;
+        }
+        std::ofstream out(source.target, std::ios::binary | std::ios::trunc);
+        out << read_bounded(source.fd.get(), source.from);
+        if (!out.flush())
+            throw std::system_error(errno, std::generic_category(),
+                                    "write " + source.target.string());
+        overlay.notes.push_back("copied " + source.shown + " from " + source.from);
+    }
+    return overlay;
 }
 
 std::string csv_field(const std::string& field) {
@@ -168,28 +267,30 @@ Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
     fs::create_directories(work / "logs");
     // The course's own labs (tests, lab.json, hidden tests), with the student's sources over them.
     fs::copy(fs::path(options.course_dir) / "labs", work / "labs", fs::copy_options::recursive);
-    auto notes = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
-                                    (work / "labs").string());
+    auto overlay = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
+                                      (work / "labs").string());
     std::ofstream overlay_log(work / "logs" / "submission.log");
-    for (const auto& note : notes)
+    for (const auto& note : overlay.notes)
         overlay_log << note << "\n";
+    if (!overlay.refused.empty()) {
+        row.status = "refused: " + overlay.refused;
+        return row;
+    }
     std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
                                     std::to_string(build_parallelism)};
     std::string limit = std::to_string(options.timeout_seconds);
-    std::vector<std::string> configure = {"timeout",
-                                          "-k",
-                                          "10",
-                                          limit,
-                                          "cmake",
-                                          "-S",
-                                          options.course_dir,
-                                          "-B",
-                                          (work / "build").string(),
-                                          "-G",
-                                          "Ninja",
-                                          "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-                                          "-DCOURSE_LABS_DIR=" + (work / "labs").string(),
-                                          "-DCOURSE_WITH_SOLUTIONS=OFF"};
+    std::vector<std::string> configure = {
+        "timeout", "-k", "10", limit, "cmake", "-S", options.course_dir, "-B",
+        (work / "build").string(), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+        "-DCOURSE_LABS_DIR=" + (work / "labs").string(), "-DCOURSE_WITH_SOLUTIONS=OFF",
+        // Hidden from this student's compiles and tests:
+        // everyone's copies and the submissions (their own
+        // labs, the manifest's labs_dir, stay visible).
+        "-DCOURSE_SANDBOX_HIDE=" + options.work_dir + ";" + options.submissions};
+    // The compiles reuse this grader's launcher instead of building one per student.
+    auto launcher = fs::path(options.grader).parent_path() / "sandboxed-compile";
+    if (fs::exists(launcher))
+        configure.push_back("-DCOURSE_COMPILE_LAUNCHER=" + launcher.string());
     configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
     int status = run_logged(configure, (work / "logs" / "configure.log").string(), env);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

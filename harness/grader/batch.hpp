@@ -20,12 +20,21 @@ namespace grader {
 /// @throws std::runtime_error when a lab.json is malformed.
 std::vector<LabSpec> load_labs_dir(const std::string& labs_dir);
 
+/// What overlay_submission() did.
+struct Overlay {
+    std::vector<std::string> notes;  ///< One line per source file: what was taken, from where.
+    std::string refused;             ///< Why nothing was taken (empty: the submission was used).
+};
+
 /// Copies each lab's `sources` found in @p submission into `labs_dir/<slug>/`, looking at
 /// `labs/<slug>/<file>`, then `<slug>/<file>`, then `<file>` (only regular files of at most
-/// 1 MiB; never through a symbolic link). @returns one line per file, saying what it did.
-std::vector<std::string> overlay_submission(const std::vector<LabSpec>& labs,
-                                            const std::string& submission,
-                                            const std::string& labs_dir);
+/// 1 MiB). A symbolic link anywhere on those paths (the submission folder itself, `labs`,
+/// a lab folder or the file; every component is opened with O_NOFOLLOW) refuses the whole
+/// submission: nothing is copied, and `refused` says which path is a link. A link could
+/// point at another student's work or at the reference solutions.
+/// @throws std::system_error when a file cannot be written into @p labs_dir.
+Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& submission,
+                           const std::string& labs_dir);
 
 /// What `grader batch` does.
 struct BatchOptions {
@@ -46,7 +55,10 @@ struct BatchOptions {
 /// Grades every submission, each in its own build directory and its own grader process
 /// (so that one broken or hostile submission never stops the batch), @p options.jobs at a
 /// time, and writes the gradebook: student, each lab's score, total, max, counts of
-/// verdicts, status. @returns the number of students whose grading did not complete.
+/// verdicts, status. Each student's build and tests run in a sandbox view that hides the
+/// work folder (other students' copies) and the submissions folder, but for the student's
+/// own labs. A submission holding a symbolic link on its paths is refused (its status
+/// says which). @returns the number of students whose grading did not complete.
 int run_batch(const BatchOptions& options);
 
 /// @p field quoted for CSV (RFC 4180) when it holds a comma, a quote or a line break.

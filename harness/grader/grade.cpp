@@ -3,13 +3,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
@@ -94,21 +97,104 @@ static std::string replace_all(std::string text, const std::string& from, const 
     return text;
 }
 
-std::string first_compiler_error(const std::string& log, const std::string& source_dir) {
+QuotableFiles QuotableFiles::of_course(const std::string& source_dir) {
+    QuotableFiles quotable;
+    quotable.source_dir = source_dir;
+    quotable.build_dir = source_dir;
+    quotable.folders = {source_dir + "/labs", source_dir + "/harness/include", "/usr/include",
+                        "/usr/local/include", "/usr/lib/gcc"};
+    return quotable;
+}
+
+namespace {
+
+// Whether @p path is @p dir or lies inside it.
+bool lies_in(const fs::path& path, const fs::path& dir) {
+    auto [stop, ignored] = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
+    return stop == dir.end();
+}
+
+// Where a diagnostic line is located: the file of "FILE:LINE:COL: error: ..." (also
+// "In file included from FILE:LINE," and "FILE:LINE:COL:   required from here"), or "" for
+// a tool's own message ("cc1plus: error: ...", "collect2: error: ...").
+std::string diagnostic_file(const std::string& line) {
+    std::string text = line;
+    for (const char* prefix : {"In file included from ", "                 from "}) {
+        if (text.rfind(prefix, 0) == 0)
+            text = text.substr(std::strlen(prefix));
+    }
+    // FILE is what comes before the first ":<digits>"; a name without a line is a tool.
+    for (auto colon = text.find(':'); colon != std::string::npos;
+         colon = text.find(':', colon + 1)) {
+        if (colon + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[colon + 1])))
+            return text.substr(0, colon);
+    }
+    auto colon = text.find(':');
+    std::string name = text.substr(0, colon);
+    return name.find('/') == std::string::npos ? "" : name;
+}
+
+// "FILE:LINE" of a diagnostic @p line located in @p file.
+std::string file_and_line(const std::string& line, const std::string& file) {
+    auto start = line.find(file);
+    auto end = start + file.size() + 1;
+    while (end < line.size() && std::isdigit(static_cast<unsigned char>(line[end])))
+        ++end;
+    return line.substr(start, end - start);
+}
+
+bool quotable_file(const std::string& file, const QuotableFiles& quotable) {
+    if (file.empty())
+        return true;  // a tool's own words, no file's content
+    std::error_code error;
+    auto path = fs::weakly_canonical(fs::path(quotable.build_dir) / file, error);
+    if (error)
+        return false;
+    for (const auto& hidden : quotable.except) {
+        if (path == fs::weakly_canonical(hidden, error))
+            return false;
+    }
+    for (const auto& folder : quotable.folders) {
+        auto dir = fs::weakly_canonical(folder, error);
+        if (!error && lies_in(path, dir))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable) {
     std::istringstream lines(log);
-    std::string line;
-    std::string found;
+    std::string line, found, reached_from;
     int context = 0;
     while (std::getline(lines, line)) {
         if (found.empty() && line.find("error:") != std::string::npos) {
+            if (!quotable_file(diagnostic_file(line), quotable)) {
+                found = "the build failed in a file outside your lab" +
+                        (reached_from.empty() ? "" : ", reached from " + reached_from);
+                break;
+            }
             found = line;
             context = 2;
-        } else if (context > 0) {
-            found += "\n" + line;
+        } else if (found.empty()) {
+            // The last place in a quotable file the compiler came through on its way.
+            std::string file = diagnostic_file(line);
+            if (!file.empty() && quotable_file(file, quotable))
+                reached_from = file_and_line(line, file);
+        } else if (context > 0 && !line.empty() && line[0] == ' ') {
+            found += "\n" + line;  // its source excerpt: the quoted file's own lines
             --context;
+        } else {
+            context = 0;
         }
     }
-    return replace_all(found, source_dir + "/", "");
+    auto shown = replace_all(found, quotable.source_dir + "/", "");
+    return replace_all(shown, quotable.build_dir + "/", "");
+}
+
+std::string first_compiler_error(const std::string& log, const std::string& source_dir) {
+    return first_compiler_error(log, QuotableFiles::of_course(source_dir));
 }
 
 // Seconds left before the run's deadline (infinity when it has none; <= 0 once reached).
@@ -155,7 +241,17 @@ static bool build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
         return false;
     }
     if (!result.built) {
-        result.build_error = first_compiler_error(run.output, options.source_dir);
+        auto quotable = QuotableFiles::of_course(options.source_dir);
+        quotable.build_dir = options.build_dir;
+        if (!options.layout.labs_dir.empty()) {
+            quotable.folders.front() = options.layout.labs_dir;  // a batch: the student's copy
+            quotable.except = options.layout.hidden_sources;
+        }
+        result.build_error = first_compiler_error(run.output, quotable);
+        if (!options.layout.labs_dir.empty()) {  // "labs/01-process/...", wherever the copy is
+            auto parent = fs::path(options.layout.labs_dir).parent_path().string();
+            result.build_error = replace_all(result.build_error, parent + "/", "");
+        }
         if (result.build_error.empty())
             result.build_error = "the build failed (see the log)";
         // An error in another lab's folder comes from a lab this one builds on.

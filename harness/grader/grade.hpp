@@ -12,6 +12,7 @@
 #include "sandbox.hpp"
 #include "source_review.hpp"
 #include "verdict.hpp"
+#include "view.hpp"
 
 namespace grader {
 
@@ -27,6 +28,8 @@ struct GradeOptions {
     bool build = true;       ///< Build each lab's test target first (else use what exists).
     std::string build_dir;   ///< The CMake build directory.
     std::string source_dir;  ///< The course's root (to shorten paths in messages).
+    CourseLayout layout;     ///< What the build holds that students may not see (empty:
+                             ///< the course's defaults, for the harness's own tests).
     Limits limits;           ///< Per-test limits; wall_seconds comes from each lab.
     /// When the whole run must end (none: no deadline). A build or test still running
     /// then is stopped, and every test not run to its end gets the verdict `not-run`.
@@ -60,8 +63,27 @@ struct LabResult {
     std::pair<double, double> task_score(int task) const;
 };
 
-/// The first compiler error in @p log, with up to two lines of context, paths made
-/// relative to @p source_dir. Empty when the log holds no "error:" line.
+/// The files a compile error shown to a student may quote: what the student can read
+/// anyway (their labs, the course's headers, the system's headers), never a hidden
+/// test, the solutions or another user's file the compiler happened to read.
+struct QuotableFiles {
+    std::string source_dir;            ///< The course's root: paths are shown relative to it.
+    std::string build_dir;             ///< Relative paths in a build log start there.
+    std::vector<std::string> folders;  ///< Files under these may be quoted...
+    std::vector<std::string> except;   ///< ...but for these (hidden tests' sources).
+
+    /// The course's labs/ and harness/include/, and the system's headers.
+    static QuotableFiles of_course(const std::string& source_dir);
+};
+
+/// The first compiler error in @p log, with up to two lines of its source excerpt, paths
+/// made relative to quotable.source_dir. An error located in a file that is not
+/// quotable is not shown: "the build failed in a file outside your lab", with, when the
+/// log has it, the line of the student's file that reached it. Empty when the log holds
+/// no "error:" line.
+std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable);
+
+/// first_compiler_error() for the course at @p source_dir (QuotableFiles::of_course).
 std::string first_compiler_error(const std::string& log, const std::string& source_dir);
 
 /// Builds and runs every test of @p lab. Never throws for what the lab's code does.

@@ -138,8 +138,10 @@ int check_expectation(const grader::CourseResult& result, const std::string& exp
 }
 
 // --overlay: lays the submission's sources of the labs graded over the course's labs,
-// wherever in the submission they are. @returns what the student should read about it.
-std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options) {
+// wherever in the submission they are. @returns what the student should read about it;
+// sets @p refused (and copies nothing) when a symbolic link in the submission refuses it.
+std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options,
+                    std::string& refused) {
     namespace fs = std::filesystem;
     std::vector<grader::LabSpec> graded;
     for (const auto& lab : labs) {
@@ -149,15 +151,19 @@ std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& opt
     // Each lab's folder is the configured course's (the manifest's "dir").
     std::string labs_dir = labs.empty() ? "" : fs::path(labs[0].dir).parent_path().string();
     std::string root = grader::submission_root(options.overlay, graded);
-    auto notes = grader::overlay_submission(graded, root, labs_dir);
+    auto taken = grader::overlay_submission(graded, root, labs_dir);
+    if (!taken.refused.empty()) {
+        refused = taken.refused;
+        return "";
+    }
     std::string relative = fs::path(root).lexically_relative(options.overlay).string();
     if (relative == ".")
         relative.clear();
     if (!relative.empty())
         std::cout << "submission: its files are in " << relative << "/\n";
-    for (const auto& note : notes)
+    for (const auto& note : taken.notes)
         std::cout << "submission: " << note << "\n";
-    return grader::describe_submission(notes, relative);
+    return grader::describe_submission(taken.notes, relative);
 }
 
 void write_reports(const grader::CourseResult& result, const std::string& dir) {
@@ -194,8 +200,14 @@ int run(const Options& options) {
     if (options.check_stubs)
         return check_stubs(labs);
     std::string submission;
-    if (!options.overlay.empty())
-        submission = overlay(labs, options);
+    if (!options.overlay.empty()) {
+        std::string refused;
+        submission = overlay(labs, options, refused);
+        if (!refused.empty()) {
+            std::cerr << "grader: submission refused: " << refused << "\n";
+            return 2;
+        }
+    }
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     grader::GradeOptions grading;
     grading.flavor =
@@ -209,11 +221,12 @@ int run(const Options& options) {
                                        std::chrono::duration<double>(options.deadline));
         grading.deadline_seconds = options.deadline;
     }
+    grading.layout = grader::read_course_layout(options.manifest);
     grader::CourseResult result;
     result.flavor = grading.flavor;
     result.deadline_seconds = options.deadline;
     result.submission = submission;
-    result.protections = grader::apply_protections(grading.limits);
+    result.protections = grader::apply_protections(grading.limits, grading.layout);
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;

@@ -3,9 +3,12 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -97,15 +100,101 @@ bool bind_read_only(const char* path) noexcept {
            make_read_only(path, true);
 }
 
-bool attach(int tree, const char* path) noexcept {
-    make_dirs(path);
+// Makes sure @p path exists to mount on: its folders, and the file itself for a file.
+// Errors are ignored: the mount that follows says what went wrong.
+void make_mount_point(const char* path, bool is_file) noexcept {
+    if (!is_file) {
+        make_dirs(path);
+        return;
+    }
+    char parent[4096];
+    size_t length = std::strlen(path);
+    if (length >= sizeof parent)
+        return;
+    std::memcpy(parent, path, length + 1);
+    if (char* slash = std::strrchr(parent, '/'); slash != nullptr && slash != parent) {
+        *slash = '\0';
+        make_dirs(parent);
+    }
+    int fd = ::open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        ::close(fd);
+}
+
+// An empty folder over @p path: a tiny tmpfs, read-only once everything is in place.
+bool mount_empty(const char* path) noexcept {
+    return ::mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=755") ==
+           0;
+}
+
+bool attach(int tree, const char* path, bool is_file = false) noexcept {
+    make_mount_point(path, is_file);
     return sys_move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) == 0;
+}
+
+// A detached copy of what is at @p path (with what is mounted below it), read-only unless
+// @p writable. @returns the copy's descriptor, or -1.
+int copy_tree(const char* path, bool writable) noexcept {
+    int tree = sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0 || writable)
+        return tree;
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_RDONLY;
+    if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0) {
+        ::close(tree);
+        return -1;
+    }
+    return tree;
+}
+
+SetupFailure fail(const char* step, const char* path = nullptr) noexcept {
+    return {step, path};
+}
+
+// /dev with nothing but `null` (a copy of the real one, @p null_tree).
+SetupFailure replace_devices(int null_tree) noexcept {
+    if (::mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755") != 0)
+        return fail("mount an empty /dev");
+    if (!attach(null_tree, "/dev/null", true))
+        return fail("put /dev/null back");
+    ::close(null_tree);
+    if (!make_read_only("/dev", false))
+        return fail("make /dev read-only");
+    return {};
+}
+
+// Applies the view's steps, in order; then makes the hiding folders read-only.
+SetupFailure apply_view(const FilesystemPlan& plan) noexcept {
+    for (std::size_t i = 0; i < plan.count; ++i) {
+        const MountStep& step = plan.steps[i];
+        if (step.kind == MountStep::folder) {
+            make_mount_point(step.path, false);  // where the program starts: it must exist
+        } else if (step.kind != MountStep::hide) {
+            if (!attach(plan.trees[i], step.path, step.is_file))
+                return fail("show a path again", step.path);
+            ::close(plan.trees[i]);
+            plan.trees[i] = -1;
+        } else if (step.is_file) {
+            if (::mount("/dev/null", step.path, nullptr, MS_BIND, nullptr) != 0 ||
+                !make_read_only(step.path, false)) {
+                return fail("hide a file", step.path);
+            }
+        } else if (!mount_empty(step.path)) {
+            return fail("hide a folder", step.path);
+        }
+    }
+    for (std::size_t i = 0; i < plan.count; ++i) {
+        const MountStep& step = plan.steps[i];
+        if (step.kind == MountStep::hide && !step.is_file && !make_read_only(step.path, false))
+            return fail("make a hidden folder read-only", step.path);
+    }
+    return {};
 }
 
 }  // namespace
 
 int clone_flags() noexcept {
-    return CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
+    return CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS;
 }
 
 std::string write_id_maps(pid_t child, bool root) {
@@ -130,46 +219,63 @@ std::string write_id_maps(pid_t child, bool root) {
     return error;
 }
 
-const char* set_up_filesystem(const char* workdir, const char* keep_read_only) noexcept {
+SetupFailure set_up_filesystem(const FilesystemPlan& plan) noexcept {
     // Nothing done here may leak back to the grader's namespace.
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        return "make / private";
+        return fail("make / private");
     // Detached copies, taken while still writable, of what must stay reachable.
-    int work = sys_open_tree(AT_FDCWD, workdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (work < 0)
-        return "clone the working directory";
-    int kept = -1;
-    if (keep_read_only != nullptr) {
-        kept = sys_open_tree(AT_FDCWD, keep_read_only,
-                             OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-        if (kept < 0)
-            return "clone the test program's folder";
+    for (std::size_t i = 0; i < plan.count; ++i) {
+        const MountStep& step = plan.steps[i];
+        plan.trees[i] = -1;
+        if (step.kind == MountStep::hide || step.kind == MountStep::folder)
+            continue;
+        plan.trees[i] = copy_tree(step.path, step.kind == MountStep::show_writable);
+        if (plan.trees[i] < 0)
+            return fail("copy a path to show again", step.path);
+    }
+    int null_tree = -1;
+    if (!plan.devices) {
+        null_tree = sys_open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (null_tree < 0)
+            return fail("copy /dev/null");
     }
     if (!make_read_only("/", true))
-        return "make / read-only";
-    if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
-        return "mount /proc";
-    }
-    if (!bind_read_only("/proc/sys") || !bind_read_only("/proc/sysrq-trigger")) {
-        return "make /proc/sys read-only";
+        return fail("make / read-only");
+    if (!plan.proc) {
+        if (!mount_empty("/proc") || !make_read_only("/proc", false))
+            return fail("hide /proc");
+    } else if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+        return fail("mount /proc");
+    } else if (!bind_read_only("/proc/sys") || !bind_read_only("/proc/sysrq-trigger")) {
+        return fail("make /proc/sys read-only");
     }
     const char* tmpfs = "size=128m,mode=1777";
     if (::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs) != 0)
-        return "mount /tmp";
-    if (::access("/dev/shm", F_OK) == 0 &&
+        return fail("mount /tmp");
+    if (plan.devices && ::access("/dev/shm", F_OK) == 0 &&
         ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs) != 0) {
-        return "mount /dev/shm";
+        return fail("mount /dev/shm");
     }
-    if (!attach(work, workdir))
-        return "attach the working directory";
-    ::close(work);
-    if (kept >= 0) {
-        if (!attach(kept, keep_read_only) || !make_read_only(keep_read_only, true)) {
-            return "attach the test program's folder";
-        }
-        ::close(kept);
-    }
-    return nullptr;
+    if (auto failure = apply_view(plan))
+        return failure;
+    if (!plan.devices)
+        return replace_devices(null_tree);
+    return {};
+}
+
+SetupFailure bring_up_loopback() noexcept {
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail("open a socket to configure lo");
+    ifreq request{};
+    std::memcpy(request.ifr_name, "lo", 3);
+    bool up = ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
+    request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP);
+    up = up && ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
+    int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return up ? SetupFailure{} : fail("bring up the loopback interface lo");
 }
 
 bool cap_processes(int max) noexcept {
@@ -205,18 +311,27 @@ int last_pid() noexcept {
     return value;
 }
 
-void lock_capabilities() noexcept {
-    for (int cap = 0; cap <= 63; ++cap)
-        ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-    ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-    ::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_KEEP_CAPS_LOCKED, 0, 0,
-            0);
+SetupFailure lock_capabilities() noexcept {
+    // PR_CAPBSET_READ fails (EINVAL) past the kernel's last capability.
+    for (int cap = 0; ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap) {
+        if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+            return fail("empty the capability bounding set");
+    }
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+        return fail("clear the ambient capabilities");
+    if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+                0, 0, 0) != 0) {
+        return fail("lock the secure bits");
+    }
+    return {};
 }
 
-void drop_capabilities() noexcept {
+SetupFailure drop_capabilities() noexcept {
     __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct none[2] = {};
-    ::syscall(SYS_capset, &header, none);
+    if (::syscall(SYS_capset, &header, none) != 0)
+        return fail("drop every capability");
+    return {};
 }
 
 }  // namespace grader::ns

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -23,6 +24,9 @@ constexpr rlim_t kProcessesPerTest = 512;
 constexpr int kPidCap = 1024;
 // Without namespaces RLIMIT_NPROC counts every process of the user: leave headroom.
 constexpr rlim_t kProcessesPerUser = 1024;
+// A compile: the driver, cc1plus and as, with room to spare.
+constexpr rlim_t kCompileProcesses = 64;
+constexpr rlim_t kCompileAddressSpace = 2ull << 30;
 
 std::string scratch_dir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "grader-probe-XXXXXX").string();
@@ -93,14 +97,49 @@ bool seccomp_works() {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-std::vector<std::string> apply_protections(Limits& limits) {
+namespace {
+
+// GRADER_NO_NAMESPACES=1 forces the fallback, to test it (harness/README.md).
+bool use_namespaces(std::string& why_not) {
+    why_not = "GRADER_NO_NAMESPACES is set";
+    return std::getenv("GRADER_NO_NAMESPACES") == nullptr && namespaces_work(why_not);
+}
+
+// What the view hides, in words for the report (the course's own paths relative to it).
+std::string hidden_in_words(const View& view, const std::string& source_dir) {
+    std::string text;
+    for (const auto& path : view.hidden) {
+        bool inside = path.rfind(source_dir + "/", 0) == 0;
+        text += (text.empty() ? "" : ", ") + (inside ? path.substr(source_dir.size() + 1) : path);
+    }
+    return text.empty() ? "nothing" : text;
+}
+
+}  // namespace
+
+Limits compile_limits(double seconds) {
+    Limits limits;
+    limits.wall_seconds = seconds;
+    limits.output_cap = 1 << 20;
+    limits.address_space = kCompileAddressSpace;
+    limits.file_size = 1ull << 30;
+    std::string why_not;
+    limits.isolate = use_namespaces(why_not);
+    limits.drop_root = true;
+    limits.nobody_only = true;
+    limits.max_processes = kCompileProcesses;
+    limits.process_cap = limits.isolate ? static_cast<int>(2 * kCompileProcesses) : 0;
+    limits.filter_kill = seccomp_works();
+    return limits;
+}
+
+std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& layout) {
     std::vector<std::string> active;
     become_subreaper();
     refuse_tracing();
     bool root = ::geteuid() == 0;
-    std::string why_not = "GRADER_NO_NAMESPACES is set";
-    // GRADER_NO_NAMESPACES=1 forces the fallback, to test it (harness/README.md).
-    limits.isolate = std::getenv("GRADER_NO_NAMESPACES") == nullptr && namespaces_work(why_not);
+    std::string why_not;
+    limits.isolate = use_namespaces(why_not);
     if (!limits.isolate && std::getenv("GRADER_NO_NAMESPACES") == nullptr) {
         auto restriction = userns_restriction(root);
         if (!restriction.empty())
@@ -115,12 +154,22 @@ std::vector<std::string> apply_protections(Limits& limits) {
         limits.process_cap = kPidCap;
         limits.max_processes = kProcessesPerTest;
         active.push_back(
-            "each test runs in its own user, PID and mount namespaces under the "
-            "grader's init (PID 1): kill(-1) reaches only the test's own "
-            "processes, and ending the init ends them all at once");
+            "each test runs in its own user, PID, mount, IPC, network and UTS namespaces "
+            "under the grader's init (PID 1): kill(-1) reaches only the test's own "
+            "processes, and ending the init ends them all at once; System V and POSIX "
+            "IPC objects die with the test; its network is a loopback of its own (no "
+            "host listener, no abstract Unix socket of the host is reachable)");
         active.push_back(
             "the filesystem is read-only for the test but for its scratch "
             "directory and a private /tmp and /dev/shm; /proc is its own");
+        if (!layout.source_dir.empty()) {
+            auto view = std::make_shared<View>(student_view(layout));
+            active.push_back(
+                "hidden from student code (its compile and its tests), but for the "
+                "program under test and the labs: " +
+                hidden_in_words(*view, layout.source_dir));
+            limits.view = std::move(view);
+        }
         active.push_back(
             fmt::format("at most {} processes+threads per test (RLIMIT_NPROC, "
                         "counted per namespace), {} in its PID namespace "
@@ -134,7 +183,27 @@ std::vector<std::string> apply_protections(Limits& limits) {
         limits.max_processes = kProcessesPerUser;
         active.push_back(fmt::format("RLIMIT_NPROC {} for the test's user{}", kProcessesPerUser,
                                      root ? " (not enforced if it has to run as root)" : ""));
+        active.push_back(
+            "nothing is hidden from student code: it reads what its user may "
+            "(the solutions, other submissions, unless their permissions forbid)");
     }
+    std::string no_cgroup;
+    limits.cgroup = CgroupParent::create(no_cgroup);
+    if (limits.cgroup) {
+        active.push_back(fmt::format(
+            "each test has a cgroup v2 of its own: memory.max {} MiB (no swap) and pids.max {} "
+            "for all its processes together; an OOM kill there is out-of-memory",
+            limits.memory_max >> 20, limits.pids_max));
+    } else {
+        active.push_back("no cgroup per test (" + no_cgroup +
+                         "): memory is limited per process only (RLIMIT_AS)");
+    }
+    active.push_back(fmt::format(
+        "student sources are compiled by sandboxed-compile in the same sandbox ({}), as {}, "
+        "under RLIMIT_AS {} MiB, {} processes and a time limit per file",
+        limits.isolate ? "namespaces, the same hidden paths; /dev holds only null, /proc is empty"
+                       : "no namespaces: nothing hidden",
+        root ? "nobody" : "the grader's user", kCompileAddressSpace >> 20, kCompileProcesses));
     if (root) {
         active.push_back(
             "running as root: each test runs as nobody (65534) when nobody can "

@@ -6,14 +6,21 @@
 #include <vector>
 
 #include "sandbox.hpp"
+#include "view.hpp"
 
 namespace grader {
 
 /// Makes the grader a subreaper and fills in the per-test limits that suit this machine
 /// and this user: namespaces when a probe shows they work (else the fallback: nobody for
-/// root, RLIMIT_NPROC), the seccomp kill filter when it loads, the process caps.
-/// @returns each protection now active, in words, for the report.
-std::vector<std::string> apply_protections(Limits& limits);
+/// root, RLIMIT_NPROC), what student code may not see (student_view() of @p layout), a
+/// cgroup v2 per test when one can be made, the seccomp kill filter when it loads, the
+/// process caps. @returns each protection now active, in words, for the report.
+std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& layout = {});
+
+/// The limits of one compile of student code (sandboxed-compile): namespaces when they
+/// work, nobody (never root) when the grader is root, 2 GiB of address space, 64
+/// processes, the seccomp filter, @p seconds at most.
+Limits compile_limits(double seconds);
 
 /// Makes the calling process (the grader) not dumpable, so that no test, even of the same
 /// user, can ptrace it, read or write its memory or open its descriptors through /proc.

@@ -1,3 +1,5 @@
+// The grader's side of the sandbox: prepares the child's plan, starts it, supervises it,
+// and reads what it and the kernel report. The child's side is sandbox_child.cpp.
 #include "sandbox.hpp"
 
 #include <dirent.h>
@@ -21,198 +23,14 @@
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "harness/resource_events.hpp"
 #include "namespaces.hpp"
-#include "seccomp.hpp"
+#include "sandbox_child.hpp"
 
 namespace grader {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A run's plan, prepared before fork/clone so that the child needs no allocation.
-struct ChildPlan {
-    char* const* argv = nullptr;
-    char* const* envp = nullptr;
-    const char* workdir = nullptr;
-    const char* keep_read_only = nullptr;  // the program's folder, when under /tmp
-    const Limits* limits = nullptr;
-    int output_fd = -1;
-    int sync_fd = -1;  // the init reads it to end of file: its id maps are written
-    int parent_ends[4] = {-1, -1, -1, -1};  // the grader's pipe ends, closed in the init
-    int pass_fds[4] = {-1, -1, -1, -1};     // given to the test as 3, 4, ...
-    int pass_count = 0;
-    int report_fd = -1;  // the init writes its InitReport there
-    bool root = false;
-    bool isolated = false;
-    ProtectedTargets guarded;  // empty in a PID namespace, where the grader is out of sight
-};
-
-// What the sandbox's init tells the grader at the end (one write, < PIPE_BUF).
-struct InitReport {
-    int status = 0;      // the test's wait status
-    int leftovers = 0;   // processes still alive when the test ended (killed)
-    int last_pid = -1;   // the namespace's last PID: processes + threads started
-    int error = 0;       // errno of the failed step
-    char step[80] = {};  // the setup step that failed ("" when none)
-};
-
-// Everything below runs in a forked or cloned child before exec: no allocation, no
-// exceptions, only async-signal-safe calls, because the parent may have had other threads.
-
-void copy_text(char* to, std::size_t size, const char* from) noexcept {
-    std::size_t i = 0;
-    for (; from[i] != '\0' && i + 1 < size; ++i)
-        to[i] = from[i];
-    to[i] = '\0';
-}
-
-[[noreturn]] void init_fails(const ChildPlan& plan, const char* step) noexcept {
-    InitReport report;
-    report.error = errno;
-    copy_text(report.step, sizeof report.step, step);
-    [[maybe_unused]] auto n = ::write(plan.report_fd, &report, sizeof report);
-    ::_exit(125);
-}
-
-void set_limit(int resource, rlim_t value) noexcept {
-    struct rlimit limit = {value, value};
-    ::setrlimit(resource, &limit);
-}
-
-// Whether nobody may run the program in its working directory (checked as nobody).
-bool nobody_can_run(const ChildPlan& plan) noexcept {
-    if (::setresgid(-1, ns::kNobody, -1) != 0 || ::setresuid(-1, ns::kNobody, -1) != 0) {
-        return false;
-    }
-    bool can = ::faccessat(AT_FDCWD, plan.argv[0], X_OK, AT_EACCESS) == 0 &&
-               ::faccessat(AT_FDCWD, plan.workdir, W_OK | X_OK, AT_EACCESS) == 0;
-    ::setresuid(-1, 0, -1);
-    ::setresgid(-1, 0, -1);
-    return can;
-}
-
-// Gives up every privilege: root becomes nobody when it can, and no capability survives.
-void become_test_user(const ChildPlan& plan) noexcept {
-    if (plan.root && plan.limits->drop_root) {
-        ::setgroups(0, nullptr);
-        bool as_nobody = nobody_can_run(plan);
-        if (!as_nobody)
-            ::chown(plan.workdir, 0, 0);  // the grader gave it to nobody
-        ns::lock_capabilities();
-        if (as_nobody) {
-            ::setresgid(ns::kNobody, ns::kNobody, ns::kNobody);
-            ::setresuid(ns::kNobody, ns::kNobody, ns::kNobody);
-        }
-        ns::drop_capabilities();
-    } else if (plan.isolated) {
-        ns::lock_capabilities();  // the capabilities it holds in its own namespace
-        ns::drop_capabilities();
-    }
-}
-
-[[noreturn]] void exec_test(const ChildPlan& plan) noexcept {
-    ::setsid();  // own session and process group: one kill(-pid) reaches the whole group
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // if its parent dies, the test dies with it
-    int null = ::open("/dev/null", O_RDONLY);
-    ::dup2(null, STDIN_FILENO);
-    ::dup2(plan.output_fd, STDOUT_FILENO);
-    ::dup2(plan.output_fd, STDERR_FILENO);
-    const Limits& limits = *plan.limits;
-    // The passed descriptors go to 3, 4, ...: first out of the way (one may already sit
-    // where another must go), then into place; dup2 leaves close-on-exec off.
-    int moved[4];
-    for (int i = 0; i < plan.pass_count; ++i) {
-        moved[i] = ::fcntl(plan.pass_fds[i], F_DUPFD_CLOEXEC, 64);
-        if (moved[i] < 0)
-            ::_exit(126);
-    }
-    for (int i = 0; i < plan.pass_count; ++i) {
-        if (::dup2(moved[i], 3 + i) < 0)
-            ::_exit(126);
-    }
-    set_limit(RLIMIT_CORE, 0);  // a crash must not write a core file per test
-    if (limits.address_space)
-        set_limit(RLIMIT_AS, limits.address_space);
-    if (limits.file_size)
-        set_limit(RLIMIT_FSIZE, limits.file_size);
-    if (limits.max_processes)
-        set_limit(RLIMIT_NPROC, limits.max_processes);
-    become_test_user(plan);
-    for (int sig = 1; sig < NSIG; ++sig)
-        ::signal(sig, SIG_DFL);  // SIG_IGN survives exec
-    sigset_t all;
-    sigemptyset(&all);
-    ::sigprocmask(SIG_SETMASK, &all, nullptr);  // do not pass the grader's mask on
-    if (::chdir(plan.workdir) != 0 || ::close_range(3 + plan.pass_count, ~0U, 0) != 0)
-        ::_exit(126);
-    if (limits.filter_kill) {
-        if (!install_kill_filter(plan.guarded))
-            ::_exit(126);
-    } else {
-        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-    }
-    ::execve(plan.argv[0], plan.argv, plan.envp);
-    static const char message[] = "grader: cannot execute the test program\n";
-    [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-    ::_exit(127);
-}
-
-pid_t clone_process(int flags) noexcept {
-    // The raw system call, not fork(): no atfork handlers in a child of a threaded parent.
-    return static_cast<pid_t>(::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, 0));
-}
-
-// PID 1 of the test's namespace: sets the namespace up, starts the test, reaps every
-// orphan, and when the test ends kills what is left and reports how the test ended.
-[[noreturn]] void run_init(const ChildPlan& plan) noexcept {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the grader dies: the whole namespace dies
-    ::prctl(PR_SET_NAME, "sandbox-init");
-    ::setsid();
-    ::signal(SIGCHLD, SIG_DFL);
-    for (int fd : plan.parent_ends)
-        ::close(fd);
-    char byte;
-    while (::read(plan.sync_fd, &byte, 1) > 0 || errno == EINTR) {
-    }
-    ::close(plan.sync_fd);
-    // Its id maps are written: from now on a test of the same user cannot ptrace it, nor
-    // open its /proc/1/mem (see start_isolated).
-    ::prctl(PR_SET_DUMPABLE, 0);
-    if (const char* step = ns::set_up_filesystem(plan.workdir, plan.keep_read_only)) {
-        init_fails(plan, step);
-    }
-    if (plan.limits->process_cap > 0)
-        ns::cap_processes(plan.limits->process_cap);
-    pid_t test = clone_process(0);
-    if (test < 0)
-        init_fails(plan, "fork the test");
-    if (test == 0)
-        exec_test(plan);
-    ::close(plan.output_fd);
-    for (int i = 0; i < plan.pass_count; ++i)
-        ::close(plan.pass_fds[i]);  // the test's alone: its end of file must mean it ended
-    InitReport report;
-    bool ended = false;
-    for (;;) {
-        int status = 0;
-        pid_t pid = ::waitpid(-1, &status, __WALL);
-        if (pid < 0 && errno == EINTR)
-            continue;
-        if (pid < 0)
-            break;  // ECHILD: the namespace is empty
-        if (pid == test) {
-            report.status = status;
-            ended = true;
-        } else if (ended) {
-            ++report.leftovers;
-        }
-        if (ended)
-            ::kill(-1, SIGKILL);  // from PID 1: everyone else in the namespace
-    }
-    report.last_pid = ns::last_pid();
-    [[maybe_unused]] auto n = ::write(plan.report_fd, &report, sizeof report);
-    ::_exit(0);
-}
 
 // The PID -> PPID map of every process now, from one scan of /proc.
 std::unordered_map<pid_t, pid_t> parent_map() {
@@ -414,30 +232,45 @@ std::vector<std::string> test_environment(bool as_nobody) {
     return env;
 }
 
-// The folder under /tmp that holds @p program ("/tmp/build"), which the private /tmp of
-// a namespace must show again; nullptr-like empty when the program is elsewhere.
-std::string folder_to_keep(const std::string& program) {
-    std::error_code error;
-    std::string path = std::filesystem::weakly_canonical(program, error).string();
-    if (error || path.rfind("/tmp/", 0) != 0)
-        return "";
-    return path.substr(0, path.find('/', 5));
+// A view's steps as the child reads them (plain pointers into `steps`) and the slots
+// for its detached copies.
+struct PreparedView {
+    std::vector<ViewStep> steps;
+    std::vector<ns::MountStep> mounts;
+    std::vector<int> trees;
+};
+
+void prepare_view(const Limits& limits, const std::string& program, const std::string& workdir,
+                  const std::string& cwd, PreparedView& prepared, ns::FilesystemPlan& plan) {
+    static const View everything;
+    const View& view = limits.view ? *limits.view : everything;
+    prepared.steps = plan_view(view, program, workdir, cwd);
+    for (const auto& step : prepared.steps) {
+        auto kind = step.kind == ViewStep::hide            ? ns::MountStep::hide
+                    : step.kind == ViewStep::show          ? ns::MountStep::show
+                    : step.kind == ViewStep::show_writable ? ns::MountStep::show_writable
+                                                           : ns::MountStep::folder;
+        prepared.mounts.push_back({kind, step.path.c_str(), step.is_file});
+    }
+    prepared.trees.assign(prepared.steps.size(), -1);
+    plan = {prepared.mounts.data(), prepared.mounts.size(), prepared.trees.data(), view.devices,
+            view.proc};
 }
 
-// Starts the sandbox's init in new namespaces and lets it go once its ids are mapped.
-// @returns its PID, or -1 with out.sandbox_error set.
-pid_t start_isolated(ChildPlan& plan, Outcome& out) {
+// Starts the sandbox's init in new namespaces and lets it go once its ids are mapped and
+// it is in its cgroup. @returns its PID, or -1 with out.sandbox_error set.
+pid_t start_isolated(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& out) {
     auto sync = course::make_pipe();
     plan.sync_fd = sync.read.get();
-    plan.parent_ends[2] = sync.write.get();
+    plan.grader_ends[2] = sync.write.get();
     // The init inherits the grader's dumpable flag, and an ordinary user may write the id
     // maps of a dumpable process only: dumpable until they are written, then the init and
     // the grader turn it off again. No test runs outside a namespace meanwhile.
     int dumpable = course::check(::prctl(PR_GET_DUMPABLE), "prctl PR_GET_DUMPABLE");
     course::check(::prctl(PR_SET_DUMPABLE, 1), "prctl PR_SET_DUMPABLE");
-    pid_t init = clone_process(ns::clone_flags());
+    pid_t init = child::clone_child(ns::clone_flags());
     if (init == 0)
-        run_init(plan);
+        child::run_init(plan);
     int clone_errno = errno;
     std::string error = init < 0
                             ? std::string("clone (new namespaces): ") + std::strerror(clone_errno)
@@ -446,6 +279,13 @@ pid_t start_isolated(ChildPlan& plan, Outcome& out) {
     if (init < 0) {
         out.sandbox_error = error;
         return -1;
+    }
+    if (error.empty() && cgroup != nullptr) {
+        try {
+            cgroup->add(init);  // before it runs a line of the test: all of it is counted
+        } catch (const std::system_error& e) {
+            error = e.what();
+        }
     }
     if (!error.empty()) {
         ::kill(init, SIGKILL);
@@ -456,32 +296,60 @@ pid_t start_isolated(ChildPlan& plan, Outcome& out) {
     return init;  // closing sync.write (here) lets the init go on
 }
 
-// Reads the init's report into @p out: how the test itself ended.
-void read_init_report(int report_fd, Outcome& out) {
-    InitReport report;
+// Reads the child's reports into @p out: a step that failed (the first one wins), else
+// the init's account of how the test ended.
+void read_reports(int report_fd, bool isolated, Outcome& out) {
     ::fcntl(report_fd, F_SETFL, O_NONBLOCK);
-    if (::read(report_fd, &report, sizeof report) != static_cast<ssize_t>(sizeof report)) {
-        if (!out.timed_out) {
-            out.sandbox_error = "the sandbox's init ended without a report (" +
-                                std::to_string(out.raw_status) + ")";
+    child::ChildReport report;
+    bool ended = false;
+    while (::read(report_fd, &report, sizeof report) == static_cast<ssize_t>(sizeof report)) {
+        if (report.step[0] != '\0') {
+            out.sandbox_error = std::string("cannot ") + report.step +
+                                (report.path[0] ? std::string(" (") + report.path + ")" : "") +
+                                ": " + std::strerror(report.error);
+            return;
         }
+        ended = true;
+        out.raw_status = report.status;
+        out.leftovers_killed += report.leftovers;
+        out.processes_started = report.last_pid;
+    }
+    if (!isolated || ended || out.timed_out)
+        return;
+    if (out.memory_limit_kills > 0) {
+        out.raw_status = SIGKILL;  // the OOM killer took the init too: the test died with it
         return;
     }
-    if (report.step[0] != '\0') {
-        out.sandbox_error =
-            std::string("cannot ") + report.step + ": " + std::strerror(report.error);
-        return;
-    }
-    out.raw_status = report.status;
-    out.leftovers_killed += report.leftovers;
-    out.processes_started = report.last_pid;
+    out.sandbox_error =
+        "the sandbox's init ended without a report (" + std::to_string(out.raw_status) + ")";
+}
+
+// What the program's resource events pipe holds (its writers may still live: read what
+// is there, never wait for end of file).
+void read_resource_events(int fd, Outcome& out) {
+    ::fcntl(fd, F_SETFL, O_NONBLOCK);
+    char buffer[4096];
+    for (ssize_t n;
+         out.resource_events.size() < 16384 && (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+        out.resource_events.append(buffer, static_cast<std::size_t>(n));
 }
 
 }  // namespace
 
+bool Outcome::resource_event(const char* kind) const {
+    std::string line = std::string(kind) + " ";
+    for (std::size_t at = 0; at < resource_events.size();) {
+        if (resource_events.compare(at, line.size(), line) == 0)
+            return true;
+        auto next = resource_events.find('\n', at);
+        at = next == std::string::npos ? next : next + 1;
+    }
+    return false;
+}
+
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
                       const Limits& limits, const SandboxIo& io) {
-    if (io.pass_fds.size() > 4)
+    if (io.pass_fds.size() > child::kMaxPassed - 1)
         throw std::invalid_argument("run_sandboxed: at most 4 descriptors may be passed");
     Outcome out;
     out.address_space = limits.address_space;
@@ -489,59 +357,93 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     for (const auto& arg : argv)
         args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
+    // The resource events descriptor comes after io's; non-blocking, so that a full pipe
+    // drops an event instead of stopping the test.
+    auto events = course::make_pipe();
+    course::check(::fcntl(events.write.get(), F_SETFL, O_NONBLOCK), "fcntl");
     auto env = test_environment(::geteuid() == 0 && limits.drop_root);
     env.insert(env.end(), io.env.begin(), io.env.end());
+    env.push_back(std::string(harness::kResourceEventsFdVariable) + "=" +
+                  std::to_string(3 + io.pass_fds.size()));
     std::vector<char*> envp;
     for (auto& var : env)
         envp.push_back(var.data());
     envp.push_back(nullptr);
-    std::string keep = limits.isolate ? folder_to_keep(argv.at(0)) : "";
-    ChildPlan plan;
+    child::ChildPlan plan;
     plan.argv = args.data();
     plan.envp = envp.data();
     plan.workdir = workdir.c_str();
-    plan.keep_read_only = keep.empty() ? nullptr : keep.c_str();
+    plan.cwd = io.cwd.empty() ? workdir.c_str() : io.cwd.c_str();
+    PreparedView view;
+    if (limits.isolate)
+        prepare_view(limits, argv.at(0), workdir, io.cwd, view, plan.filesystem);
     plan.limits = &limits;
     plan.root = ::geteuid() == 0;
     plan.isolated = limits.isolate;
     if (!limits.isolate)
         plan.guarded = grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0));
     if (plan.root && limits.drop_root) {
-        [[maybe_unused]] int ignored = ::chown(workdir.c_str(), ns::kNobody, ns::kNobody);
+        course::check(::chown(workdir.c_str(), ns::kNobody, ns::kNobody), "chown");
+    }
+    std::unique_ptr<TestCgroup> cgroup;
+    if (limits.cgroup) {
+        try {
+            cgroup =
+                std::make_unique<TestCgroup>(*limits.cgroup, limits.memory_max, limits.pids_max);
+        } catch (const std::system_error& e) {
+            out.sandbox_error = std::string("cannot make the test's cgroup: ") + e.what();
+            return out;
+        }
+        out.memory_max = limits.memory_max;
+        if (!limits.isolate)
+            plan.cgroup_fd = cgroup->procs_fd();
     }
     auto output = course::make_pipe();
     auto report = course::make_pipe();
     plan.output_fd = output.write.get();
     plan.report_fd = report.write.get();
-    plan.parent_ends[0] = output.read.get();
-    plan.parent_ends[1] = report.read.get();
-    plan.parent_ends[3] = io.stream_fd;
+    plan.grader_ends[0] = output.read.get();
+    plan.grader_ends[1] = report.read.get();
+    plan.grader_ends[3] = io.stream_fd;
+    plan.grader_ends[4] = events.read.get();
     for (int fd : io.pass_fds)
-        plan.pass_fds[plan.pass_count++] = fd;
+        plan.passed[plan.passed_count++] = fd;
+    plan.passed[plan.passed_count++] = events.write.get();
     auto start = Clock::now();
     pid_t pid = -1;
     if (limits.isolate) {
-        pid = start_isolated(plan, out);
+        pid = start_isolated(plan, cgroup.get(), out);
         if (pid < 0)
             return out;
     } else {
-        pid = course::check(clone_process(0), "fork");
+        pid = course::check(child::clone_child(0), "fork");
         if (pid == 0)
-            exec_test(plan);
+            child::exec_program(plan);
     }
     output.write.reset();  // so that end of file means every writer is gone
     report.write.reset();
+    events.write.reset();
     out.started = true;
     supervise(pid, output.read.get(), out, limits, io, start);
+    if (cgroup) {
+        try {
+            auto counted = cgroup->events();
+            out.memory_limit_kills = counted.oom_kills;
+            out.process_limit_refusals = counted.pids_refused;
+        } catch (const std::system_error&) {
+            // counters unreadable: the verdict rests on the other signs
+        }
+    }
+    read_reports(report.read.get(), limits.isolate, out);
     if (limits.isolate) {
-        read_init_report(report.read.get(), out);
         long cap = limits.process_cap > 0 ? limits.process_cap : 1L << 30;
         if (limits.max_processes > 0)
             cap = std::min<long>(cap, static_cast<long>(limits.max_processes));
         out.process_limit_reached = out.processes_started >= cap - 8;
     }
     clean_up(pid, output.read.get(), out, limits, io);
-    return out;
+    read_resource_events(events.read.get(), out);
+    return out;  // the cgroup kills what is left in it, and goes
 }
 
 }  // namespace grader

@@ -7,38 +7,34 @@
 #include <fmt/format.h>
 
 #include "hsys/signals.hpp"
+#include "harness/resource_events.hpp"
 
 namespace grader {
 namespace {
 
 using hsys::signal_name;
 
-// Output markers that tell an out-of-memory or out-of-processes death from a plain crash.
-bool mentions(const std::string& output, const char* needle) {
-    return output.find(needle) != std::string::npos;
+// The test ran out of memory: its cgroup's OOM killer ended one of its processes, or an
+// allocation failed and the test program said so (a resource event, never its words).
+bool ran_out_of_memory(const Outcome& run) {
+    return run.memory_limit_kills > 0 || run.resource_event(harness::kOutOfMemoryEvent);
 }
 
-// The test ran out of memory: an allocation failed (bad_alloc, ENOMEM) and said so.
-bool says_out_of_memory(const std::string& text) {
-    return mentions(text, "std::bad_alloc") || mentions(text, "Cannot allocate memory") ||
-           mentions(text, "out of memory");
-}
-
-// The test hit the process limit: fork, clone or a thread failed with EAGAIN (said by
-// the call's name, or by the count of processes the sandbox saw started).
-bool says_too_many_processes(const std::string& text, const Outcome& run) {
-    if (!mentions(text, "Resource temporarily unavailable"))
-        return false;
-    if (run.process_limit_reached)
-        return true;
-    for (const char* call : {"fork", "clone", "thread", "spawn"}) {
-        if (mentions(text, call))
-            return true;
-    }
-    return false;
+// The test hit a process limit: fork, a thread or spawn refused with EAGAIN (a resource
+// event, or its cgroup's pids.max refusing), or the sandbox counted about as many
+// processes and threads started as its limits allow.
+bool ran_out_of_processes(const Outcome& run) {
+    return run.process_limit_reached || run.process_limit_refusals > 0 ||
+           run.resource_event(harness::kTooManyProcessesEvent);
 }
 
 std::string out_of_memory(const Outcome& run) {
+    if (run.memory_limit_kills > 0) {
+        return fmt::format(
+            "ran out of memory: its processes together reached the test's memory limit ({} MiB) "
+            "and the kernel killed {} of them. Is something allocating in a loop, or leaking?",
+            run.memory_max >> 20, run.memory_limit_kills);
+    }
     std::string limit =
         run.address_space ? fmt::format(" ({} MiB of address space)", run.address_space >> 20) : "";
     return "ran out of memory: an allocation failed at the test's memory limit" + limit +
@@ -75,10 +71,10 @@ void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& resu
             lab.time_limit);
     } else if (WIFSIGNALED(run.raw_status)) {
         int sig = WTERMSIG(run.raw_status);
-        if (says_out_of_memory(run.output)) {
+        if (ran_out_of_memory(run)) {
             result.verdict = Verdict::out_of_memory;
             result.message = out_of_memory(run) + " It was killed by " + signal_name(sig) + ".";
-        } else if (says_too_many_processes(run.output, run) || run.process_limit_reached) {
+        } else if (ran_out_of_processes(run)) {
             // At the cap, a crash is most likely a failed fork or thread unhandled.
             result.verdict = Verdict::too_many_processes;
             result.message =
@@ -87,10 +83,10 @@ void judge_abnormal_end(const Outcome& run, const LabSpec& lab, TestResult& resu
             result.verdict = Verdict::crash;
             result.message = describe_signal(run, sig);
         }
-    } else if (says_too_many_processes(run.output, run)) {
+    } else if (ran_out_of_processes(run)) {
         result.verdict = Verdict::too_many_processes;
         result.message = kTooManyProcesses;
-    } else if (says_out_of_memory(run.output)) {
+    } else if (ran_out_of_memory(run)) {
         result.verdict = Verdict::out_of_memory;
         result.message = out_of_memory(run);
     } else {
@@ -231,10 +227,10 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
     } else if (reported.passed) {
         result.verdict = Verdict::pass;
         result.score = spec.points;
-    } else if (says_out_of_memory(reported.message)) {
+    } else if (ran_out_of_memory(run)) {
         result.verdict = Verdict::out_of_memory;
         result.message = out_of_memory(run) + "\n" + reported.message;
-    } else if (says_too_many_processes(reported.message, run)) {
+    } else if (ran_out_of_processes(run)) {
         result.verdict = Verdict::too_many_processes;
         result.message = std::string(kTooManyProcesses) + "\n" + reported.message;
     } else {

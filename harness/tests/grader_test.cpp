@@ -170,4 +170,39 @@ TEST(CompilerErrorTest, FindsFirstErrorWithContext) {
               "      |             ^");
 }
 
+// Tests that an error located in a file the student may not read is not quoted: neither
+// its line nor its excerpt, only where the student's own file reached it.
+TEST(CompilerErrorTest, NeverQuotesAFileOutsideTheLab) {
+    std::string log =
+        "In file included from /src/labs/01-process/process.cpp:3:\n"
+        "/etc/shadow:1:5: error: expected unqualified-id before 'secret'\n"
+        "    1 | root:secret:19000:0:99999:7:::\n"
+        "      |     ^\n";
+    auto shown = grader::first_compiler_error(log, "/src");
+    EXPECT_EQ(shown,
+              "the build failed in a file outside your lab, reached from "
+              "labs/01-process/process.cpp:3");
+    EXPECT_EQ(grader::first_compiler_error("/src/solutions/01-process/process.cpp:1:1: error: "
+                                           "x\n    1 | the reference\n",
+                                           "/src"),
+              "the build failed in a file outside your lab");
+    // A relative include that climbs out of the lab is judged by where it lands.
+    EXPECT_EQ(
+        grader::first_compiler_error(
+            "/src/labs/01-process/../../solutions/01-process/process.cpp:1:1: error: x\n", "/src"),
+        "the build failed in a file outside your lab");
+    // A tool's own message quotes no file.
+    EXPECT_EQ(grader::first_compiler_error("collect2: error: ld returned 1 exit status\n", "/src"),
+              "collect2: error: ld returned 1 exit status");
+}
+
+// Tests that a hidden test's source is never quoted, although it lies in the lab's folder.
+TEST(CompilerErrorTest, NeverQuotesAHiddenTest) {
+    auto quotable = grader::QuotableFiles::of_course("/src");
+    quotable.except = {"/src/labs/01-process/process_hidden_test.cpp"};
+    EXPECT_EQ(grader::first_compiler_error(
+                  "/src/labs/01-process/process_hidden_test.cpp:9:1: error: x\n", quotable),
+              "the build failed in a file outside your lab");
+}
+
 }  // namespace

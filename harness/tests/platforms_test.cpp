@@ -347,8 +347,8 @@ TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
         << instructor.str();
 }
 
-// Tests that a submission's sources are found in each accepted layout, that only the
-// lab's sources are taken, and never through a symbolic link.
+// Tests that a submission's sources are found in each accepted layout, and that only the
+// lab's sources are taken.
 TEST(OverlayTest, TakesOnlyTheLabsSourcesFromAnyLayout) {
     hsys::TempDir dir("platforms-test");
     grader::LabSpec one, two;
@@ -364,9 +364,9 @@ TEST(OverlayTest, TakesOnlyTheLabsSourcesFromAnyLayout) {
     write_file(sub / "labs" / "01-process" / "process.cpp", "student 1");
     write_file(sub / "labs" / "01-process" / "process_test.cpp", "student's own tests");
     write_file(sub / "hierarchy.cpp", "student 2");
-    fs::create_symlink("/etc/hostname", sub / "extra.cpp");
-    auto notes =
+    auto overlay =
         grader::overlay_submission({one, two}, sub.string(), (dir.path() / "labs").string());
+    EXPECT_EQ(overlay.refused, "");
     EXPECT_EQ(course::read_file((dir.path() / "labs/01-process/process.cpp").string()),
               "student 1");
     EXPECT_EQ(course::read_file((dir.path() / "labs/01-process/process_test.cpp").string()),
@@ -374,8 +374,44 @@ TEST(OverlayTest, TakesOnlyTheLabsSourcesFromAnyLayout) {
     EXPECT_EQ(course::read_file((dir.path() / "labs/02-hierarchy/hierarchy.cpp").string()),
               "student 2");
     EXPECT_EQ(course::read_file((dir.path() / "labs/02-hierarchy/extra.cpp").string()), "stub 3");
-    ASSERT_EQ(notes.size(), 3u);
-    EXPECT_EQ(notes[2].rfind("missing", 0), 0u) << notes[2];
+    ASSERT_EQ(overlay.notes.size(), 3u);
+    EXPECT_EQ(overlay.notes[0],
+              "copied labs/01-process/process.cpp from labs/01-process/process.cpp");
+    EXPECT_EQ(overlay.notes[2].rfind("missing", 0), 0u) << overlay.notes[2];
+}
+
+// Tests that a symbolic link anywhere on a source's path (the file, its lab folder,
+// `labs`, the submission's folder itself) refuses the whole submission, naming the link,
+// and that nothing is copied.
+TEST(OverlayTest, RefusesASymbolicLinkInAnyComponent) {
+    grader::LabSpec one;
+    one.slug = "01-process";
+    one.sources = {"process.cpp"};
+    struct Case {
+        const char* link;   // what is a link, relative to the submission
+        const char* shown;  // what the refusal names
+    };
+    for (const Case& c : {Case{"process.cpp", "process.cpp"}, Case{"01-process", "01-process"},
+                          Case{"labs", "labs"}, Case{"", "the submission's folder"}}) {
+        hsys::TempDir dir("platforms-test");
+        write_file(dir.path() / "labs" / "01-process" / "process.cpp", "stub");
+        write_file(dir.path() / "elsewhere" / "labs" / "01-process" / "process.cpp", "not yours");
+        write_file(dir.path() / "elsewhere" / "01-process" / "process.cpp", "not yours");
+        write_file(dir.path() / "elsewhere" / "process.cpp", "not yours");
+        auto sub = dir.path() / "submission";
+        if (std::string(c.link).empty()) {
+            fs::create_directory_symlink(dir.path() / "elsewhere", sub);
+        } else {
+            fs::create_directories(sub);
+            fs::create_symlink(dir.path() / "elsewhere" / c.link, sub / c.link);
+        }
+        auto overlay =
+            grader::overlay_submission({one}, sub.string(), (dir.path() / "labs").string());
+        EXPECT_EQ(overlay.refused.rfind(std::string(c.shown) + " is a symbolic link", 0), 0u)
+            << c.link << ": " << overlay.refused;
+        EXPECT_EQ(course::read_file((dir.path() / "labs/01-process/process.cpp").string()), "stub")
+            << c.link;
+    }
 }
 
 // Tests CSV quoting of the gradebook's fields.

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "course/sys.hpp"
@@ -290,6 +291,92 @@ TEST(RefuseTracingTest, GraderIsNotDumpable) {
         ::_exit(0);
     });
     EXPECT_EQ(out, "0");
+}
+
+// Tests that a view hides a folder (empty) and a file (empty), and shows again, read-only,
+// what lies inside a hidden folder. The folder is in the build tree: /tmp is private anyway.
+TEST_F(SandboxTest, AViewHidesFoldersAndFilesAndShowsWhatItKeeps) {
+    namespace fs = std::filesystem;
+    std::string dir = COURSE_BINARY_DIR "/sandbox-view-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    struct Remove {
+        std::string dir;
+        ~Remove() { fs::remove_all(dir); }
+    } remove{dir};
+    fs::create_directories(dir + "/secret/kept");
+    std::ofstream(dir + "/secret/a.txt") << "secret\n";
+    std::ofstream(dir + "/secret/kept/b.txt") << "kept\n";
+    std::ofstream(dir + "/file.txt") << "hidden file\n";
+    fs::permissions(dir, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+    grader::View view;
+    view.hidden = {dir + "/secret", dir + "/file.txt"};
+    view.shown = {dir + "/secret/kept"};
+    limits_.view = std::make_shared<grader::View>(view);
+    auto run = sh("cd " + dir +
+                  " && ls secret; cat secret/kept/b.txt; wc -c < file.txt;"
+                  " touch secret/kept/new 2>/dev/null || echo read-only");
+    ASSERT_EQ(run.sandbox_error, "");
+    EXPECT_EQ(run.output, "kept\nkept\n0\nread-only\n");
+}
+
+// Tests that a view without devices and /proc (a compile's) leaves /dev/null alone there.
+TEST_F(SandboxTest, AViewWithoutDevicesKeepsOnlyDevNull) {
+    auto view = std::make_shared<grader::View>();
+    view->devices = false;
+    view->proc = false;
+    limits_.view = view;
+    auto run = sh("ls /dev; ls /proc | wc -l; echo x > /dev/null && echo null-ok");
+    ASSERT_EQ(run.sandbox_error, "");
+    EXPECT_EQ(run.output, "null\n0\nnull-ok\n");
+}
+
+// Tests that a step of the setup that fails stops the child before the program runs, and
+// reaches the grader as the step, the path and errno.
+TEST_F(SandboxTest, AFailedStepIsReportedWithItsErrno) {
+    auto run = grader::run_sandboxed({"/nonexistent/program"}, scratch_.path(), limits_);
+    EXPECT_EQ(run.sandbox_error,
+              "cannot execute the program (/nonexistent/program): No such file or directory");
+    limits_.isolate = false;
+    run = grader::run_sandboxed({"/nonexistent/program"}, scratch_.path(), limits_);
+    EXPECT_EQ(run.sandbox_error,
+              "cannot execute the program (/nonexistent/program): No such file or directory");
+}
+
+// Tests that a program run as nobody-or-nothing (a compile) is refused, not run as root,
+// when nobody cannot enter its folder.
+TEST_F(SandboxTest, NobodyOnlyRefusesRatherThanRunAsRoot) {
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "only root changes user";
+    limits_.nobody_only = true;
+    grader::SandboxIo io;
+    io.cwd = "/root";  // nobody may not enter it
+    auto run = grader::run_sandboxed({"/bin/true"}, scratch_.path(), limits_, io);
+    EXPECT_NE(run.sandbox_error.find("cannot run as nobody"), std::string::npos)
+        << run.sandbox_error;
+}
+
+// Tests that the test's network is a namespace of its own: /proc/net/dev lists its two
+// header lines and `lo` alone.
+TEST_F(SandboxTest, NetworkIsTheTestsOwn) {
+    auto run = sh("grep -c . /proc/net/dev");
+    ASSERT_EQ(run.sandbox_error, "");
+    EXPECT_EQ(run.output, "3\n");
+}
+
+// Tests the cgroup per test where cgroup v2 can be used: a run's processes are in it,
+// and a memory eater in a child process is counted as killed by the OOM killer.
+TEST_F(SandboxTest, ACgroupCountsTheOomKillsOfAllTheTestsProcesses) {
+    std::string why_not;
+    limits_.cgroup = grader::CgroupParent::create(why_not);
+    if (!limits_.cgroup)
+        GTEST_SKIP() << "no cgroup v2 here: " << why_not;
+    limits_.memory_max = 64ull << 20;
+    auto run =
+        sh("grep -q /test- /proc/self/cgroup && echo in-its-cgroup;"
+           " awk 'BEGIN { s = \"x\"; while (1) s = s s }'; echo done");
+    ASSERT_EQ(run.sandbox_error, "");
+    EXPECT_NE(run.output.find("in-its-cgroup"), std::string::npos) << run.output;
+    EXPECT_GE(run.memory_limit_kills, 1u) << run.output;
 }
 
 }  // namespace

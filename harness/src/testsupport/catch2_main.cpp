@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
 
 namespace {
@@ -132,6 +133,7 @@ std::vector<char*> catch2_arguments(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    harness::report_resource_events();     // out of memory, out of processes: told to the grader
     ::on_exit(exit_during_test, nullptr);  // glibc: like atexit, but is given the status
     auto args = catch2_arguments(argc, argv);
     return Catch::Session().run(static_cast<int>(args.size()) - 1, args.data());

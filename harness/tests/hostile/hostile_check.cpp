@@ -4,10 +4,21 @@
 // with a plain message, ends within its time limit + 1 s, the report is complete and
 // valid, and no process the grading started is left alive.
 #include <gtest/gtest.h>
+#include <mqueue.h>
+#include <netinet/in.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,13 +42,16 @@ struct Expectation {
     std::string may_skip;  // why it may skip itself (expected.json "may_skip"), or ""
 };
 
-// The expected verdicts; without namespaces, with the fallback's differences.
-std::vector<Expectation> load_expectations(double& time_limit, bool isolated) {
+// The expected verdicts; without namespaces or without a cgroup per test, with the
+// fallback's differences.
+std::vector<Expectation> load_expectations(double& time_limit, bool isolated, bool cgroup) {
     json root = json::parse(course::read_file(HOSTILE_EXPECTED));
     time_limit = root.at("time_limit").get<double>();
     json overrides = json::object();
     if (!isolated)
         overrides.update(root.at("fallback"));
+    if (!cgroup)
+        overrides.update(root.at("no_cgroup"));
     if (!isolated && ::geteuid() != 0 && ::access(COURSE_SOURCE_DIR, W_OK) == 0) {
         overrides.update(root.at("fallback_writable_course"));
     }
@@ -84,14 +98,108 @@ std::vector<pid_t> hostile_processes() {
     return found;
 }
 
+// Listeners on the host that no test may reach (Hostile.ReachesTheHostsNetwork): TCP and
+// UDP on 127.0.0.1 and an abstract Unix socket, named to the tests by the environment.
+class HostListeners {
+  public:
+    HostListeners() {
+        tcp_ = listen_on(AF_INET, SOCK_STREAM, "HOSTILE_TCP_PORT");
+        udp_ = listen_on(AF_INET, SOCK_DGRAM, "HOSTILE_UDP_PORT");
+        unix_ = listen_on(AF_UNIX, SOCK_STREAM, "HOSTILE_ABSTRACT_SOCKET");
+    }
+    ~HostListeners() {
+        for (int fd : {tcp_, udp_, unix_})
+            ::close(fd);
+    }
+    // Whether anything reached a listener (a connection waiting, a datagram).
+    std::string reached() const {
+        std::string what;
+        for (auto [fd, name] : {std::pair{tcp_, "TCP"}, std::pair{unix_, "abstract Unix"}}) {
+            int accepted = ::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (accepted >= 0) {
+                what += std::string(" ") + name;
+                ::close(accepted);
+            }
+        }
+        char byte;
+        if (::recv(udp_, &byte, 1, MSG_DONTWAIT) >= 0)
+            what += " UDP";
+        return what;
+    }
+
+  private:
+    static int listen_on(int family, int type, const char* variable) {
+        int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            throw std::system_error(errno, std::generic_category(), "socket");
+        std::string value;
+        int bound = -1;
+        if (family == AF_INET) {
+            sockaddr_in address{};
+            address.sin_family = AF_INET;
+            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            socklen_t length = sizeof address;
+            bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+            value = std::to_string(ntohs(address.sin_port));
+        } else {
+            value = "hostile-check-" + std::to_string(::getpid());
+            sockaddr_un address{};
+            address.sun_family = AF_UNIX;
+            std::memcpy(address.sun_path + 1, value.data(), value.size());
+            bound =
+                ::bind(fd, reinterpret_cast<sockaddr*>(&address),
+                       static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + value.size()));
+        }
+        if (bound != 0 || (type == SOCK_STREAM && ::listen(fd, 8) != 0))
+            throw std::system_error(errno, std::generic_category(), "bind/listen " + value);
+        ::setenv(variable, value.c_str(), 1);
+        return fd;
+    }
+    int tcp_ = -1, udp_ = -1, unix_ = -1;
+};
+
+// The IPC objects Hostile.LeavesIpcObjects makes, if any is on this machine; removes them.
+std::string ipc_left_on_the_host() {
+    constexpr key_t key = 0x484f5354;
+    std::string left;
+    if (int id = ::msgget(key, 0); id >= 0) {
+        left += " msg";
+        ::msgctl(id, IPC_RMID, nullptr);
+    }
+    if (int id = ::shmget(key, 0, 0); id >= 0) {
+        left += " shm";
+        ::shmctl(id, IPC_RMID, nullptr);
+    }
+    if (int id = ::semget(key, 0, 0); id >= 0) {
+        left += " sem";
+        ::semctl(id, 0, IPC_RMID);
+    }
+    if (::mq_unlink("/hostile-queue") == 0)
+        left += " mqueue";
+    if (::shm_unlink("/hostile-shared") == 0)
+        left += " posix-shm";
+    return left;
+}
+
 TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     grader::GradeOptions options;
     options.build = false;
     options.source_dir = COURSE_SOURCE_DIR;
+    // The course's own view, with the hostile program's source as this lab's hidden test.
+    options.layout = grader::read_course_layout(COURSE_BINARY_DIR "/course-manifest.json");
+    options.layout.hidden_sources.push_back(COURSE_SOURCE_DIR
+                                            "/harness/tests/hostile/hostile_tests.cpp");
     grader::CourseResult course;
-    course.protections = grader::apply_protections(options.limits);
+    course.protections = grader::apply_protections(options.limits, options.layout);
+    // Its own share of memory: small enough that the memory spread over processes is
+    // stopped long before it weighs on the machine.
+    options.limits.memory_max = 512ull << 20;
+    ASSERT_TRUE(ipc_left_on_the_host().empty()) << "IPC objects of an earlier run";
+    HostListeners listeners;
     double time_limit = 0;
-    auto expected = load_expectations(time_limit, options.limits.isolate);
+    auto expected =
+        load_expectations(time_limit, options.limits.isolate, options.limits.cgroup != nullptr);
     for (const auto& p : course.protections)
         std::cout << "  protection: " << p << "\n";
     auto start = std::chrono::steady_clock::now();
@@ -127,6 +235,19 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
             << expected[i].test;
     }
     EXPECT_FALSE(report.at("protections").empty());
+    if (options.limits.isolate) {
+        // Nothing the tests read of the reference reached an output or the report.
+        std::string solution =
+            course::read_file(COURSE_SOURCE_DIR "/solutions/01-process/process.cpp");
+        std::string written = report.dump();
+        EXPECT_EQ(written.find(solution.substr(0, 200)), std::string::npos);
+        for (const auto& r : results)
+            EXPECT_EQ(r.output.find("LEAKED"), std::string::npos) << r.output.substr(0, 500);
+        EXPECT_EQ(listeners.reached(), "") << "a test reached the host's network";
+        EXPECT_EQ(ipc_left_on_the_host(), "") << "IPC objects stayed on the machine";
+    } else {
+        ipc_left_on_the_host();  // the fallback's IPC is the machine's: leave nothing
+    }
     // Nothing survives: no child of ours, no process running the hostile program.
     EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a child";
     EXPECT_TRUE(hostile_processes().empty()) << "a hostile process survived the grading";

@@ -6,22 +6,35 @@
 // dangerous ones (kill(-1), fork and thread bombs) first check that they run inside the
 // grader's sandbox (contained()) and skip themselves otherwise, and the bombs also stop
 // by themselves after a fixed number of forks.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+#include <mqueue.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -628,4 +641,266 @@ TEST(Hostile, StealsItsParentsDescriptors) {
     errno = 0;
     EXPECT_EQ(::syscall(SYS_kcmp, ::getpid(), parent, 0 /* KCMP_FILE */, 1, 1), -1);
     EXPECT_EQ(errno, EPERM) << "kcmp: " << std::strerror(errno);
+}
+
+// ---- What a test must not reach: the reference, other tests' IPC, the host's network,
+// ---- more memory than its test's share (harness/README.md, "The sandbox").
+
+namespace {
+
+// Prints what a test managed to read, marked, so that hostile_check can tell that it
+// never reaches an output or a report.
+void show_leak(const std::string& what, const std::string& text) {
+    std::printf("LEAKED %s: %s\n", what.c_str(), text.substr(0, 200).c_str());
+}
+
+// The first bytes of @p path, or "" when it cannot be read (or is empty: hidden).
+std::string read_start(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return "";
+    char buffer[512];
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    ::close(fd);
+    return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : "";
+}
+
+// Every regular file below @p dir (a few levels deep; nothing when unreadable).
+void list_files(const std::string& dir, int depth, std::vector<std::string>& found) {
+    DIR* stream = ::opendir(dir.c_str());
+    if (stream == nullptr)
+        return;
+    while (dirent* entry = ::readdir(stream)) {
+        std::string name = entry->d_name;
+        if (name == "." || name == "..")
+            continue;
+        std::string path = dir + "/" + name;
+        struct stat info {};
+        if (::lstat(path.c_str(), &info) != 0)
+            continue;
+        if (S_ISDIR(info.st_mode) && depth > 0)
+            list_files(path, depth - 1, found);
+        else if (S_ISREG(info.st_mode))
+            found.push_back(path);
+    }
+    ::closedir(stream);
+}
+
+}  // namespace
+
+// Reads the reference solutions, its own (hidden) source, and runs a reference test
+// program: all must be out of its reach.
+TEST(Hostile, ReadsTheSolutionsAndRunsTheReference) {
+    std::vector<std::string> files;
+    list_files(COURSE_SOURCE_DIR "/solutions", 2, files);
+    for (const auto& path : files) {
+        std::string text = read_start(path);
+        EXPECT_TRUE(text.empty()) << "could read " << path;
+        if (!text.empty())
+            show_leak(path, text);
+    }
+    std::string own = read_start(COURSE_SOURCE_DIR "/harness/tests/hostile/hostile_tests.cpp");
+    EXPECT_TRUE(own.empty()) << "could read its own hidden source";
+    std::vector<std::string> programs;
+    list_files(HOSTILE_BINARY_DIR, 0, programs);
+    for (const auto& path : programs) {
+        EXPECT_EQ(path.find("_ref"), std::string::npos) << "could see " << path;
+    }
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::dup2(out[1], STDOUT_FILENO);
+        ::dup2(out[1], STDERR_FILENO);
+        ::execl(HOSTILE_BINARY_DIR "/lab01_tests_ref", "lab01_tests_ref", "--gtest_list_tests",
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string printed;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(out[0], buffer, sizeof buffer)) > 0;)
+        printed.append(buffer, static_cast<std::size_t>(n));
+    ::close(out[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 127) << "ran lab01_tests_ref";
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        show_leak("lab01_tests_ref", printed);
+}
+
+namespace {
+
+constexpr key_t kIpcKey = 0x484f5354;  // "HOST"
+constexpr const char* kQueueName = "/hostile-queue";
+constexpr const char* kSharedName = "/hostile-shared";
+
+}  // namespace
+
+// Leaves System V and POSIX IPC objects behind, then passes: the next test must not see
+// them, nor must the machine keep them.
+TEST(Hostile, LeavesIpcObjects) {
+    EXPECT_GE(::msgget(kIpcKey, IPC_CREAT | 0666), 0) << std::strerror(errno);
+    EXPECT_GE(::shmget(kIpcKey, 4096, IPC_CREAT | 0666), 0) << std::strerror(errno);
+    EXPECT_GE(::semget(kIpcKey, 1, IPC_CREAT | 0666), 0) << std::strerror(errno);
+    mqd_t queue = ::mq_open(kQueueName, O_CREAT | O_RDWR, 0666, nullptr);
+    EXPECT_NE(queue, static_cast<mqd_t>(-1)) << std::strerror(errno);
+    if (queue != static_cast<mqd_t>(-1))
+        ::mq_close(queue);
+    int shared = ::shm_open(kSharedName, O_CREAT | O_RDWR, 0666);
+    EXPECT_GE(shared, 0) << std::strerror(errno);
+    if (shared >= 0)
+        ::close(shared);
+}
+
+// Checks that the IPC objects of the test before are gone (and, where they are not,
+// removes them so that nothing stays on the machine).
+TEST(Hostile, SeesNoIpcObjects) {
+    int queue = ::msgget(kIpcKey, 0);
+    EXPECT_LT(queue, 0) << "a System V message queue of another test";
+    if (queue >= 0)
+        ::msgctl(queue, IPC_RMID, nullptr);
+    int memory = ::shmget(kIpcKey, 0, 0);
+    EXPECT_LT(memory, 0) << "a System V shared memory segment of another test";
+    if (memory >= 0)
+        ::shmctl(memory, IPC_RMID, nullptr);
+    int semaphores = ::semget(kIpcKey, 0, 0);
+    EXPECT_LT(semaphores, 0) << "a System V semaphore set of another test";
+    if (semaphores >= 0)
+        ::semctl(semaphores, 0, IPC_RMID);
+    EXPECT_NE(::mq_unlink(kQueueName), 0) << "a POSIX message queue of another test";
+    EXPECT_NE(::shm_unlink(kSharedName), 0) << "POSIX shared memory of another test";
+}
+
+namespace {
+
+// Connects a stream socket to @p address. @returns 0, or the errno of the failure.
+int connect_to(int family, const sockaddr* address, socklen_t length) {
+    int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno;
+    int error = ::connect(fd, address, length) == 0 ? 0 : errno;
+    ::close(fd);
+    return error;
+}
+
+sockaddr_in loopback(int port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+}  // namespace
+
+// Tries the host's listeners that hostile_check opened (TCP and UDP on 127.0.0.1, an
+// abstract Unix socket): none may be reachable, while the test's own loopback works.
+TEST(Hostile, ReachesTheHostsNetwork) {
+    const char* tcp = std::getenv("HOSTILE_TCP_PORT");
+    const char* udp = std::getenv("HOSTILE_UDP_PORT");
+    const char* abstract = std::getenv("HOSTILE_ABSTRACT_SOCKET");
+    if (tcp == nullptr || udp == nullptr || abstract == nullptr)
+        GTEST_SKIP() << "run by hostile_check only (it opens the listeners)";
+    // Its own loopback is up: a listener of its own is reachable.
+    int own = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(own, 0);
+    sockaddr_in mine = loopback(0);
+    socklen_t length = sizeof mine;
+    ASSERT_EQ(::bind(own, reinterpret_cast<sockaddr*>(&mine), sizeof mine), 0)
+        << std::strerror(errno);
+    ASSERT_EQ(::listen(own, 1), 0);
+    ASSERT_EQ(::getsockname(own, reinterpret_cast<sockaddr*>(&mine), &length), 0);
+    EXPECT_EQ(connect_to(AF_INET, reinterpret_cast<sockaddr*>(&mine), sizeof mine), 0)
+        << "its own loopback does not work";
+    ::close(own);
+    // The host's.
+    sockaddr_in host = loopback(std::atoi(tcp));
+    EXPECT_NE(connect_to(AF_INET, reinterpret_cast<sockaddr*>(&host), sizeof host), 0)
+        << "reached the host's TCP listener on 127.0.0.1:" << tcp;
+    int datagram = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(datagram, 0);
+    sockaddr_in target = loopback(std::atoi(udp));
+    // Whether it arrived, hostile_check sees: it must not have.
+    ::sendto(datagram, "hostile", 7, 0, reinterpret_cast<sockaddr*>(&target), sizeof target);
+    ::close(datagram);
+    sockaddr_un unix_address{};
+    unix_address.sun_family = AF_UNIX;
+    std::size_t name_length = std::min(std::strlen(abstract), sizeof unix_address.sun_path - 2);
+    std::memcpy(unix_address.sun_path + 1, abstract, name_length);  // sun_path[0] = 0: abstract
+    auto unix_length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name_length);
+    EXPECT_NE(connect_to(AF_UNIX, reinterpret_cast<sockaddr*>(&unix_address), unix_length), 0)
+        << "reached the host's abstract Unix socket @" << abstract;
+}
+
+namespace {
+
+// The memory.max of this process's cgroup v2, in bytes (0: none, or no cgroup v2).
+std::uint64_t own_memory_max() {
+    std::ifstream cgroups("/proc/self/cgroup");
+    for (std::string line; std::getline(cgroups, line);) {
+        if (line.rfind("0::", 0) != 0)
+            continue;
+        std::ifstream max("/sys/fs/cgroup" + line.substr(3) + "/memory.max");
+        std::string value;
+        max >> value;
+        return value.empty() || value == "max" ? 0 : std::strtoull(value.c_str(), nullptr, 10);
+    }
+    return 0;
+}
+
+}  // namespace
+
+// Spreads memory over 8 processes, 96 MiB each, none above any per-process limit: only a
+// limit per test (its cgroup's memory.max) stops it. Acts only under such a limit of at
+// most 512 MiB, so that it never takes 768 MiB of a machine; each child also caps its own
+// address space.
+TEST(Hostile, SpreadsMemoryOverManyProcesses) {
+    constexpr int kChildren = 8;
+    constexpr std::size_t kEach = 96u << 20;
+    std::uint64_t limit = own_memory_max();
+    if (limit == 0 || limit > (512u << 20))
+        FAIL() << "no memory limit per test (cgroup memory.max) holds this test's processes";
+    int ready[2], go[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    ASSERT_EQ(::pipe(go), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kChildren; ++i) {
+        pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::close(ready[0]);
+            ::close(go[1]);
+            struct rlimit cap = {kEach * 2, kEach * 2};
+            ::setrlimit(RLIMIT_AS, &cap);
+            void* block =
+                ::mmap(nullptr, kEach, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (block == MAP_FAILED)
+                ::_exit(2);
+            std::memset(block, 1, kEach);  // resident, not just reserved
+            [[maybe_unused]] auto n = ::write(ready[1], "x", 1);
+            ::close(ready[1]);
+            char byte;
+            [[maybe_unused]] auto m = ::read(go[0], &byte, 1);  // until the parent lets go
+            ::_exit(0);
+        }
+        children.push_back(pid);
+    }
+    ::close(ready[1]);
+    ::close(go[0]);
+    int holding = 0;
+    char byte;
+    while (::read(ready[0], &byte, 1) == 1)  // end of file: every child wrote, or died
+        ++holding;
+    ::close(ready[0]);
+    ::close(go[1]);
+    int killed = 0;
+    for (pid_t pid : children) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+        killed += WIFSIGNALED(status) ? 1 : 0;
+    }
+    EXPECT_GT(killed, 0) << holding << " processes held " << (kEach >> 20)
+                         << " MiB each and none was stopped";
 }
