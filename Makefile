@@ -2,7 +2,9 @@
 # Everything is built by CMake (presets in CMakePresets.json) into build/.
 #
 #   make                   build your labs and grade them (scoreboard + build/reports/)
-#   make grade LAB=01      grade one lab
+#   make grade LAB=01      grade one lab (LAB="01 03": those two)
+#   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
+#   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
 #   make new-lab NAME=08-x start a lab from templates/gtest-lab
 #   make help              every command
@@ -14,6 +16,9 @@ GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),cmake --build $(BUILD) --target grader >/dev/null,:)
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
+DEADLINE ?=
+SCALE   ?=
+GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE),--scale $(SCALE),)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
@@ -32,13 +37,13 @@ configure: deps-grade
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
 	@$(BUILD_GRADER)
-	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(LAB_ARG)
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
 	@$(if $(filter no,$(PROC)),:,scripts/build-proc.sh $(BUILD))
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure
 	@$(BUILD_GRADER)
-	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(LAB_ARG)
+	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(GRADE_ARGS)
 
 ## test: verify the whole course (what CI runs)
 test: deps-test
@@ -90,3 +95,5 @@ help:
 	@echo "  make                    the same as make grade"
 	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
 	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"
+	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"
+	@echo "  make grade SCALE=N      report the total out of N"

@@ -4,6 +4,9 @@
 #    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
 #  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
+#  - GitHub Classroom's results fit their environment variables, in the worst case;
+#  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
+#    with --scale 10;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded:
 #    these configure a fresh build of Lab 01 each, reusing this build's grader;
 #  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
@@ -91,8 +94,30 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
   endif()
 endif()
 
-# The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
 set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${platforms_dir}/tmp")
+
+# A lab whose every test blocks forever on a pipe, graded with `--deadline 3`: every test
+# is reported, the ones not run say so (harness/README.md, "Deadlines").
+set(blocking_lab ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/blocking_lab)
+add_executable(blocking_lab_tests ${blocking_lab}/blocking_test.cpp)
+target_link_libraries(blocking_lab_tests PRIVATE harness_gtest_main)
+set(blocking_manifest ${platforms_dir}/blocking-lab/course-manifest.json)
+file(GENERATE OUTPUT ${blocking_manifest} CONTENT
+  "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/blocking-lab\", \"labs\": [{\"id\": \"01\", \"slug\": \"blocking_lab\", \"dir\": \"${blocking_lab}\", \"metadata\": \"${blocking_lab}/lab.json\", \"student\": {\"target\": \"blocking_lab_tests\", \"executable\": \"$<TARGET_FILE:blocking_lab_tests>\"}}]}\n")
+add_test(NAME platforms.deadline COMMAND bash ${platforms_scripts}/deadline.sh)
+add_test(NAME platforms.scale COMMAND bash ${platforms_scripts}/scale.sh)
+set_tests_properties(platforms.deadline platforms.scale PROPERTIES TIMEOUT 120 ENVIRONMENT
+  "${platforms_env};MANIFEST=${blocking_manifest};LAB_JSON=${blocking_lab}/lab.json")
+
+# The worst case of GitHub Classroom's results: each lab's fits one environment variable.
+add_executable(classroom_payload_tests
+  ${CMAKE_SOURCE_DIR}/harness/tests/classroom/classroom_payload_test.cpp)
+target_link_libraries(classroom_payload_tests PRIVATE grader_lib harness_sys harness_gtest_main
+  nlohmann_json::nlohmann_json)
+course_strict_warnings(classroom_payload_tests)
+add_test(NAME platforms.classroom_payload_fits COMMAND classroom_payload_tests)
+
+# The slower end-to-end runs: each configures a scratch copy and builds Lab 01 there.
 if(COURSE_WITH_SOLUTIONS)
   add_test(NAME platforms.gradescope_simulation
     COMMAND bash ${platforms_scripts}/gradescope_simulation.sh)

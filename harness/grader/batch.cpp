@@ -308,6 +308,11 @@ Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
                                       (work / "reports").string()};
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
+    // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
+    double deadline = options.deadline_seconds > 0
+                          ? std::min<double>(options.deadline_seconds, options.timeout_seconds)
+                          : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
+    grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
     status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         row.status = step_failure("grading", status);

@@ -47,6 +47,9 @@ struct BatchOptions {
     std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
     int jobs = 1;                         ///< Students graded at once.
     int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
+    /// The grader's --deadline for each student (0: timeout_seconds - 60, at least half of
+    /// it): below the kill timeout, so that the reports are written with what passed.
+    double deadline_seconds = 0;
 };
 
 /// Grades every submission, each in its own build directory and its own grader process

@@ -2,6 +2,7 @@
 /// @brief A whole grading run, and the report formats written from it.
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -17,10 +18,19 @@ struct CourseResult {
     std::vector<LabResult> labs;
     double seconds = 0;                    ///< Wall time of the whole run.
     std::vector<std::string> protections;  ///< The sandbox's active protections, in words.
+    double deadline_seconds = 0;           ///< The run's deadline (--deadline; 0: none).
+    double scale = 0;                      ///< The total's maximum asked for (--scale; 0: none).
+    std::string submission;  ///< With --overlay: which files were taken (Markdown), else "".
 
     double score() const;      ///< Sum over labs.
+    int not_run() const;       ///< Tests the deadline kept from running, over labs.
     double max_score() const;  ///< Sum over labs.
 };
+
+/// Scales every test's points and score by @p max / result.max_score() (nothing when that
+/// is 0), so that every report's total is out of @p max: per-test points stay proportional
+/// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).
+void scale_points(CourseResult& result, double max);
 
 /// `report.json`, the course's own schema (documented in harness/README.md).
 void write_report_json(const CourseResult& result, const std::string& path);
@@ -28,11 +38,22 @@ void write_report_json(const CourseResult& result, const std::string& path);
 /// Gradescope's `results.json` (per-test score, max_score, output, visibility).
 void write_gradescope_results(const CourseResult& result, const std::string& path);
 
+/// The most bytes a Classroom runner's result may have: base64 makes it 4/3 larger, and
+/// the workflow hands it to the reporter in one environment variable, which Linux caps at
+/// 128 KiB (MAX_ARG_STRLEN); the variables of every lab together stay well under ARG_MAX.
+constexpr std::size_t kClassroomMaxBytes = 64 * 1024;
+/// A test's message in a Classroom result is cut at this many bytes (fewer if the lab's
+/// result would pass kClassroomMaxBytes).
+constexpr std::size_t kClassroomMessageCap = 2000;
+
 /// GitHub Classroom's autograding result (what `classroom-resources/autograding-grading-
 /// reporter` reads, base64-encoded, from `<RUNNER>_RESULTS`): {version: 1, status:
 /// pass|fail|error, max_score, tests: [{name, status, score, message, test_code,
-/// filename, line_no, duration}]}. Hidden tests count, without their names or messages.
-void write_classroom_json(const CourseResult& result, const std::string& path);
+/// filename, line_no, duration}]}, for the lab @p lab_id (every lab when empty). Hidden
+/// tests count, without their names or messages. Messages are cut so that the file has at
+/// most kClassroomMaxBytes bytes, whatever the tests printed.
+void write_classroom_json(const CourseResult& result, const std::string& path,
+                          const std::string& lab_id = "");
 
 /// JUnit XML, one <testsuite> per lab, for CI dashboards: text made valid XML 1.0 (see
 /// xml_safe).

@@ -8,8 +8,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
@@ -33,6 +36,17 @@ double LabResult::score() const {
     for (const auto& t : tests)
         total += t.score;
     return total;
+}
+
+int LabResult::not_run() const {
+    int count = 0;
+    for (const auto& t : tests)
+        count += t.verdict == Verdict::not_run;
+    return count;
+}
+
+bool LabResult::compile_failed() const {
+    return !built && not_run() < static_cast<int>(tests.size());
 }
 
 bool LabResult::flagged() const {
@@ -183,15 +197,37 @@ std::string first_compiler_error(const std::string& log, const std::string& sour
     return first_compiler_error(log, QuotableFiles::of_course(source_dir));
 }
 
-// Builds the lab's test target; fills built / build_error / build_log.
-static void build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
+// Seconds left before the run's deadline (infinity when it has none; <= 0 once reached).
+static double seconds_left(const GradeOptions& options) {
+    if (!options.deadline)
+        return std::numeric_limits<double>::infinity();
+    auto left = *options.deadline - std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(left).count();
+}
+
+// The verdict of a test the run's deadline kept from running (@p stopped: from finishing).
+static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeOptions& options,
+                          bool stopped) {
+    TestResult result;
+    result.spec = test;
+    result.lab = lab.id;
+    result.verdict = Verdict::not_run;
+    result.message =
+        fmt::format("{}: the run's deadline ({:g} s) was reached",
+                    stopped ? "not run to its end" : "not run", options.deadline_seconds);
+    return result;
+}
+
+// Builds the lab's test target; fills built / build_error / build_log. @returns false when
+// the run's deadline stopped the build.
+static bool build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
                       LabResult& result) {
     fs::path logs = fs::path(options.build_dir) / "logs";
     fs::create_directories(logs);
     result.build_log =
         (logs / (lab.slug + "-" + to_string(options.flavor) + ".build.log")).string();
     Limits build_limits;
-    build_limits.wall_seconds = 900;
+    build_limits.wall_seconds = std::min(900.0, seconds_left(options));
     build_limits.output_cap = 4 << 20;
     build_limits.address_space = 0;
     build_limits.file_size = 0;
@@ -200,6 +236,10 @@ static void build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
         options.build_dir, build_limits);
     std::ofstream(result.build_log) << run.output;
     result.built = !run.timed_out && WIFEXITED(run.raw_status) && WEXITSTATUS(run.raw_status) == 0;
+    if (run.timed_out && build_limits.wall_seconds < 900) {
+        result.build_error = "the build was stopped: the run's deadline was reached";
+        return false;
+    }
     if (!result.built) {
         auto quotable = QuotableFiles::of_course(options.source_dir);
         quotable.build_dir = options.build_dir;
@@ -221,6 +261,7 @@ static void build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
                 "\n(this error is in a lab that Lab " + lab.id + " builds on: fix that lab first)";
         }
     }
+    return true;
 }
 
 // Runs a GoogleTest test with the result channel: a fresh secret on a pipe of its own
@@ -253,7 +294,7 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
     const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
-    limits.wall_seconds = lab.time_limit;
+    limits.wall_seconds = std::min(lab.time_limit, seconds_left(options));
     Outcome run;
     FrameworkResult reported;
     if (lab.framework == "catch2") {
@@ -264,6 +305,13 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     } else {
         std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
     }
+    // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
+    if (run.timed_out && limits.wall_seconds < lab.time_limit) {
+        auto stopped = not_run(lab, test, options, true);
+        stopped.seconds = run.seconds;
+        stopped.output = run.output;  // for instructors: what it printed until then
+        return stopped;
+    }
     auto result = judge(test, lab, run, reported);
     result.message = replace_all(result.message, options.source_dir + "/", "");
     return result;
@@ -273,10 +321,13 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     LabResult result;
     result.lab = lab;
     const BuildTarget& target = options.flavor == Flavor::student ? lab.student : lab.reference;
-    if (target.target.empty()) {
+    bool in_time = seconds_left(options) > 0;
+    if (!in_time) {
+        result.build_error = "not built: the run's deadline was reached";
+    } else if (target.target.empty()) {
         result.build_error = "this build has no " + to_string(options.flavor) + " flavour";
     } else if (options.build) {
-        build_lab(lab, target, options, result);
+        in_time = build_lab(lab, target, options, result);
     } else {
         result.built = fs::exists(target.executable);
         if (!result.built)
@@ -285,6 +336,10 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     if (options.flavor == Flavor::student)
         result.review = review_sources(lab, lab.dir);
     for (const auto& test : lab.tests) {
+        if (!in_time || seconds_left(options) <= 0) {
+            result.tests.push_back(not_run(lab, test, options, false));
+            continue;
+        }
         if (!result.built) {
             TestResult failed;
             failed.spec = test;

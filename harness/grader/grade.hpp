@@ -2,6 +2,8 @@
 /// @brief Grading one lab: build its tests, run each test alone, judge each.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,10 @@ struct GradeOptions {
     CourseLayout layout;     ///< What the build holds that students may not see (empty:
                              ///< the course's defaults, for the harness's own tests).
     Limits limits;           ///< Per-test limits; wall_seconds comes from each lab.
+    /// When the whole run must end (none: no deadline). A build or test still running
+    /// then is stopped, and every test not run to its end gets the verdict `not-run`.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    double deadline_seconds = 0;  ///< The deadline as given (--deadline), for messages.
 };
 
 /// One lab's grade.
@@ -45,6 +51,11 @@ struct LabResult {
     bool flagged() const;
     /// Why, in one line per reason ("" when not flagged).
     std::string flag_reason() const;
+
+    /// Tests the run's deadline kept from running or finishing (verdict `not-run`).
+    int not_run() const;
+    /// True when the lab's code did not compile (false when the deadline stopped its build).
+    bool compile_failed() const;
 
     double score() const;      ///< Points earned.
     double max_score() const;  ///< Points available (skipped tests excluded).

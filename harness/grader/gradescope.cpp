@@ -1,13 +1,16 @@
 // The hosted platforms' result files.
 //
 // Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
-// top-level score, execution_time, output, visibility, stdout_visibility; one entry per
-// test with score, max_score, name, number, output, visibility, status.
+// top-level score, execution_time, output, output_format, visibility, stdout_visibility;
+// one entry per test with score, max_score, name, number, output, output_format,
+// visibility, status. Outputs are Markdown ("md"), compiler messages in code blocks: as
+// the default HTML, `std::vector<int>` would lose its `<int>`.
 //
 // GitHub Classroom's runner result, as classroom-resources/autograding-command-grader
 // writes it and autograding-grading-reporter reads it: version, status, max_score, tests.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -32,13 +35,36 @@ static std::string student_output(const TestResult& t) {
     return text;
 }
 
+// @p text as a Markdown code block, its fence longer than any run of backticks inside, so
+// that `std::vector<int>` or `*p` in a compiler message shows as written.
+static std::string fenced(const std::string& text) {
+    std::size_t longest = 0, run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+    return fence + "text\n" + text + "\n" + fence + "\n";
+}
+
+// A failed test's output for Gradescope, in Markdown: the verdict, the message as code,
+// the lesson to re-read.
+static std::string gradescope_output(const TestResult& t) {
+    if (t.verdict == Verdict::pass)
+        return "";
+    std::string text = "**" + to_string(t.verdict) + "**\n\n" + fenced(first_lines(t.message, 20));
+    if (!t.lesson.empty())
+        text += "\nRe-read: `" + t.lesson + "`\n";
+    return text;
+}
+
 static std::string points(double value) {
     return fmt::format("{:g}", value);
 }
 
 void write_gradescope_results(const CourseResult& result, const std::string& path) {
     json tests = json::array();
-    std::string overview;
+    std::string overview = result.submission + "## Scores\n\n";
     for (const auto& lab : result.labs) {
         int index = 0;
         for (const auto& t : lab.tests) {
@@ -46,56 +72,90 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                              {"max_score", t.verdict == Verdict::skipped ? 0.0 : t.spec.points},
                              {"name", "Lab " + lab.lab.id + " · " + t.spec.name},
                              {"number", lab.lab.id + "." + std::to_string(++index)},
-                             {"output", student_output(t)},
+                             {"output", gradescope_output(t)},
+                             {"output_format", "md"},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
                              // Hidden: never shown to the student, counted in the score.
                              {"visibility", t.spec.hidden ? "hidden" : "visible"}});
         }
-        overview += "Lab " + lab.lab.id + " (" + lab.lab.title + "): " + points(lab.score()) +
+        overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title + "): " + points(lab.score()) +
                     " / " + points(lab.max_score()) + "\n";
-        if (!lab.built)
-            overview += "  does not compile:\n" + lab.build_error + "\n";
+        if (lab.compile_failed())
+            overview +=
+                "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
+        if (int missed = lab.not_run(); missed > 0) {
+            overview +=
+                fmt::format("  - {} test(s) not run: the run's deadline ({:g} s) was reached\n",
+                            missed, result.deadline_seconds);
+        }
         if (lab.flagged())
-            overview += "  flagged for the instructor's review: " + lab.flag_reason() + "\n";
+            overview += "  - flagged for the instructor's review: " + lab.flag_reason() + "\n";
     }
-    json results = {{"score", result.score()},
-                    {"execution_time", static_cast<int>(result.seconds + 0.5)},
-                    {"output", overview},
-                    {"visibility", "visible"},
-                    {"stdout_visibility", "hidden"},
-                    {"tests", tests}};
+    json results = {
+        {"score", result.score()}, {"execution_time", static_cast<int>(result.seconds + 0.5)},
+        {"output", overview},      {"output_format", "md"},
+        {"visibility", "visible"}, {"stdout_visibility", "hidden"},
+        {"tests", tests}};
     write_json(results, path);
 }
 
-void write_classroom_json(const CourseResult& result, const std::string& path) {
+// The first @p max_bytes bytes of @p text, cut at a character boundary, with "…" if cut.
+static std::string cut(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes)
+        return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;  // not in the middle of a UTF-8 sequence
+    return text.substr(0, end) + "…";
+}
+
+// One runner's result for @p labs, each visible test's message cut at @p message_cap bytes.
+static json classroom_runner(const std::vector<const LabResult*>& labs, std::size_t message_cap) {
     json tests = json::array();
     bool all_passed = true, any_ran = false;
-    int hidden = 0;
-    for (const auto& lab : result.labs) {
-        for (const auto& t : lab.tests) {
+    double max_score = 0;
+    for (const auto* lab : labs) {
+        int hidden = 0;
+        max_score += lab->max_score();
+        for (const auto& t : lab->tests) {
             all_passed =
                 all_passed && (t.verdict == Verdict::pass || t.verdict == Verdict::skipped);
             any_ran = any_ran || t.verdict != Verdict::compile_error;
             bool ok = t.verdict == Verdict::pass;
             std::string name = t.spec.hidden
-                                   ? fmt::format("Lab {} · hidden test {}", lab.lab.id, ++hidden)
-                                   : "Lab " + lab.lab.id + " · " + t.spec.name;
+                                   ? fmt::format("Lab {} · hidden test {}", lab->lab.id, ++hidden)
+                                   : "Lab " + lab->lab.id + " · " + t.spec.name;
             tests.push_back(
                 {{"name", name},
                  {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
                  {"score", t.score},
-                 {"message", t.spec.hidden ? "" : student_output(t)},
+                 {"message", t.spec.hidden ? "" : cut(student_output(t), message_cap)},
                  {"test_code", ""},
-                 {"filename", t.spec.hidden ? "" : lab.lab.slug},
+                 {"filename", t.spec.hidden ? "" : lab->lab.slug},
                  {"line_no", 0},
                  {"duration", static_cast<int>(t.seconds * 1000 + 0.5)}});
         }
     }
     // "error": nothing could run (every lab failed to compile), as the reporter defines it.
     std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");
-    write_json(
-        {{"version", 1}, {"status", status}, {"max_score", result.max_score()}, {"tests", tests}},
-        path);
+    return {{"version", 1}, {"status", status}, {"max_score", max_score}, {"tests", tests}};
+}
+
+void write_classroom_json(const CourseResult& result, const std::string& path,
+                          const std::string& lab_id) {
+    std::vector<const LabResult*> labs;
+    for (const auto& lab : result.labs) {
+        if (lab_id.empty() || lab.lab.id == lab_id)
+            labs.push_back(&lab);
+    }
+    // Messages shrink until the whole fits: escapes and U+FFFD can make text grow 6-fold.
+    std::string text;
+    for (std::size_t cap = kClassroomMessageCap;; cap /= 2) {
+        text = classroom_runner(labs, cap).dump(2, ' ', false, json::error_handler_t::replace);
+        if (text.size() <= kClassroomMaxBytes || cap == 0)
+            break;
+    }
+    std::ofstream(path) << text << "\n";
 }
 
 }  // namespace grader

@@ -3,8 +3,13 @@
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
+//          [--deadline SECONDS] [--scale MAX]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
-//          [--work DIR] [--lab 01 ...] [--timeout S] [--cmake-arg ARG ...]
+//          [--work DIR] [--lab 01 ...] [--timeout S] [--deadline S] [--cmake-arg ARG ...]
+//
+// --deadline bounds the whole run: what is still running then is stopped, every test not
+// run to its end gets the verdict not-run, and the reports are written as usual.
+// --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
@@ -26,6 +31,7 @@
 #include "course/file.hpp"
 #include "course_result.hpp"
 #include "protections.hpp"
+#include "submission.hpp"
 
 namespace {
 
@@ -40,6 +46,8 @@ struct Options {
     bool check_stubs = false;
     bool show_hidden = false;
     std::string overlay;
+    double deadline = 0;  // seconds for the whole run (0: none)
+    double scale = 0;     // the total's maximum (0: lab.json's points as they are)
 };
 
 bool selected(const Options& options, const std::string& id) {
@@ -129,36 +137,74 @@ int check_expectation(const grader::CourseResult& result, const std::string& exp
     return problems ? 1 : 0;
 }
 
+// --overlay: lays the submission's sources of the labs graded over the course's labs,
+// wherever in the submission they are. @returns what the student should read about it;
+// sets @p refused (and copies nothing) when a symbolic link in the submission refuses it.
+std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options,
+                    std::string& refused) {
+    namespace fs = std::filesystem;
+    std::vector<grader::LabSpec> graded;
+    for (const auto& lab : labs) {
+        if (selected(options, lab.id))
+            graded.push_back(lab);
+    }
+    // Each lab's folder is the configured course's (the manifest's "dir").
+    std::string labs_dir = labs.empty() ? "" : fs::path(labs[0].dir).parent_path().string();
+    std::string root = grader::submission_root(options.overlay, graded);
+    auto taken = grader::overlay_submission(graded, root, labs_dir);
+    if (!taken.refused.empty()) {
+        refused = taken.refused;
+        return "";
+    }
+    std::string relative = fs::path(root).lexically_relative(options.overlay).string();
+    if (relative == ".")
+        relative.clear();
+    if (!relative.empty())
+        std::cout << "submission: its files are in " << relative << "/\n";
+    for (const auto& note : taken.notes)
+        std::cout << "submission: " << note << "\n";
+    return grader::describe_submission(taken.notes, relative);
+}
+
 void write_reports(const grader::CourseResult& result, const std::string& dir) {
     std::filesystem::create_directories(dir);
     grader::write_report_json(result, dir + "/report.json");
     grader::write_gradescope_results(result, dir + "/results.json");
     grader::write_junit_xml(result, dir + "/junit.xml");
     grader::write_classroom_json(result, dir + "/classroom.json");
+    // One Classroom runner per lab (classroom.yml): each fits an environment variable.
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind("classroom-", 0) == 0 && entry.path().extension() == ".json")
+            std::filesystem::remove(entry.path());  // a lab this run did not grade
+    }
+    for (const auto& lab : result.labs) {
+        grader::write_classroom_json(result, dir + "/classroom-" + lab.lab.id + ".json",
+                                     lab.lab.id);
+    }
     std::string summary = grader::markdown_summary(result);
     std::ofstream(dir + "/summary.md") << summary;
     if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
         std::ofstream(step_summary, std::ios::app) << summary << "\n";
     }
-    std::cout << "Reports: " << dir
-              << "/{report.json,results.json,junit.xml,classroom.json,summary.md}\n";
+    std::cout
+        << "Reports: " << dir
+        << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
 }
 
 int run(const Options& options) {
+    auto start = std::chrono::steady_clock::now();
     auto labs = grader::load_course(options.manifest);
     if (options.check_declared)
         return check_declared(labs, options);
     if (options.check_stubs)
         return check_stubs(labs);
+    std::string submission;
     if (!options.overlay.empty()) {
-        // Each lab's folder is the configured course's (the manifest's "dir").
-        std::string labs_dir =
-            labs.empty() ? "" : std::filesystem::path(labs[0].dir).parent_path().string();
-        auto overlay = grader::overlay_submission(labs, options.overlay, labs_dir);
-        for (const auto& note : overlay.notes)
-            std::cout << "submission: " << note << "\n";
-        if (!overlay.refused.empty()) {
-            std::cerr << "grader: submission refused: " << overlay.refused << "\n";
+        std::string refused;
+        submission = overlay(labs, options, refused);
+        if (!refused.empty()) {
+            std::cerr << "grader: submission refused: " << refused << "\n";
             return 2;
         }
     }
@@ -170,11 +216,17 @@ int run(const Options& options) {
     grading.build_dir = std::filesystem::absolute(build_dir).string();
     grading.source_dir =
         std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
+    if (options.deadline > 0) {
+        grading.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                       std::chrono::duration<double>(options.deadline));
+        grading.deadline_seconds = options.deadline;
+    }
     grading.layout = grader::read_course_layout(options.manifest);
     grader::CourseResult result;
     result.flavor = grading.flavor;
+    result.deadline_seconds = options.deadline;
+    result.submission = submission;
     result.protections = grader::apply_protections(grading.limits, grading.layout);
-    auto start = std::chrono::steady_clock::now();
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
@@ -183,6 +235,8 @@ int run(const Options& options) {
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.scale > 0)
+        grader::scale_points(result, options.scale);
     grader::print_scoreboard(result, std::cout, options.show_hidden);
     std::string reports =
         options.reports.empty()
@@ -206,6 +260,10 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
     command->add_option("--work", batch.work_dir, "per-student builds, reports, logs");
     command->add_option("--lab", batch.labs, "grade only these labs (e.g. 01)");
     command->add_option("--timeout", batch.timeout_seconds, "seconds per step and student");
+    command
+        ->add_option("--deadline", batch.deadline_seconds,
+                     "seconds for each student's grading run (default: --timeout - 60)")
+        ->check(CLI::PositiveNumber);
     command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
     return command;
 }
@@ -250,6 +308,13 @@ int main(int argc, char** argv) {
     app.add_option("--overlay", options.overlay,
                    "copy a submission's lab sources over the labs first (Gradescope)")
         ->check(CLI::ExistingDirectory);
+    app.add_option("--deadline", options.deadline,
+                   "seconds for the whole run: then the test running is stopped and the "
+                   "tests left are not run")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--scale", options.scale,
+                   "report the total out of this maximum (each test's points scaled alike)")
+        ->check(CLI::PositiveNumber);
     auto* batch_command = add_batch(app, batch);
     try {
         app.parse(argc, argv);

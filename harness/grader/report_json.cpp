@@ -15,11 +15,34 @@ double CourseResult::score() const {
     return total;
 }
 
+int CourseResult::not_run() const {
+    int count = 0;
+    for (const auto& lab : labs)
+        count += lab.not_run();
+    return count;
+}
+
 double CourseResult::max_score() const {
     double total = 0;
     for (const auto& lab : labs)
         total += lab.max_score();
     return total;
+}
+
+void scale_points(CourseResult& result, double max) {
+    double unscaled = result.max_score();
+    result.scale = max;
+    if (unscaled <= 0)
+        return;
+    double factor = max / unscaled;
+    for (auto& lab : result.labs) {
+        for (auto& spec : lab.lab.tests)
+            spec.points *= factor;
+        for (auto& t : lab.tests) {
+            t.spec.points *= factor;
+            t.score *= factor;
+        }
+    }
 }
 
 static json task_json(const LabResult& lab, const TaskSpec& task) {
@@ -75,6 +98,8 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                    {"score", result.score()},
                    {"max_score", result.max_score()},
                    {"execution_time", result.seconds},
+                   {"deadline", result.deadline_seconds},
+                   {"scale", result.scale},
                    {"protections", result.protections},
                    {"labs", labs},
                    {"tests", tests}};

@@ -87,6 +87,10 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_h
                            points(lab.score()), points(lab.max_score()));
         if (lab.flagged())
             print_flag(lab, out);
+        if (!lab.built && !lab.compile_failed()) {
+            out << "  ✗ not graded: " << lab.build_error << "\n";
+            continue;
+        }
         if (!lab.built) {
             out << "  ✗ does not compile:\n"
                 << indent(console_safe(lab.build_error), "      ") << "\n";
@@ -99,6 +103,12 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_h
     }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points(result.score()),
                        points(result.max_score()), result.seconds);
+    if (int missed = result.not_run(); missed > 0) {
+        out << fmt::format(
+            "{} test(s) not run: the run's deadline ({:g} s) was reached. Tests that time out "
+            "use up the run's time: fix those first.\n",
+            missed, result.deadline_seconds);
+    }
 }
 
 std::string markdown_summary(const CourseResult& result) {

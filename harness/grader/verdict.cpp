@@ -181,6 +181,8 @@ std::string to_string(Verdict verdict) {
             return "compile-error";
         case Verdict::integrity:
             return "integrity";
+        case Verdict::not_run:
+            return "not-run";
     }
     return "unknown";
 }

@@ -10,7 +10,8 @@
 namespace grader {
 
 /// Every verdict a test can get. Only `pass` earns points; `skipped` counts neither for
-/// nor against (the test could not run here, and says why).
+/// nor against (the test could not run here, and says why); `not_run` counts against (the
+/// run's deadline came before the test could run, or finish).
 enum class Verdict {
     pass,
     fail,
@@ -23,6 +24,7 @@ enum class Verdict {
     output_truncated,
     compile_error,
     integrity,
+    not_run,
 };
 
 /// The report's spelling: "pass", "fail", "timeout", "out-of-memory", ...

@@ -7,6 +7,10 @@
 #   run_autograder  drops the submission's lab sources over the labs, builds, grades,
 #                   and writes /autograder/results/results.json
 #   labs.txt        the labs this assignment grades (LAB=01 make gradescope; empty: all)
+#   deadline.txt    seconds the grading run may take (DEADLINE=N; default 540, for
+#                   Gradescope's default limit of 10 minutes: raise both together)
+#   scale.txt       the total's maximum (SCALE=N: each test's points scaled alike; empty:
+#                   lab.json's points), to match the assignment's points on Gradescope
 #   course/         the course without solutions/, templates/, build/ or .git: its hidden
 #                   tests included (students never see the zip)
 # Usage: scripts/gradescope/build-zip.sh BUILD_DIR   (LAB="01 02" to grade only those)
@@ -25,6 +29,8 @@ tar -C "$root" --exclude=./.git --exclude=./build --exclude='./build-*' --exclud
 cp "$here/setup.sh" "$here/run_autograder" "$stage/"
 chmod +x "$stage/setup.sh" "$stage/run_autograder"
 echo "${LAB:-}" >"$stage/labs.txt"
+echo "${DEADLINE:-540}" >"$stage/deadline.txt"
+echo "${SCALE:-}" >"$stage/scale.txt"
 rm -f "$out/autograder.zip"
-(cd "$stage" && zip -qr "$out/autograder.zip" setup.sh run_autograder labs.txt course)
+(cd "$stage" && zip -qr "$out/autograder.zip" setup.sh run_autograder labs.txt deadline.txt scale.txt course)
 echo "Gradescope autograder: $out/autograder.zip (labs: ${LAB:-all})"

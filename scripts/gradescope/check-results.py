@@ -8,8 +8,10 @@
   "Autograder Specifications"): score, execution_time, output, visibility,
   stdout_visibility, tests[] with score, max_score, name, number, output, visibility, status.
 - junit.xml: testsuites/testsuite/testcase, each testcase with at most one of
-  failure|error|skipped; counts that add up.
-- classroom.json: GitHub Classroom's runner result (version, status, max_score, tests[]).
+  failure|error|skipped; counts that add up; only the elements and attributes of Jenkins'
+  JUnit schema (junit-10.xsd, JUNIT_SCHEMA below); times with at most 3 decimals.
+- classroom.json, classroom-NN.json: GitHub Classroom's runner result (version, status,
+  max_score, tests[]), for the whole run and per lab.
 - --lab-json: every test a lab.json lists appears, once, in results.json.
 Exits 1 with one line per problem.
 """
@@ -17,9 +19,11 @@ import argparse
 import json
 import os
 import sys
+import re
 import xml.etree.ElementTree as ET
 
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+OUTPUT_FORMATS = {"text", "html", "simple_format", "md", "ansi"}
 problems = []
 
 
@@ -34,6 +38,9 @@ def check_gradescope(path, expect_score, expect_full):
                       ("visibility", str), ("stdout_visibility", str), ("tests", list)]:
         if not isinstance(results.get(key), kind):
             problem(f"{path}: top-level {key!r} missing or not {kind}")
+    if results.get("output_format", "text") not in OUTPUT_FORMATS:
+        problem(f"{path}: output_format {results.get('output_format')!r} is not one of "
+                f"{sorted(OUTPUT_FORMATS)}")
     for key in ("visibility", "stdout_visibility"):
         if results.get(key) not in VISIBILITY:
             problem(f"{path}: {key} {results.get(key)!r} is not one of {sorted(VISIBILITY)}")
@@ -45,6 +52,8 @@ def check_gradescope(path, expect_score, expect_full):
                 problem(f"{path}: test {test.get('name')!r}: {key!r} missing or not {kind}")
         if test.get("visibility") not in VISIBILITY:
             problem(f"{path}: test {test.get('name')!r}: bad visibility")
+        if test.get("output_format", "text") not in OUTPUT_FORMATS:
+            problem(f"{path}: test {test.get('name')!r}: bad output_format")
         if test.get("status") not in ("passed", "failed"):
             problem(f"{path}: test {test.get('name')!r}: status must be passed or failed")
         total += test.get("score", 0)
@@ -58,8 +67,47 @@ def check_gradescope(path, expect_score, expect_full):
     return results
 
 
+# Jenkins' JUnit schema (xunit-plugin junit-10.xsd): each element's attributes and children.
+JUNIT_SCHEMA = {
+    "testsuites": ({"name", "time", "tests", "failures", "disabled", "errors"}, {"testsuite"}),
+    "testsuite": ({"name", "tests", "failures", "errors", "time", "disabled", "skipped",
+                   "timestamp", "hostname", "id", "package", "file", "log", "url", "version"},
+                  {"properties", "testcase", "system-out", "system-err"}),
+    "properties": (set(), {"property"}),
+    "property": ({"name", "value"}, set()),
+    "testcase": ({"name", "assertions", "time", "classname", "status"},
+                 {"skipped", "error", "failure", "system-out", "system-err"}),
+    "skipped": ({"message"}, set()),
+    "error": ({"message", "type"}, set()),
+    "failure": ({"message", "type"}, set()),
+    "system-out": (set(), set()),
+    "system-err": (set(), set()),
+}
+JUNIT_TIME = re.compile(r"^[0-9]+(\.[0-9]{1,3})?$")
+JUNIT_COUNTS = ("tests", "failures", "errors", "skipped", "disabled")
+
+
+def check_junit_schema(path, element):
+    attributes, children = JUNIT_SCHEMA.get(element.tag, (None, None))
+    if attributes is None:
+        problem(f"{path}: <{element.tag}> is not in the JUnit schema")
+        return
+    for name, value in element.attrib.items():
+        if name not in attributes:
+            problem(f"{path}: <{element.tag}> has attribute {name!r}, unknown to the schema")
+        elif name == "time" and not JUNIT_TIME.match(value):
+            problem(f"{path}: <{element.tag}> time={value!r}: not seconds with <= 3 decimals")
+        elif name in JUNIT_COUNTS and not value.isdigit():
+            problem(f"{path}: <{element.tag}> {name}={value!r} is not a count")
+    for child in element:
+        if child.tag not in children:
+            problem(f"{path}: <{child.tag}> is not allowed in <{element.tag}>")
+        check_junit_schema(path, child)
+
+
 def check_junit(path):
     root = ET.parse(path).getroot()
+    check_junit_schema(path, root)
     if root.tag != "testsuites":
         problem(f"{path}: root is <{root.tag}>, not <testsuites>")
     count = 0
@@ -137,7 +185,9 @@ def main():
                                    args.expect_score, args.expect_full)
         check_lab_tests(results, args.lab_json)
         check_junit(os.path.join(args.reports, "junit.xml"))
-        check_classroom(os.path.join(args.reports, "classroom.json"))
+        for name in sorted(os.listdir(args.reports)):
+            if name.startswith("classroom") and name.endswith(".json"):
+                check_classroom(os.path.join(args.reports, name))
         with open(os.path.join(args.reports, "report.json"), encoding="utf-8") as f:
             json.load(f)
     for text in problems:
