@@ -347,9 +347,9 @@ void write_svg(const Measurements& m, const std::string& path) {
                             {"#b2182b", "2", "none", false, false}};
     for (int i = 0; i < 3; ++i) {
         const Style& s = styles[i];
-        svg << "<polyline fill='none' stroke-width='" << s.width << "' stroke-dasharray='"
-            << s.dash << "' stroke-opacity='" << (s.hollow_ring ? "0.45" : "1") << "' stroke='"
-            << s.color << "' points='";
+        svg << "<polyline fill='none' stroke-width='" << s.width << "' stroke-dasharray='" << s.dash
+            << "' stroke-opacity='" << (s.hollow_ring ? "0.45" : "1") << "' stroke='" << s.color
+            << "' points='";
         for (auto [rss, us] : m.series.at(kMethods[i]))
             svg << f.x(rss) << "," << f.y(us) << " ";
         svg << "'/>\n";

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "hsys/signals.hpp"
 #include "harness/resource_events.hpp"
+#include "hsys/signals.hpp"
 
 namespace grader {
 namespace {

@@ -57,7 +57,8 @@ int run(const Options& options) {
         weave::SessionSetup setup;
         // Absolute: the sessions run in a scratch directory, where a relative PATH entry
         // would point nowhere.
-        setup.bin_dir = fs::absolute(options.bin.empty() ? options.root / "build" / "bin" : options.bin);
+        setup.bin_dir =
+            fs::absolute(options.bin.empty() ? options.root / "build" / "bin" : options.bin);
         setup.timeout = std::chrono::seconds(options.timeout_seconds);
         if (!fs::is_directory(setup.bin_dir)) {
             std::cerr << "weave: no such directory: " << setup.bin_dir.string()

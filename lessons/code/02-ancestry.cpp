@@ -93,7 +93,7 @@ std::optional<Stat> read_stat(pid_t pid) {
     Stat s;
     s.pid = pid;
     s.comm = text.substr(open + 1, close - open - 1);
-    s.state = text[close + 2];  // field 3
+    s.state = text[close + 2];        // field 3
     std::vector<std::string> fields;  // fields 4, 5, ... after the state
     std::size_t pos = close + 4;
     while (pos < text.size()) {
@@ -223,8 +223,9 @@ int main() {
     first.join();
     second.join();
     bool main_listed = std::find(tids.begin(), tids.end(), ::getpid()) != tids.end();
-    std::cout << "/proc/self/task: " << tids.size() << " threads; the main thread's ID is the PID: "
-              << (main_listed ? "yes" : "no") << "\n";
+    std::cout << "/proc/self/task: " << tids.size()
+              << " threads; the main thread's ID is the PID: " << (main_listed ? "yes" : "no")
+              << "\n";
 
     std::vector<Stat> table = snapshot();
     std::cout << "states:";

@@ -75,7 +75,7 @@ const char* lookup(std::string_view name) {
 // (for argv or envp). Move-only: a copy would copy the strings but still point into the
 // original's; a move hands the buffers over, so the pointers stay valid.
 class CStrings {
-public:
+  public:
     explicit CStrings(std::vector<std::string> strings) : strings_(std::move(strings)) {
         for (std::string& s : strings_)
             pointers_.push_back(s.data());
@@ -88,7 +88,7 @@ public:
 
     char* const* data() const { return pointers_.data(); }
 
-private:
+  private:
     std::vector<std::string> strings_;
     std::vector<char*> pointers_;
 };

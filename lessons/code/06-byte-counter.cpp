@@ -47,7 +47,7 @@ std::string format_bytes(double bytes) {
 // An exponential moving average that corrects its start from 0: it keeps the total
 // weight given so far, 1 − (1 − a)^k after k values, and divides by it.
 class Smoothed {
-public:
+  public:
     explicit Smoothed(double alpha) : alpha_(alpha) {}
     void add(double x) {
         sum_ = alpha_ * x + (1 - alpha_) * sum_;
@@ -55,7 +55,7 @@ public:
     }
     double value() const { return weight_ == 0 ? 0 : sum_ / weight_; }
 
-private:
+  private:
     double alpha_, sum_ = 0, weight_ = 0;
 };
 //< ema

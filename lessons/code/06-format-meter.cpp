@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     }
     proc::MeterOptions options;
     options.ncols = std::atoi(argv[4]);
-    std::cout << proc::format_meter(std::atoll(argv[1]), std::atoll(argv[2]),
-                                    std::atof(argv[3]), options)
+    std::cout << proc::format_meter(std::atoll(argv[1]), std::atoll(argv[2]), std::atof(argv[3]),
+                                    options)
               << "\n";
 }

@@ -137,9 +137,8 @@ void signal_group(const Child& child, int sig) {
 // Waits up to @p timeout (forever if negative) for the child to end; its status if it did.
 std::optional<int> wait_ended(const Child& child, milliseconds timeout) {
     pollfd fd{child.pidfd, POLLIN, 0};
-    int ready = course::retry_on_eintr("poll", [&] {
-        return ::poll(&fd, 1, timeout.count() < 0 ? -1 : int(timeout.count()));
-    });
+    int ready = course::retry_on_eintr(
+        "poll", [&] { return ::poll(&fd, 1, timeout.count() < 0 ? -1 : int(timeout.count())); });
     if (ready == 0)
         return std::nullopt;
     int status = 0;
@@ -170,7 +169,7 @@ std::string stop(Child& child) {
 // A pipe delivers bytes, not lines: "REA" now, "DY\nhello\n" later. Keeps the unfinished
 // tail and hands back each complete line.
 class LineBuffer {
-public:
+  public:
     std::vector<std::string> feed(std::string_view bytes) {
         pending_.append(bytes);
         std::vector<std::string> lines;
@@ -183,7 +182,7 @@ public:
         return lines;
     }
 
-private:
+  private:
     std::string pending_;
 };
 //< line-buffer
@@ -255,10 +254,10 @@ int main(int argc, char** argv) {
             how = describe(*wait_ended(child, milliseconds(-1)));
         } else {
             std::cout << "watchdog: "
-                      << (outcome == Outcome::stopped ? "stopping " + child.name
-                                                      : child.name + " not ready after " +
-                                                            std::to_string(ready_within.count()) +
-                                                            " ms")
+                      << (outcome == Outcome::stopped
+                              ? "stopping " + child.name
+                              : child.name + " not ready after " +
+                                    std::to_string(ready_within.count()) + " ms")
                       << std::endl;
             how = stop(child);
         }

@@ -26,12 +26,12 @@ constexpr std::chrono::milliseconds kGracePeriod{2000};
 /// Everything `proc run` can be told. A new option is one field here and one line in
 /// add_run_options(); what it changes goes in child_environment() or run().
 struct RunOptions {
-    double timeout_seconds = 0;        ///< --timeout: 0 means wait for ever.
-    bool progress = false;             ///< --progress: draw the command's reports (Lab 07).
-    bool env_clear = false;            ///< --env-clear: start from an empty environment.
-    std::vector<std::string> env_set;  ///< --env NAME=VALUE, applied in order.
+    double timeout_seconds = 0;          ///< --timeout: 0 means wait for ever.
+    bool progress = false;               ///< --progress: draw the command's reports (Lab 07).
+    bool env_clear = false;              ///< --env-clear: start from an empty environment.
+    std::vector<std::string> env_set;    ///< --env NAME=VALUE, applied in order.
     std::vector<std::string> env_unset;  ///< --unset NAME.
-    std::vector<std::string> command;  ///< The command and its arguments.
+    std::vector<std::string> command;    ///< The command and its arguments.
 };
 
 void add_run_options(CLI::App& sub, RunOptions& options) {
@@ -63,7 +63,8 @@ void add_run_options(CLI::App& sub, RunOptions& options) {
 /// --unset, plus each --env. The program is still looked up in *our* PATH.
 std::vector<std::string> child_environment(const RunOptions& options) {
     proc::Environment env = options.env_clear ? proc::Environment() : proc::Environment::current();
-    for (const auto& name : options.env_unset) env.unset(name);
+    for (const auto& name : options.env_unset)
+        env.unset(name);
     for (const auto& entry : options.env_set) {
         auto equals = entry.find('=');
         env.set(entry.substr(0, equals), entry.substr(equals + 1));

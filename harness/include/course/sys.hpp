@@ -17,14 +17,17 @@ namespace course {
 [[noreturn]] void throw_error(int err, const std::string& call);
 
 /// Throws `std::system_error` for the current errno, naming the failed @p call.
-[[noreturn]] inline void throw_errno(const std::string& call) { throw_error(errno, call); }
+[[noreturn]] inline void throw_errno(const std::string& call) {
+    throw_error(errno, call);
+}
 
 /// Checks the result of a call that returns -1 and sets errno on failure.
 /// @returns @p result unchanged when it is not -1.
 /// @throws std::system_error with errno and @p call when it is -1.
 template <typename T>
 T check(T result, const char* call) {
-    if (result == T(-1)) throw_errno(call);
+    if (result == T(-1))
+        throw_errno(call);
     return result;
 }
 
@@ -32,7 +35,8 @@ T check(T result, const char* call) {
 /// the `posix_spawn` family and the `pthread_*` functions, which leave errno alone.
 /// @throws std::system_error built from @p error_number and @p call when it is not 0.
 inline void check_returned(int error_number, const char* call) {
-    if (error_number != 0) throw_error(error_number, call);
+    if (error_number != 0)
+        throw_error(error_number, call);
 }
 
 /// Repeats @p operation while it fails with EINTR (a signal interrupted it), then
@@ -42,7 +46,8 @@ template <typename Operation>
 auto retry_on_eintr(const char* call, Operation operation) {
     for (;;) {
         auto result = operation();
-        if (result != decltype(result)(-1) || errno != EINTR) return check(result, call);
+        if (result != decltype(result)(-1) || errno != EINTR)
+            return check(result, call);
     }
 }
 

@@ -14,7 +14,7 @@ namespace course {
 /// could hit an unrelated file that reused the number. `close` is never retried on
 /// EINTR: on Linux the descriptor is released even when close reports EINTR.
 class UniqueFd {
-public:
+  public:
     UniqueFd() noexcept = default;
     /// Takes ownership of @p fd (may be -1 for "none").
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
@@ -22,7 +22,8 @@ public:
     UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
     /// Closes the owned descriptor, then takes over @p other's.
     UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) reset(other.release());
+        if (this != &other)
+            reset(other.release());
         return *this;
     }
     UniqueFd(const UniqueFd&) = delete;
@@ -37,11 +38,12 @@ public:
     int release() noexcept { return std::exchange(fd_, -1); }
     /// Closes the owned descriptor (if any) and takes @p fd instead.
     void reset(int fd = -1) noexcept {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0)
+            ::close(fd_);
         fd_ = fd;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 

@@ -66,8 +66,8 @@ std::uint64_t siphash24(const std::array<std::uint8_t, 16>& key, const void* dat
                         std::size_t size) noexcept {
     const auto* in = static_cast<const std::uint8_t*>(data);
     std::uint64_t k0 = load_le64(key.data()), k1 = load_le64(key.data() + 8);
-    SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
-               k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
+    SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL, k0 ^ 0x6c7967656e657261ULL,
+               k1 ^ 0x7465646279746573ULL};
     std::size_t whole = size - size % 8;
     for (std::size_t i = 0; i < whole; i += 8)
         s.absorb(load_le64(in + i));

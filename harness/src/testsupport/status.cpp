@@ -11,7 +11,8 @@ namespace harness {
 
 std::string signal_name(int sig) {
     // sigabbrev_np (glibc 2.32) gives "SEGV" without the prefix; null for unknown numbers.
-    if (const char* abbrev = ::sigabbrev_np(sig)) return std::string("SIG") + abbrev;
+    if (const char* abbrev = ::sigabbrev_np(sig))
+        return std::string("SIG") + abbrev;
     return "signal " + std::to_string(sig);
 }
 
@@ -21,7 +22,8 @@ std::string describe_status(int raw_status) {
         what = "exited with code " + std::to_string(WEXITSTATUS(raw_status));
     } else if (WIFSIGNALED(raw_status)) {
         what = "killed by " + signal_name(WTERMSIG(raw_status));
-        if (WCOREDUMP(raw_status)) what += ", core dumped";
+        if (WCOREDUMP(raw_status))
+            what += ", core dumped";
     } else if (WIFSTOPPED(raw_status)) {
         what = "stopped by " + signal_name(WSTOPSIG(raw_status));
     } else if (WIFCONTINUED(raw_status)) {
@@ -42,8 +44,7 @@ std::string describe_status(int raw_status) {
            << " says it " << describe_status(raw_status) << ".";
 }
 
-::testing::AssertionResult KilledBy(const char* status_expr, const char*, int raw_status,
-                                    int sig) {
+::testing::AssertionResult KilledBy(const char* status_expr, const char*, int raw_status, int sig) {
     if (WIFSIGNALED(raw_status) && WTERMSIG(raw_status) == sig) {
         return ::testing::AssertionSuccess();
     }
