@@ -4,7 +4,6 @@
 #include "batch.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "hsys/spawn.hpp"
 
 extern char** environ;
 
@@ -192,33 +192,23 @@ namespace {
 // its own process group, @p extra_env added. @returns the raw wait status.
 int run_logged(const std::vector<std::string>& argv, const std::string& log,
                const std::vector<std::string>& extra_env) {
-    std::vector<char*> args;
-    for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    std::vector<std::string> env_strings(extra_env);
+    std::vector<std::string> env(extra_env);
     for (char** e = environ; *e; ++e)
-        env_strings.emplace_back(*e);  // first one wins
-    std::vector<char*> env;
-    for (auto& e : env_strings)
-        env.push_back(e.data());
-    env.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    course::check_returned(::posix_spawn_file_actions_init(&actions),
-                           "posix_spawn_file_actions_init");
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                       0644);
-    ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    course::check_returned(::posix_spawnattr_init(&attributes), "posix_spawnattr_init");
-    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    ::posix_spawnattr_setpgroup(&attributes, 0);
-    pid_t pid = 0;
-    int error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::posix_spawnattr_destroy(&attributes);
-    course::check_returned(error, "posix_spawnp");
+        env.emplace_back(*e);  // first one wins
+    course::UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!null)
+        course::throw_errno("open /dev/null");
+    course::UniqueFd out(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!out)
+        course::throw_errno("open " + log);
+    hsys::SpawnOptions spawn;
+    spawn.argv = argv;
+    spawn.env = std::move(env);
+    spawn.stdin_fd = null.get();
+    spawn.stdout_fd = out.get();
+    spawn.stderr_fd = out.get();
+    spawn.new_process_group = true;
+    pid_t pid = hsys::spawn(spawn);
     int status = 0;
     course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
     return status;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "course/sys.hpp"
+#include "hsys/temp_dir.hpp"
 #include "seccomp.hpp"
 
 namespace grader {
@@ -27,13 +28,6 @@ constexpr rlim_t kProcessesPerUser = 1024;
 // A compile: the driver, cc1plus and as, with room to spare.
 constexpr rlim_t kCompileProcesses = 64;
 constexpr rlim_t kCompileAddressSpace = 2ull << 30;
-
-std::string scratch_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "grader-probe-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-        course::throw_errno("mkdtemp " + pattern);
-    return pattern;
-}
 
 // The first line of @p path, or "" when it cannot be read (the setting does not exist).
 std::string first_line(const std::string& path) {
@@ -75,10 +69,8 @@ bool namespaces_work(std::string& why_not) {
     probe.wall_seconds = 10;
     probe.isolate = true;
     probe.drop_root = true;
-    auto dir = scratch_dir();
-    auto run = run_sandboxed({"/bin/true"}, dir, probe);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+    hsys::TempDir dir("grader-probe");
+    auto run = run_sandboxed({"/bin/true"}, dir.path().string(), probe);
     if (!run.sandbox_error.empty()) {
         why_not = run.sandbox_error;
     } else if (!WIFEXITED(run.raw_status) || WEXITSTATUS(run.raw_status) != 0) {

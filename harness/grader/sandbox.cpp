@@ -2,14 +2,11 @@
 // and reads what it and the kernel report. The child's side is sandbox_child.cpp.
 #include "sandbox.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,12 +15,13 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "harness/resource_events.hpp"
+#include "hsys/proc.hpp"
+#include "hsys/run.hpp"
 #include "namespaces.hpp"
 #include "sandbox_child.hpp"
 
@@ -32,141 +30,55 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The PID -> PPID map of every process now, from one scan of /proc.
-std::unordered_map<pid_t, pid_t> parent_map() {
-    std::unordered_map<pid_t, pid_t> parents;
-    DIR* proc = ::opendir("/proc");
-    if (proc == nullptr)
-        course::throw_errno("opendir /proc");
-    while (dirent* entry = ::readdir(proc)) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
-            continue;
-        std::string stat;
-        try {
-            stat = course::read_file(std::string("/proc/") + entry->d_name + "/stat");
-        } catch (const std::system_error&) {
-            continue;  // ended between readdir and open
-        }
-        auto close = stat.rfind(')');
-        if (close == std::string::npos || close + 4 >= stat.size())
-            continue;
-        parents[std::atoi(entry->d_name)] = std::atoi(stat.c_str() + close + 4);
-    }
-    ::closedir(proc);
-    return parents;
-}
-
-std::vector<pid_t> descendants_of(pid_t root) {
-    auto parents = parent_map();
-    std::unordered_multimap<pid_t, pid_t> children;
-    for (auto [pid, ppid] : parents)
-        children.emplace(ppid, pid);
-    std::vector<pid_t> found;
-    std::vector<pid_t> frontier{root};
-    while (!frontier.empty()) {
-        pid_t next = frontier.back();
-        frontier.pop_back();
-        auto [first, last] = children.equal_range(next);
-        for (auto it = first; it != last; ++it) {
-            found.push_back(it->second);
-            frontier.push_back(it->second);
-        }
-    }
-    return found;
-}
-
 void reap_finished_children() {
     // ECHILD ends the loop: no children left. 0: some are still dying.
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
 }
 
-int remaining_ms(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    return left.count() < 0 ? 0 : static_cast<int>(left.count()) + 1;
-}
+// The program's output and its result stream, read while it runs and after.
+struct Streams {
+    hsys::Stream output;
+    hsys::Stream results;  // fd -1: none
 
-// Reads what is available on @p fd into @p out; false at end of file.
-bool read_output(int fd, Outcome& out, std::size_t cap) {
-    char buffer[65536];
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN;
-    if (n == 0)
-        return false;
-    out.output_bytes += static_cast<std::size_t>(n);
-    if (out.output.size() < cap) {
-        out.output.append(buffer, std::min<std::size_t>(n, cap - out.output.size()));
+    std::vector<hsys::Stream*> open() {
+        std::vector<hsys::Stream*> list{&output};
+        if (results.fd >= 0)
+            list.push_back(&results);
+        return list;
     }
-    return true;
-}
+};
 
-enum class Read { data, nothing_now, end };
-
-// Reads what is available on the result stream into out.stream (at most @p cap bytes
-// kept; the rest read and dropped).
-Read read_stream(int fd, Outcome& out, std::size_t cap) {
-    char buffer[16384];
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? Read::nothing_now : Read::end;
-    if (n == 0)
-        return Read::end;
-    out.stream_bytes += static_cast<std::size_t>(n);
-    if (out.stream.size() < cap)
-        out.stream.append(buffer, std::min<std::size_t>(n, cap - out.stream.size()));
-    return Read::data;
-}
-
-// Waits for the program to end or for the deadline, reading its output (and the result
-// stream, if any) meanwhile.
-void supervise(pid_t pid, int output_fd, Outcome& out, const Limits& limits, const SandboxIo& io,
+// Waits for the program to end or for the deadline (then kills it), reading its streams
+// meanwhile.
+void supervise(pid_t pid, Streams& streams, Outcome& out, const Limits& limits,
                Clock::time_point start) {
     auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(limits.wall_seconds));
-    course::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    bool output_open = true;
-    bool stream_open = io.stream_fd >= 0;
-    for (;;) {
-        // Without pidfd (kernels before 5.3) poll the pipe in short slices instead.
-        int wait_ms = pidfd ? remaining_ms(deadline) : std::min(remaining_ms(deadline), 20);
-        pollfd fds[3] = {{output_open ? output_fd : -1, POLLIN, 0},
-                         {pidfd.get(), POLLIN, 0},
-                         {stream_open ? io.stream_fd : -1, POLLIN, 0}};
-        int ready = ::poll(fds, 3, wait_ms);
-        if (ready < 0 && errno != EINTR)
-            course::throw_errno("poll");
-        if (fds[0].revents != 0)
-            output_open = read_output(output_fd, out, limits.output_cap);
-        if (fds[2].revents != 0)
-            stream_open = read_stream(io.stream_fd, out, io.stream_cap) != Read::end;
-        if (::waitpid(pid, &out.raw_status, WNOHANG) == pid)
-            break;
-        if (remaining_ms(deadline) == 0) {
-            out.timed_out = true;
-            ::kill(-pid, SIGKILL);
-            ::kill(pid, SIGKILL);
-            course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &out.raw_status, 0); });
-            break;
-        }
-    }
+    auto list = streams.open();
+    auto waited = hsys::wait_with_deadline(pid, list, deadline);
+    out.raw_status = waited.status;
+    out.timed_out = waited.timed_out;
     out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// After the program ended: nothing it started may outlive it, then read what is left.
-void clean_up(pid_t pid, int output_fd, Outcome& out, const Limits& limits, const SandboxIo& io) {
+// After the program ended: nothing it started may outlive it, then read what is left
+// (every writer is gone, so this never waits).
+void clean_up(pid_t pid, Streams& streams, Outcome& out, const Limits& limits,
+              const SandboxIo& io) {
     ::kill(-pid, SIGKILL);
     out.leftovers_killed += kill_all_descendants();
-    if (io.stream_fd >= 0) {  // every writer in the sandbox is gone: read what is left
-        ::fcntl(io.stream_fd, F_SETFL, O_NONBLOCK);
-        while (read_stream(io.stream_fd, out, io.stream_cap) == Read::data) {
+    for (auto* stream : streams.open()) {
+        while (stream->open && hsys::drain(*stream) > 0) {
         }
     }
-    ::fcntl(output_fd, F_SETFL, O_NONBLOCK);
-    pollfd fd = {output_fd, POLLIN, 0};
-    while (::poll(&fd, 1, 200) > 0 && read_output(output_fd, out, limits.output_cap)) {
-    }
+    out.output = std::move(streams.output.data);
+    out.output_bytes = streams.output.total;
     out.output_truncated = out.output_bytes > limits.output_cap;
+    if (io.stream_fd >= 0) {
+        out.stream = std::move(streams.results.data);
+        out.stream_bytes = streams.results.total;
+    }
 }
 
 }  // namespace
@@ -180,7 +92,7 @@ int kill_all_descendants() {
     // Each round kills what exists; anything forked meanwhile is re-parented to us (we
     // are the subreaper) and found by the next round.
     for (int round = 0; round < 10000; ++round) {
-        auto alive = descendants_of(::getpid());
+        auto alive = hsys::descendants_of(::getpid());
         if (alive.empty())
             break;
         for (pid_t pid : alive) {
@@ -424,7 +336,8 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     report.write.reset();
     events.write.reset();
     out.started = true;
-    supervise(pid, output.read.get(), out, limits, io, start);
+    Streams streams{{output.read.get(), limits.output_cap}, {io.stream_fd, io.stream_cap}};
+    supervise(pid, streams, out, limits, start);
     if (cgroup) {
         try {
             auto counted = cgroup->events();
@@ -441,7 +354,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
             cap = std::min<long>(cap, static_cast<long>(limits.max_processes));
         out.process_limit_reached = out.processes_started >= cap - 8;
     }
-    clean_up(pid, output.read.get(), out, limits, io);
+    clean_up(pid, streams, out, limits, io);
     read_resource_events(events.read.get(), out);
     return out;  // the cgroup kills what is left in it, and goes
 }

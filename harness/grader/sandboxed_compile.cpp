@@ -33,6 +33,9 @@
 #include "compile_command.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "hsys/eintr.hpp"
+#include "hsys/io.hpp"
+#include "hsys/temp_dir.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
 #include "view.hpp"
@@ -107,21 +110,12 @@ void copy_back(const std::string& from, const std::string& to) {
         course::throw_errno("open " + temporary);
     char buffer[1 << 16];
     for (;;) {
-        ssize_t n = ::read(in.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = hsys::retry_eintr([&] { return ::read(in.get(), buffer, sizeof buffer); });
         if (n < 0)
             course::throw_errno("read " + from);
         if (n == 0)
             break;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t written = ::write(out.get(), buffer + done, static_cast<std::size_t>(n - done));
-            if (written < 0 && errno == EINTR)
-                continue;
-            if (written < 0)
-                course::throw_errno("write " + temporary);
-            done += written;
-        }
+        hsys::write_all(out.get(), std::string_view(buffer, static_cast<std::size_t>(n)));
     }
     out.reset();
     course::check(::rename(temporary.c_str(), to.c_str()), "rename");
@@ -135,16 +129,8 @@ int compile_error(const std::string& source, const std::string& what) {
 
 int run(const Options& options) {
     std::string cwd = fs::current_path().string();
-    std::string scratch = (fs::temp_directory_path() / "sandboxed-compile-XXXXXX").string();
-    if (::mkdtemp(scratch.data()) == nullptr)
-        course::throw_errno("mkdtemp " + scratch);
-    struct Cleanup {
-        std::string dir;
-        ~Cleanup() {
-            std::error_code ignored;
-            fs::remove_all(dir, ignored);
-        }
-    } cleanup{scratch};
+    hsys::TempDir scratch_dir("sandboxed-compile");  // removed whatever the compiler left
+    std::string scratch = scratch_dir.path().string();
     auto command = grader::redirect_outputs(options.command, scratch, cwd);
     command.argv[0] = find_program(command.argv[0]);
     auto view = std::make_shared<grader::View>();
