@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "course/file.hpp"
 
@@ -58,10 +60,12 @@ void only_keys(const json& object, std::initializer_list<const char*> allowed,
     }
 }
 
-const json& member(const json& object, const char* key, const std::string& where) {
+// @p where by value: a reference parameter bound to a temporary string would make
+// g++ 14 see a dangling reference (-Wdangling-reference) in the returned one.
+const json& member(const json& object, const char* key, std::string_view where) {
     auto it = object.find(key);
     if (it == object.end())
-        throw Malformed(where + " lacks \"" + key + "\"");
+        throw Malformed(std::string(where) + " lacks \"" + key + "\"");
     return *it;
 }
 
