@@ -22,6 +22,7 @@
 #include "course/sys.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
+#include "outside_tmp.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
 #include "seccomp.hpp"
@@ -294,15 +295,14 @@ TEST(RefuseTracingTest, GraderIsNotDumpable) {
 }
 
 // Tests that a view hides a folder (empty) and a file (empty), and shows again, read-only,
-// what lies inside a hidden folder. The folder is in the build tree: /tmp is private anyway.
+// what lies inside a hidden folder. The folder is not under /tmp: that is private anyway.
 TEST_F(SandboxTest, AViewHidesFoldersAndFilesAndShowsWhatItKeeps) {
     namespace fs = std::filesystem;
-    std::string dir = COURSE_BINARY_DIR "/sandbox-view-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
-    struct Remove {
-        std::string dir;
-        ~Remove() { fs::remove_all(dir); }
-    } remove{dir};
+    auto parent = harness_tests::folder_outside_private_tmp();
+    if (parent.empty())
+        GTEST_SKIP() << "no folder outside /tmp and /dev/shm to make the hidden folders in";
+    hsys::TempDir folder(fs::path(parent), "sandbox-view");
+    std::string dir = folder.path().string();
     fs::create_directories(dir + "/secret/kept");
     std::ofstream(dir + "/secret/a.txt") << "secret\n";
     std::ofstream(dir + "/secret/kept/b.txt") << "kept\n";

@@ -13,6 +13,7 @@
 #include "cgroup.hpp"
 #include "compile_command.hpp"
 #include "hsys/temp_dir.hpp"
+#include "outside_tmp.hpp"
 #include "view.hpp"
 
 namespace {
@@ -73,8 +74,11 @@ TEST(ViewTest, AStartingFolderUnderAHiddenOneIsMadeToExist) {
 // private folder, a `mktemp -d` folder) is hidden and the way shown again, so that nobody
 // can reach the course; a closed folder the program does not need stays as it is.
 TEST(ViewTest, AClosedFolderOnTheWayIsHiddenAndTheWayShown) {
-    // Under the build tree, not /tmp: the sandbox's /tmp is its own, so no step shows there.
-    hsys::TempDir closed(std::filesystem::path(COURSE_BINARY_DIR), "view-test");
+    // Not under /tmp: the sandbox's /tmp is its own, so no step shows there.
+    auto parent = harness_tests::folder_outside_private_tmp();
+    if (parent.empty())
+        GTEST_SKIP() << "no folder outside /tmp and /dev/shm to make the closed folder in";
+    hsys::TempDir closed(std::filesystem::path(parent), "view-test");
     auto base = closed.path().string();  // mkdtemp made it 0700
     std::filesystem::create_directories(base + "/course/labs");
     std::filesystem::create_directories(base + "/course/private");
