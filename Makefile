@@ -3,6 +3,7 @@
 #
 #   make                   build your labs and grade them (scoreboard + build/reports/)
 #   make grade LAB=01      grade one lab (LAB="01 03": those two)
+#   make grade LAB=01 TEST=Suite.Name   grade one test and show all of its failure
 #   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
 #   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
@@ -18,7 +19,9 @@ LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 DEADLINE ?=
 SCALE   ?=
-GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE),--scale $(SCALE),)
+TEST    ?=
+GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE),--scale $(SCALE),) \
+              $(if $(TEST),--test '$(TEST)',)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
@@ -38,7 +41,7 @@ configure: deps-grade
 grade: configure
 	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
-	@$(if $(filter no,$(PROC)),:,scripts/build-proc.sh $(BUILD))
+	@$(if $(or $(filter no,$(PROC)),$(TEST)),:,scripts/build-proc.sh $(BUILD))
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure
@@ -95,5 +98,7 @@ help:
 	@echo "  make                    the same as make grade"
 	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
 	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"
+	@echo "  make grade LAB=01 TEST=Suite.Name"
+	@echo "                          grade one test and show all of its failure"
 	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"
 	@echo "  make grade SCALE=N      report the total out of N"

@@ -62,9 +62,25 @@ void write_junit_xml(const CourseResult& result, const std::string& path);
 /// A Markdown summary (a table per lab), as GitHub's step summary shows it.
 std::string markdown_summary(const CourseResult& result);
 
-/// The console scoreboard: per lab and per task, each failed test with its message and
-/// the lesson section to re-read. Hidden tests are shown only when @p show_hidden.
-void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden);
+/// How the console scoreboard shows a run.
+struct ScoreboardStyle {
+    bool show_hidden = false;  ///< Hidden tests' names and messages (instructors).
+    int failure_lines = 12;    ///< Lines of each failure shown (0: all of them, and nothing
+                               ///< folded into "not started").
+};
+
+/// The console scoreboard: per lab and per task, each failed test with its message (cut
+/// at style.failure_lines, saying how to see the rest) and the lesson section to re-read.
+/// A task not started (nothing passes; most failures reached a stub's todo()) is one line
+/// saying where its TODO is; a lab at its baseline whose failing tasks are all not started
+/// is one line.
+void print_scoreboard(const CourseResult& result, std::ostream& out,
+                      const ScoreboardStyle& style = {});
+
+/// What to do next, for a student's own run: the first task, in lab order, that does not
+/// pass, where its TODO is (or which test to make pass), its lesson, and the command to
+/// check it; a lab that does not compile comes first; "well done" when everything passes.
+void print_next_step(const CourseResult& result, std::ostream& out);
 
 /// The first @p max_lines lines of @p text (with "…" when cut).
 std::string first_lines(const std::string& text, int max_lines);

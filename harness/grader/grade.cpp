@@ -16,7 +16,6 @@
 
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
-#include "framework_results.hpp"
 #include "hsys/io.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
@@ -264,9 +263,9 @@ static bool build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
     return true;
 }
 
-// Runs a GoogleTest test with the result channel: a fresh secret on a pipe of its own
-// (descriptor 3 in the test), the sealed records on another (descriptor 4).
-static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
+// Runs a test with the result channel: a fresh secret on a pipe of its own (descriptor 3
+// in the test), the sealed records on another (descriptor 4).
+static std::pair<Outcome, FrameworkResult> run_sealed(const LabSpec& lab, const TestSpec& test,
                                                       const std::string& executable,
                                                       const fs::path& scratch,
                                                       const Limits& limits) {
@@ -281,8 +280,8 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const TestSpec& test,
     io.stream_fd = results.read.get();
     io.stream_cap = kSealedStreamCap;
     io.env = {std::string(harness::channel::kEnvironmentVariable) + "=3,4"};
-    auto run = run_sandboxed(sealed_test_command(executable, test.name, secret), scratch.string(),
-                             limits, io);
+    auto run = run_sandboxed(sealed_test_command(lab.framework, executable, test.name, secret),
+                             scratch.string(), limits, io);
     auto reported =
         read_sealed_result(run.stream, run.stream_bytes, io.stream_cap, secret, test.name);
     return {std::move(run), std::move(reported)};
@@ -295,16 +294,7 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
     limits.wall_seconds = std::min(lab.time_limit, seconds_left(options));
-    Outcome run;
-    FrameworkResult reported;
-    if (lab.framework == "catch2") {
-        std::string result_file = (scratch / "result.out").string();
-        run = run_sandboxed(catch2_test_command(executable, test.name, result_file),
-                            scratch.string(), limits);
-        reported = read_catch2_xml(result_file, test.name);
-    } else {
-        std::tie(run, reported) = run_sealed(test, executable, scratch, limits);
-    }
+    auto [run, reported] = run_sealed(lab, test, executable, scratch, limits);
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
     if (run.timed_out && limits.wall_seconds < lab.time_limit) {
         auto stopped = not_run(lab, test, options, true);

@@ -3,13 +3,15 @@
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
-//          [--deadline SECONDS] [--scale MAX]
+//          [--deadline SECONDS] [--scale MAX] [--test Suite.Name]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--timeout S] [--deadline S] [--cmake-arg ARG ...]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
 // --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
+// --test Suite.Name grades that test alone and prints all of its failure (no reports).
+// An unknown --lab or --test is refused with what exists (exit 2).
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
@@ -48,13 +50,19 @@ struct Options {
     std::string overlay;
     double deadline = 0;  // seconds for the whole run (0: none)
     double scale = 0;     // the total's maximum (0: lab.json's points as they are)
+    std::string test;     // --test: grade only this test and show all of its failure
 };
+
+// True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
+bool names_lab(const std::string& wanted, const std::string& id) {
+    return wanted == id || (wanted.size() == 1 && "0" + wanted == id);
+}
 
 bool selected(const Options& options, const std::string& id) {
     if (options.labs.empty())
         return true;
     for (const auto& wanted : options.labs) {
-        if (wanted == id || (wanted.size() == 1 && "0" + wanted == id))
+        if (names_lab(wanted, id))
             return true;
     }
     return false;
@@ -192,9 +200,50 @@ void write_reports(const grader::CourseResult& result, const std::string& dir) {
         << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
 }
 
-int run(const Options& options) {
+// Every --lab names a lab of this course, and --test a test of a lab graded; otherwise
+// says which exist (on stderr) and returns false: the run stops with exit 2.
+bool arguments_name_real_labs(std::vector<grader::LabSpec>& labs, const Options& options) {
+    for (const auto& wanted : options.labs) {
+        bool found = false;
+        for (const auto& lab : labs)
+            found = found || names_lab(wanted, lab.id);
+        if (found)
+            continue;
+        std::cerr << "grader: there is no lab " << wanted << ". The labs are:\n";
+        for (const auto& lab : labs)
+            std::cerr << "  " << lab.id << "  " << lab.title << "\n";
+        std::cerr << "(make grade LAB=01 grades Lab 01)\n";
+        return false;
+    }
+    if (options.test.empty())
+        return true;
+    bool found = false;
+    for (auto& lab : labs) {
+        if (!selected(options, lab.id))
+            continue;
+        std::erase_if(lab.tests, [&](const auto& test) { return test.name != options.test; });
+        found = found || !lab.tests.empty();
+    }
+    if (!found) {
+        std::cerr << "grader: no lab graded here has a test named " << options.test
+                  << " (names are Suite.Test, as the scoreboard shows them)\n";
+    }
+    return found;
+}
+
+int run(Options options) {
     auto start = std::chrono::steady_clock::now();
     auto labs = grader::load_course(options.manifest);
+    if (!arguments_name_real_labs(labs, options))
+        return 2;
+    if (!options.test.empty()) {  // only the labs that have it
+        std::vector<std::string> with_test;
+        for (const auto& lab : labs) {
+            if (selected(options, lab.id) && !lab.tests.empty())
+                with_test.push_back(lab.id);
+        }
+        options.labs = with_test;
+    }
     if (options.check_declared)
         return check_declared(labs, options);
     if (options.check_stubs)
@@ -237,13 +286,23 @@ int run(const Options& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.scale > 0)
         grader::scale_points(result, options.scale);
-    grader::print_scoreboard(result, std::cout, options.show_hidden);
+    grader::ScoreboardStyle style;
+    style.show_hidden = options.show_hidden;
+    if (!options.test.empty()) {  // one test: all of it, and the last full run's reports stay
+        style.failure_lines = 0;
+        grader::print_scoreboard(result, std::cout, style);
+        std::cout << "(one test graded: the reports of the last full run are left as they are)\n";
+        return 0;
+    }
+    grader::print_scoreboard(result, std::cout, style);
     std::string reports =
         options.reports.empty()
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
     write_reports(result, reports);
+    if (grading.flavor == grader::Flavor::student && options.expect.empty())
+        grader::print_next_step(result, std::cout);
     return options.expect.empty() ? 0 : check_expectation(result, options.expect);
 }
 
@@ -312,6 +371,8 @@ int main(int argc, char** argv) {
                    "seconds for the whole run: then the test running is stopped and the "
                    "tests left are not run")
         ->check(CLI::PositiveNumber);
+    app.add_option("--test", options.test,
+                   "grade only this test (Suite.Name) and show all of its failure");
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);

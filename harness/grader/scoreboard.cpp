@@ -1,8 +1,10 @@
 // The console scoreboard and the Markdown summary: what a student reads after `make`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
+#include "course/todo.hpp"
 #include "course_result.hpp"
 
 namespace grader {
@@ -32,39 +34,114 @@ static std::string indent(const std::string& text, const std::string& prefix) {
     return out;
 }
 
+// Where a stub's todo() said its task is to be written ("labs/01-process/process.cpp:42"),
+// from the test's message ("" when the test did not reach a todo()).
+static std::string todo_location(const TestResult& t) {
+    static const std::string kMarker =
+        std::string(course::kNotImplementedWords) + ": write it at its TODO in ";
+    auto at = t.message.find(kMarker);
+    if (t.verdict != Verdict::fail || at == std::string::npos)
+        return "";
+    auto start = at + kMarker.size();
+    return t.message.substr(start, t.message.find_first_of("\n )\"", start) - start);
+}
+
+// The task's tests that did not pass (hidden ones too: they count, unnamed).
+static std::vector<const TestResult*> failures_of(const LabResult& lab, int task) {
+    std::vector<const TestResult*> failed;
+    for (const auto& t : lab.tests) {
+        if (t.spec.task == task && t.verdict != Verdict::pass && t.verdict != Verdict::skipped)
+            failed.push_back(&t);
+    }
+    return failed;
+}
+
+// The first of @p failed that reached a stub's todo(), or nullptr.
+static const TestResult* first_todo(const std::vector<const TestResult*>& failed) {
+    for (const auto* t : failed) {
+        if (!todo_location(*t).empty())
+            return t;
+    }
+    return nullptr;
+}
+
+// Not started: nothing passes, and most failures are a stub's todo() (the others are
+// what a todo() in a child process or in a lab this one builds on looks like).
+static bool not_started(const LabResult& lab, int task,
+                        const std::vector<const TestResult*>& failed) {
+    auto todos = std::count_if(failed.begin(), failed.end(),
+                               [](const TestResult* t) { return !todo_location(*t).empty(); });
+    return todos > 0 && 2 * static_cast<std::size_t>(todos) >= failed.size() &&
+           lab.task_score(task).first == 0;
+}
+
+// Not started: at its baseline, and every task that fails is not started.
+static bool lab_not_started(const LabResult& lab) {
+    if (!lab.built || lab.score() != lab.lab.baseline)
+        return false;
+    bool any = false;
+    for (const auto& task : lab.lab.tasks) {
+        auto failed = failures_of(lab, task.number);
+        if (failed.empty())
+            continue;
+        if (!not_started(lab, task.number, failed))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
+static std::string lesson_of(const LabResult& lab, const TaskSpec& task) {
+    return "lessons/" + lab.lab.lesson + "#" + task.section;
+}
+
+// One failed test: its verdict, then its message cut at style.failure_lines.
+static std::string describe_failure(const TestResult& t, const ScoreboardStyle& style) {
+    std::string mark = t.verdict == Verdict::skipped ? "–" : "✗";
+    std::string text = fmt::format("    {} {}{}  [{}]\n", mark, t.spec.name,
+                                   t.spec.hidden ? " (hidden)" : "", to_string(t.verdict));
+    if (t.verdict == Verdict::compile_error)
+        return text;
+    std::string message = console_safe(t.message);
+    std::string shown =
+        style.failure_lines > 0 ? first_lines(message, style.failure_lines) : message;
+    if (shown != message) {
+        shown += fmt::format("\n(the rest: make grade LAB={} TEST={})", t.lab, t.spec.name);
+    }
+    return text + indent(shown, "        ") + "\n";
+}
+
 static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream& out,
-                       bool show_hidden) {
+                       const ScoreboardStyle& style) {
+    bool graded = std::any_of(lab.tests.begin(), lab.tests.end(),
+                              [&](const TestResult& t) { return t.spec.task == task.number; });
+    if (!graded)
+        return;  // none of its tests was graded (make grade TEST=...)
     auto [score, max_score] = lab.task_score(task.number);
-    std::string failures;
-    std::string lesson;
+    auto failed = failures_of(lab, task.number);
+    std::string mark = score == max_score ? "✓" : "✗";
+    out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
+                       points(score), points(max_score));
+    if (style.failure_lines > 0 && not_started(lab, task.number, failed)) {
+        out << "      not started: its TODO is at " << todo_location(*first_todo(failed)) << "\n";
+        return;
+    }
     int hidden = 0, hidden_failed = 0;
     for (const auto& t : lab.tests) {
         if (t.spec.task != task.number)
             continue;
         hidden += t.spec.hidden;
         hidden_failed += t.spec.hidden && t.verdict != Verdict::pass;
-        if (t.verdict == Verdict::pass || (t.spec.hidden && !show_hidden))
-            continue;
-        std::string mark = t.verdict == Verdict::skipped ? "–" : "✗";
-        failures += fmt::format("    {} {}{}  [{}]\n", mark, t.spec.name,
-                                t.spec.hidden ? " (hidden)" : "", to_string(t.verdict));
-        if (t.verdict != Verdict::compile_error) {
-            failures += indent(console_safe(first_lines(t.message, 4)), "        ") + "\n";
-        }
-        if (!t.lesson.empty())
-            lesson = t.lesson;
+        if (t.verdict != Verdict::pass && (!t.spec.hidden || style.show_hidden))
+            out << describe_failure(t, style);
     }
-    std::string mark = score == max_score ? "✓" : "✗";
-    out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
-                       points(score), points(max_score));
-    out << failures;
     // Students see that hidden tests exist and count, never which one failed or why.
-    if (hidden > 0 && !show_hidden) {
+    if (hidden > 0 && !style.show_hidden) {
         out << fmt::format("    + {} hidden test{} ({} not passed)\n", hidden,
                            hidden == 1 ? "" : "s", hidden_failed);
     }
-    if (!lesson.empty())
-        out << "      → re-read " << lesson << "\n";
+    if (!failed.empty())
+        out << "      → re-read " << lesson_of(lab, task) << "\n";
 }
 
 // A lab an instructor should look at: why, and the first lines worth a look.
@@ -80,11 +157,45 @@ static void print_flag(const LabResult& lab, std::ostream& out) {
     }
 }
 
-void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_hidden) {
+void print_next_step(const CourseResult& result, std::ostream& out) {
+    for (const auto& lab : result.labs) {
+        if (lab.compile_failed()) {
+            out << fmt::format(
+                "\nNext: make Lab {} compile (its first error is above), then: "
+                "make grade LAB={}\n",
+                lab.lab.id, lab.lab.id);
+            return;
+        }
+        for (const auto& task : lab.lab.tasks) {
+            auto failed = failures_of(lab, task.number);
+            if (failed.empty())
+                continue;
+            out << fmt::format("\nNext: Lab {}, Task {} ({})\n", lab.lab.id, task.number,
+                               task.title);
+            if (not_started(lab, task.number, failed)) {
+                out << "  write it at its TODO in " << todo_location(*first_todo(failed)) << "\n";
+            } else if (!failed.front()->spec.hidden) {
+                out << "  make " << failed.front()->spec.name << " pass (its failure is above)\n";
+            }
+            out << "  read " << lesson_of(lab, task) << "\n"
+                << fmt::format("  then check it: make grade LAB={}\n", lab.lab.id);
+            return;
+        }
+    }
+    if (!result.labs.empty())
+        out << "\nEvery lab graded here passes: well done.\n";
+}
+
+void print_scoreboard(const CourseResult& result, std::ostream& out, const ScoreboardStyle& style) {
     out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
     for (const auto& lab : result.labs) {
-        out << fmt::format("\nLab {}: {:<53} {:>5} / {}\n", lab.lab.id, lab.lab.title,
-                           points(lab.score()), points(lab.max_score()));
+        std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
+                                       points(lab.score()), points(lab.max_score()));
+        if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
+            out << "\n" << line << "   not started\n";
+            continue;
+        }
+        out << "\n" << line << "\n";
         if (lab.flagged())
             print_flag(lab, out);
         if (!lab.built && !lab.compile_failed()) {
@@ -99,7 +210,7 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, bool show_h
             continue;
         }
         for (const auto& task : lab.lab.tasks)
-            print_task(lab, task, out, show_hidden);
+            print_task(lab, task, out, style);
     }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points(result.score()),
                        points(result.max_score()), result.seconds);

@@ -10,10 +10,16 @@
 
 namespace grader {
 
-/// The command line that runs exactly @p test of a GoogleTest @p executable under the
-/// result channel: the test, then this run's canary (a test that must fail).
-std::vector<std::string> sealed_test_command(const std::string& executable, const std::string& test,
+/// The command line that runs exactly @p test of @p executable (a lab's test program
+/// written with @p framework, "gtest" or "catch2") under the result channel: the test,
+/// then this run's canary (a test that must fail).
+std::vector<std::string> sealed_test_command(const std::string& framework,
+                                             const std::string& executable, const std::string& test,
                                              const harness::channel::Secret& secret);
+
+/// @p name as a Catch2 test spec that selects exactly the test case of that name: commas,
+/// brackets, quotes, backslashes and a leading '~' escaped with a backslash.
+std::string catch2_test_spec(const std::string& name);
 
 /// Reads what the test process sent on its result channel: @p stream (the first bytes,
 /// up to the cap) of @p stream_bytes in all. The grader accepts exactly one begin and one

@@ -61,6 +61,32 @@ TEST_F(GraderTest, EscapedExceptionReadsAsSentence) {
     EXPECT_EQ(r.message, "an exception escaped the test: Task 9 is not implemented yet");
 }
 
+// Tests that descriptors a test left open fail it, each named by what it refers to.
+TEST_F(GraderTest, LeakedDescriptorsFailTheTest) {
+    auto r = grade_one("LeaksDescriptors");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("This test left 2 descriptors open:"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("-> pipe:["), std::string::npos) << r.message;
+}
+
+// Tests that an O_PATH handle kept for the program's life is not a leak.
+TEST_F(GraderTest, PathHandleIsNoLeak) {
+    auto r = grade_one("KeepsPathHandle");
+    EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+}
+
+// Tests that a test cut short by a stub's todo() reports the todo, with its file and
+// line, and no leak of the child it could not wait for.
+TEST_F(GraderTest, StubCutShortIsNoLeak) {
+    auto r = grade_one("StubCutsShortWithChildRunning");
+    EXPECT_EQ(r.verdict, grader::Verdict::fail);
+    EXPECT_NE(r.message.find("Task 9 is not implemented yet: write it at its TODO in "
+                             "harness/tests/fixtures/misbehaving_test.cpp:"),
+              std::string::npos)
+        << r.message;
+    EXPECT_EQ(r.message.find("child process"), std::string::npos) << r.message;
+}
+
 // Tests that SIGSEGV is a crash naming the signal.
 TEST_F(GraderTest, SegfaultIsCrash) {
     auto r = grade_one("Crashes");

@@ -13,9 +13,9 @@
 #include "batch.hpp"
 #include "course/file.hpp"
 #include "course_result.hpp"
-#include "framework_results.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
+#include "sealed_results.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {
@@ -99,7 +99,7 @@ TEST_F(Catch2GradingTest, ExitIsPrematureExit) {
 }
 
 // Tests that harness_catch2_main's leak check fails a test case that left a child, and
-// that its message reaches the grader through the XML.
+// that its message reaches the grader through the sealed channel.
 TEST_F(Catch2GradingTest, LeakedChildFailsTheTest) {
     auto r = grade_catch2("Catch leaks a child");
     EXPECT_EQ(r.verdict, grader::Verdict::fail) << r.message;
@@ -110,6 +110,21 @@ TEST_F(Catch2GradingTest, LeakedChildFailsTheTest) {
 TEST_F(Catch2GradingTest, NameWithSpecialCharactersRunsAlone) {
     auto r = grade_catch2("Catch sections, [not a tag]");
     EXPECT_EQ(r.verdict, grader::Verdict::pass) << r.message;
+}
+
+// Tests that a Catch2 test case cannot forge a pass by ending the program with success
+// before its result is sealed (what rewriting Catch2's XML and `_exit(0)` once did).
+TEST_F(Catch2GradingTest, EndingEarlyWithSuccessIsNoPass) {
+    auto r = grade_catch2("Catch claims success and ends");
+    EXPECT_EQ(r.verdict, grader::Verdict::premature_exit) << r.message;
+    EXPECT_EQ(r.score, 0);
+}
+
+// Tests that bytes written on the result channel by the code under test are integrity.
+TEST_F(Catch2GradingTest, WritingOnTheChannelIsIntegrity) {
+    auto r = grade_catch2("Catch writes on the result channel");
+    EXPECT_EQ(r.verdict, grader::Verdict::integrity) << r.message;
+    EXPECT_EQ(r.score, 0);
 }
 
 // Tests that a declared name the program lacks is never a pass.
@@ -123,87 +138,6 @@ TEST(Catch2SpecTest, EscapesSeparatorsTagsAndLeadingTilde) {
     EXPECT_EQ(grader::catch2_test_spec("plain name"), "plain name");
     EXPECT_EQ(grader::catch2_test_spec("a, [b] \"c\" \\"), "a\\, \\[b\\] \\\"c\\\" \\\\");
     EXPECT_EQ(grader::catch2_test_spec("~x~"), "\\~x~");
-}
-
-// A failed CHECK with an INFO, as Catch2 v2's XML reporter writes it (Catch > Group).
-constexpr const char* kCatch2V2Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
-<Catch name="tests">
-  <Group name="tests">
-    <TestCase name="Exit code" filename="/src/waiter_test.cpp" line="9">
-      <Info>
-        the child returned 7
-      </Info>
-      <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
-        <Original>
-          proc::exit_code_of([] { return 7; }) == 7
-        </Original>
-        <Expanded>
-          0 == 7
-        </Expanded>
-      </Expression>
-      <OverallResult success="false"/>
-    </TestCase>
-    <OverallResults successes="0" failures="1" expectedFailures="0"/>
-  </Group>
-  <OverallResults successes="0" failures="1" expectedFailures="0"/>
-</Catch>
-)";
-
-// The same run as Catch2 v3 writes it (Catch2TestRun, no Group, more attributes).
-constexpr const char* kCatch2V3Xml = R"(<?xml version="1.0" encoding="UTF-8"?>
-<Catch2TestRun name="tests" rng-seed="1" xml-format-version="3" catch2-version="3.7.1">
-  <TestCase name="Exit code" tags="" filename="/src/waiter_test.cpp" line="9">
-    <Info filename="/src/waiter_test.cpp" line="10">
-      the child returned 7
-    </Info>
-    <Expression success="false" type="CHECK" filename="/src/waiter_test.cpp" line="12">
-      <Original>
-        proc::exit_code_of([] { return 7; }) == 7
-      </Original>
-      <Expanded>
-        0 == 7
-      </Expanded>
-    </Expression>
-    <OverallResult success="false" skips="0"/>
-  </TestCase>
-  <OverallResults successes="0" failures="1" expectedFailures="0" skips="0"/>
-  <OverallResultsCases successes="0" failures="1" expectedFailures="0" skips="0"/>
-</Catch2TestRun>
-)";
-
-// Tests that Catch2 v2's and v3's XML give the same failure message.
-TEST(FrameworkResultTest, Catch2V2AndV3XmlReadAlike) {
-    hsys::TempDir dir("platforms-test");
-    write_file(dir.path() / "v2.xml", kCatch2V2Xml);
-    write_file(dir.path() / "v3.xml", kCatch2V3Xml);
-    auto v2 = grader::read_catch2_xml((dir.path() / "v2.xml").string(), "Exit code");
-    auto v3 = grader::read_catch2_xml((dir.path() / "v3.xml").string(), "Exit code");
-    ASSERT_TRUE(v2.found && v3.found);
-    EXPECT_FALSE(v2.passed || v3.passed || v2.skipped || v3.skipped);
-    EXPECT_EQ(v3.message, v2.message);
-    EXPECT_EQ(v2.message,
-              "/src/waiter_test.cpp:12\n  CHECK( proc::exit_code_of([] { return 7; }) == 7 )\n"
-              "with expansion:\n  0 == 7\nwith messages:\n  the child returned 7");
-}
-
-// Tests that a Catch2 v3 SKIP() is read as a skip with its reason, not as a pass.
-TEST(FrameworkResultTest, Catch2V3SkipIsASkipWithItsReason) {
-    hsys::TempDir dir("platforms-test");
-    write_file(dir.path() / "skip.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
-<Catch2TestRun name="tests">
-  <TestCase name="Needs psutil" tags="" filename="/src/t.cpp" line="3">
-    <Skip filename="/src/t.cpp" line="5">
-      psutil is not installed
-    </Skip>
-    <OverallResult success="true" skips="1"/>
-  </TestCase>
-</Catch2TestRun>
-)");
-    auto r = grader::read_catch2_xml((dir.path() / "skip.xml").string(), "Needs psutil");
-    EXPECT_TRUE(r.found);
-    EXPECT_TRUE(r.skipped);
-    EXPECT_FALSE(r.passed);
-    EXPECT_EQ(r.message, "psutil is not installed");
 }
 
 // A run with every kind of result, hidden test included, and hostile output.
@@ -338,13 +272,93 @@ TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
 // that hidden tests exist, and shows everything with --show-hidden.
 TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
     std::ostringstream student, instructor;
-    grader::print_scoreboard(sample_result(), student, false);
-    grader::print_scoreboard(sample_result(), instructor, true);
+    grader::print_scoreboard(sample_result(), student);
+    grader::print_scoreboard(sample_result(), instructor, {.show_hidden = true});
     EXPECT_EQ(student.str().find("ParseTest.Secret"), std::string::npos) << student.str();
     EXPECT_NE(student.str().find("1 hidden test (1 not passed)"), std::string::npos)
         << student.str();
     EXPECT_NE(instructor.str().find("ParseTest.Secret (hidden)"), std::string::npos)
         << instructor.str();
+}
+
+// A lab of two tasks, each test failing with @p message (pass when empty).
+grader::LabResult two_task_lab(const std::string& id, const std::string& message1,
+                               const std::string& message2) {
+    grader::LabResult lab;
+    lab.lab.id = id;
+    lab.lab.title = "Lab " + id;
+    lab.lab.lesson = id + "-topic.md";
+    lab.lab.tasks = {{1, "First", "first"}, {2, "Second", "second"}};
+    lab.built = true;
+    int task = 0;
+    for (const auto& message : {message1, message2}) {
+        grader::TestResult t;
+        ++task;
+        t.spec = {"Suite.Task" + std::to_string(task), task, 1, false, ""};
+        t.lab = id;
+        t.verdict = message.empty() ? grader::Verdict::pass : grader::Verdict::fail;
+        t.score = message.empty() ? 1 : 0;
+        t.message = message;
+        lab.tests.push_back(t);
+    }
+    return lab;
+}
+
+std::string todo_message(const std::string& id, int task) {
+    return "an exception escaped the test: Task " + std::to_string(task) +
+           " is not implemented yet: write it at its TODO in labs/" + id +
+           "-topic/topic.cpp:" + std::to_string(10 * task);
+}
+
+// Tests that a lab not started is one line, that a task not started says where its TODO
+// is, and that a student's scoreboard ends with the first task to do, its TODO and lesson.
+TEST(ScoreboardTest, GuidesToTheFirstTaskNotDone) {
+    grader::CourseResult result;
+    result.labs.push_back(two_task_lab("01", "", todo_message("01", 2)));
+    result.labs.push_back(two_task_lab("02", todo_message("02", 1), todo_message("02", 2)));
+    std::ostringstream out;
+    grader::print_scoreboard(result, out);
+    grader::print_next_step(result, out);
+    std::string board = out.str();
+    EXPECT_NE(board.find("Lab 02: Lab 02"), std::string::npos) << board;
+    EXPECT_NE(board.find("0 / 2   not started\n"), std::string::npos) << board;
+    EXPECT_EQ(board.find("labs/02-topic"), std::string::npos) << board;
+    EXPECT_NE(board.find("not started: its TODO is at labs/01-topic/topic.cpp:20"),
+              std::string::npos)
+        << board;
+    auto next = board.find("\nNext: Lab 01, Task 2 (Second)\n");
+    ASSERT_NE(next, std::string::npos) << board;
+    EXPECT_NE(board.find("write it at its TODO in labs/01-topic/topic.cpp:20", next),
+              std::string::npos)
+        << board;
+    EXPECT_NE(board.find("read lessons/01-topic.md#second", next), std::string::npos) << board;
+    EXPECT_NE(board.find("make grade LAB=01", next), std::string::npos) << board;
+}
+
+// Tests that a long failure is cut with the command that shows all of it, that a cap of 0
+// shows everything, and that a finished course says so.
+TEST(ScoreboardTest, LongFailuresPointToTheWholeText) {
+    std::string message;
+    for (int line = 1; line <= 30; ++line)
+        message += "line " + std::to_string(line) + "\n";
+    grader::CourseResult result;
+    result.labs.push_back(two_task_lab("03", "", message));
+    std::ostringstream cut, whole;
+    grader::print_scoreboard(result, cut);
+    grader::print_scoreboard(result, whole, {.failure_lines = 0});
+    EXPECT_NE(cut.str().find("line 12"), std::string::npos) << cut.str();
+    EXPECT_EQ(cut.str().find("line 13"), std::string::npos) << cut.str();
+    EXPECT_NE(cut.str().find("(the rest: make grade LAB=03 TEST=Suite.Task2)"), std::string::npos)
+        << cut.str();
+    EXPECT_NE(whole.str().find("line 30"), std::string::npos) << whole.str();
+    EXPECT_EQ(whole.str().find("the rest:"), std::string::npos) << whole.str();
+
+    grader::CourseResult done;
+    done.labs.push_back(two_task_lab("04", "", ""));
+    std::ostringstream finished;
+    grader::print_next_step(done, finished);
+    EXPECT_NE(finished.str().find("Every lab graded here passes"), std::string::npos)
+        << finished.str();
 }
 
 // Tests that a submission's sources are found in each accepted layout, and that only the

@@ -126,9 +126,13 @@ TEST(ParseStatTest, ReadsPidCommStateParentAndStartTime) {
 
 // Tests that a name holding ") (" ends at the last ')', not the first.
 TEST(ParseStatTest, NameWithParentheses) {
-    proc::StatFields f = proc::parse_stat(stat_line("42 (a) (b) S 1"));
-    EXPECT_EQ(f.comm, "a) (b") << "the name runs from the first '(' to the LAST ')'; "
-                               << harness::see_lesson(kLesson, "reading-procpidstat");
+    const std::string hint =
+        "in \"42 (a) (b) S 1\" the name is \"a) (b\": it runs from the first '(' to the "
+        "LAST ')'; " +
+        harness::see_lesson(kLesson, "reading-procpidstat");
+    proc::StatFields f{};
+    ASSERT_NO_THROW(f = proc::parse_stat(stat_line("42 (a) (b) S 1"))) << hint;
+    EXPECT_EQ(f.comm, "a) (b") << hint;
     EXPECT_EQ(f.state, 'S');
     EXPECT_EQ(f.ppid, 1);
     EXPECT_EQ(f.starttime, 4242u);
@@ -136,9 +140,12 @@ TEST(ParseStatTest, NameWithParentheses) {
 
 // Tests that spaces and a newline inside the name are kept as they are.
 TEST(ParseStatTest, NameWithSpacesAndNewline) {
-    proc::StatFields f = proc::parse_stat(stat_line("7 (my prog\n) x) R 3"));
+    const std::string hint = "the name is everything between the first '(' and the LAST ')'; " +
+                             harness::see_lesson(kLesson, "reading-procpidstat");
+    proc::StatFields f{};
+    ASSERT_NO_THROW(f = proc::parse_stat(stat_line("7 (my prog\n) x) R 3"))) << hint;
     EXPECT_EQ(f.pid, 7);
-    EXPECT_EQ(f.comm, "my prog\n) x") << harness::see_lesson(kLesson, "reading-procpidstat");
+    EXPECT_EQ(f.comm, "my prog\n) x") << hint;
     EXPECT_EQ(f.state, 'R');
     EXPECT_EQ(f.ppid, 3);
 }

@@ -68,6 +68,30 @@ inline constexpr std::size_t kReapedChildren = 64;
 ///          first kDescribedChildren with name and state (the rest: empty name, '?').
 std::vector<ChildInfo> kill_and_reap_children();
 
+/// The leak check's failure message for @p left (what kill_and_reap_children() returned):
+/// how many children the test left, the first few by PID, name and state, and the lesson
+/// on reaping. "" when @p left is empty. Both test mains (GoogleTest, Catch2) report it.
+std::string leaked_children_message(const std::vector<ChildInfo>& left);
+
+/// One open descriptor of the calling process.
+struct OpenDescriptor {
+    int fd;              ///< Its number.
+    std::string target;  ///< What it refers to, as /proc/self/fd shows it: "/proc/42/stat",
+                         ///< "pipe:[1234]", "socket:[99]", "anon_inode:[pidfd]".
+    bool path_handle;    ///< Opened with O_PATH: a handle, no file open for I/O.
+};
+
+/// The calling process's open descriptors in increasing order, from one scan of
+/// /proc/self/fd (the scan's own descriptor is left out). Empty when /proc cannot be read.
+std::vector<OpenDescriptor> open_descriptors();
+
+/// The descriptor check's failure message: each descriptor of @p after that @p before did
+/// not hold (the same number pointing to the same thing), named by what it refers to,
+/// with the lesson on descriptor leaks; O_PATH handles do not count (a program may keep
+/// one, on /proc say, for its whole life). "" when there is none.
+std::string leaked_descriptors_message(const std::vector<OpenDescriptor>& before,
+                                       const std::vector<OpenDescriptor>& after);
+
 /// A gate a test holds a child at: the child blocks in wait() until the test calls open()
 /// (or until the test's end of the pipe closes, which also opens it). Create it before
 /// forking; both processes then hold both ends, and each uses its side.

@@ -1,11 +1,15 @@
 // The main() of every Catch2 lab's tests, for Catch2 v2 (Debian 12, Ubuntu 22.04) and v3
-// (Debian 13, Ubuntu 24.04): Catch2's own session, plus the same check as
-// harness_gtest_main after each test case, that it left no child process behind.
+// (Debian 13, Ubuntu 24.04): Catch2's own session, with what harness_gtest_main adds to
+// GoogleTest:
 //
-// The check runs when the test case's outermost section ends (once per run through the
-// test case, so after every leaf SECTION too), before Catch2 totals the test case: the
-// failure it records is an ordinary explicit failure, so it fails the test case, shows in
-// the console and reaches the XML reporter's <TestCase> as a <Failure> element.
+//  - after each test case, the checks that it left no child process behind and no
+//    descriptor open, each recorded as
+//    an ordinary explicit failure of the test case (it runs when the test case's outermost
+//    section ends, before Catch2 totals the test case; not after a stub's todo());
+//  - under the grader, the result channel (harness/result_channel.hpp): the secret taken
+//    from .preinit_array before any lab code runs, each test case's begin and result, the
+//    run's canary (a test case that must fail, registered here and run last), and the end
+//    record, after which the program ends at once.
 //
 // It also takes `--list-test-names-only` (v2's flag, which the grader uses) with v3, which
 // spells it `--list-tests --verbosity quiet`.
@@ -28,38 +32,50 @@
 #endif
 #include <cstdio>
 #include <cstring>
-#include <sstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "channel_writer.hpp"
+#include "course/todo.hpp"
 #include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
 
 namespace {
 
-// Kills and reaps what a test left; returns the failure message, or "" when it left nothing.
-std::string leak_message() {
-    auto left = harness::kill_and_reap_children();
-    if (left.empty())
-        return "";
-    std::ostringstream message;
-    message << "This test left " << left.size() << " child process"
-            << (left.size() == 1 ? "" : "es") << " behind:";
-    for (const auto& child : left) {
-        message << " " << child.pid << " (" << child.name << ", "
-                << (child.state == 'Z' ? "zombie: never waited for" : "still running") << ")";
-    }
-    message << ". Every child a test starts must be waited for "
-            << "(see lessons/04-wait-and-zombies.md#reaping).";
-    return message.str();
+// Runs before every constructor of the program, lab code's included (.preinit_array),
+// so that no lab code ever sees the secret's descriptor.
+void take_the_grader_secret(int, char**, char** envp) {
+    harness::channel::take_secret(envp);
+}
+[[gnu::section(".preinit_array"),
+  gnu::used]] void (*const preinit_entry)(int, char**, char**) = &take_the_grader_secret;
+
+constexpr const char* kCanaryWords = "the course's canary: this failure must be seen";
+constexpr std::size_t kMessageCap = 16 * 1024;
+
+// This run's canary test case, "CourseCanary.MustFail_<nonce>" (under the grader only).
+std::string canary_test_name() {
+    return harness::channel::canary_suite() + "." +
+           harness::channel::canary_name(harness::channel::secret());
+}
+
+void send(const nlohmann::json& record) {
+    harness::channel::send(record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // True while a test case runs: exit() then must end the process at once (see main).
 bool in_test_case = false;
 
+// True when every graded test case passed (or skipped) and the canary failed as it must.
+bool all_good = true;
+bool canary_seen = false;
+
 // exit() called by the code under test: Catch2 v2's static objects cannot be destroyed in
 // the middle of a run (the process would die of SIGSEGV and be graded as a crash), so end
-// here with the code exit() was given, as GoogleTest's main would have.
+// here with the code exit() was given, as GoogleTest's main would have. No end record is
+// sent: the grader sees a premature exit.
 void exit_during_test(int status, void*) {
     if (!in_test_case)
         return;
@@ -67,28 +83,96 @@ void exit_during_test(int status, void*) {
     ::_exit(status);
 }
 
+// One failed assertion in the console reporter's words: where, what, and the INFO
+// messages in scope.
+std::string describe_failure(const Catch::AssertionStats& stats) {
+    const auto& result = stats.assertionResult;
+    auto where = result.getSourceInfo();
+    std::string text = std::string(where.file) + ":" + std::to_string(where.line);
+    std::string message = static_cast<std::string>(result.getMessage());
+    switch (result.getResultType()) {
+        case Catch::ResultWas::ThrewException:
+            text += result.hasExpression()
+                        ? "\n  " + result.getExpressionInMacro() +
+                              "\ndue to unexpected exception with message:\n  " + message
+                        : "\nunexpected exception with message:\n  " + message;
+            break;
+        case Catch::ResultWas::FatalErrorCondition:
+            text += "\nfatal error condition: " + message;
+            break;
+        default:
+            if (result.hasExpression()) {
+                text += "\n  " + result.getExpressionInMacro() + "\nwith expansion:\n  " +
+                        result.getExpandedExpression();
+            } else {  // FAIL(...), FAIL_CHECK(...), the leak check
+                text += "\n  " + message;
+            }
+    }
+    if (!stats.infoMessages.empty()) {
+        text += "\nwith messages:";
+        for (const auto& info : stats.infoMessages)
+            text += "\n  " + info.message;
+    }
+    return text;
+}
+
 #ifdef HARNESS_CATCH2_V3
 using ListenerBase = Catch::EventListenerBase;
+#define HARNESS_ASSERTION_ENDED void assertionEnded
+#define HARNESS_ASSERTION_DONE return
 #else
 using ListenerBase = Catch::TestEventListenerBase;
+#define HARNESS_ASSERTION_ENDED bool assertionEnded
+#define HARNESS_ASSERTION_DONE return false
 #endif
 
-class ChildLeakCheck : public ListenerBase {
+// The leak check after each run through a test case, and each test case's begin and
+// result on the channel (when the grader opened one).
+class CourseListener : public ListenerBase {
   public:
     using ListenerBase::ListenerBase;
 
     void testCaseStarting(Catch::TestCaseInfo const& info) override {
         in_test_case = true;
+        failed_ = false;
+        canary_failure_seen_ = false;
+        todo_reached_ = false;
+        skip_.clear();
+        message_.clear();
+        name_ = info.name;
+        if (harness::channel::active())
+            send({{"kind", "begin"}, {"test", name_}});
         ListenerBase::testCaseStarting(info);
     }
 
-    void testCaseEnded(Catch::TestCaseStats const& stats) override {
-        in_test_case = false;
-        ListenerBase::testCaseEnded(stats);
+    HARNESS_ASSERTION_ENDED(Catch::AssertionStats const& stats) override {
+        const auto& result = stats.assertionResult;
+#ifdef HARNESS_CATCH2_V3
+        if (result.getResultType() == Catch::ResultWas::ExplicitSkip) {
+            skip_ = static_cast<std::string>(result.getMessage());
+            HARNESS_ASSERTION_DONE;
+        }
+#endif
+        if (result.isOk())
+            HARNESS_ASSERTION_DONE;
+        failed_ = true;
+        std::string text = static_cast<std::string>(result.getMessage());
+        canary_failure_seen_ = canary_failure_seen_ || text.find(kCanaryWords) != std::string::npos;
+        todo_reached_ =
+            todo_reached_ || text.find(course::kNotImplementedWords) != std::string::npos;
+        if (message_.size() < kMessageCap) {
+            if (!message_.empty())
+                message_ += "\n";
+            message_ += describe_failure(stats);
+            if (message_.size() > kMessageCap)
+                message_.resize(kMessageCap);
+        }
+        HARNESS_ASSERTION_DONE;
     }
 
     void sectionStarting(Catch::SectionInfo const& info) override {
-        ++depth_;
+        if (depth_++ == 0)
+            descriptors_before_ = harness::open_descriptors();
         ListenerBase::sectionStarting(info);
     }
 
@@ -97,20 +181,66 @@ class ChildLeakCheck : public ListenerBase {
         ListenerBase::sectionEnded(stats);
         if (--depth_ != 0)
             return;
-        std::string message = leak_message();
-        if (!message.empty())
+        // A test a stub's todo() cut short could not wait for its children: no leak report.
+        std::string message = harness::leaked_children_message(harness::kill_and_reap_children());
+        if (!message.empty() && !todo_reached_)
             CATCH_FAIL_CHECK(message);
+        message =
+            harness::leaked_descriptors_message(descriptors_before_, harness::open_descriptors());
+        if (!message.empty() && !todo_reached_)
+            CATCH_FAIL_CHECK(message);
+    }
+
+    void testCaseEnded(Catch::TestCaseStats const& stats) override {
+        in_test_case = false;
+        ListenerBase::testCaseEnded(stats);
+        if (!harness::channel::active())
+            return;
+        const std::string& name = name_;
+        if (name == canary_test_name()) {
+            bool failed = failed_ && canary_failure_seen_;
+            canary_seen = true;
+            all_good = all_good && failed;
+            send({{"kind", "canary"}, {"test", name}, {"failed", failed}});
+            return;
+        }
+        std::string outcome = failed_ ? "fail" : !skip_.empty() ? "skip" : "pass";
+        all_good = all_good && outcome != "fail";
+        send({{"kind", "result"},
+              {"test", name},
+              {"outcome", outcome},
+              {"message", outcome == "skip" ? skip_ : message_}});
     }
 
   private:
     int depth_ = 0;
+    std::vector<harness::OpenDescriptor> descriptors_before_;
+    bool failed_ = false;
+    bool canary_failure_seen_ = false;
+    bool todo_reached_ = false;
+    std::string name_;
+    std::string skip_;
+    std::string message_;
 };
 
 }  // namespace
 
-CATCH_REGISTER_LISTENER(ChildLeakCheck)
+CATCH_REGISTER_LISTENER(CourseListener)
 
 namespace {
+
+// A test case that must fail: if it passes, something swallows failures in this process.
+void canary_body() {
+    CATCH_FAIL_CHECK(kCanaryWords);
+}
+
+// Registers the canary last, so that `--order decl` runs it after the graded test case.
+void register_canary() {
+    static const std::string name = canary_test_name();
+    static const Catch::AutoReg registration(Catch::makeTestInvoker(&canary_body),
+                                             CATCH_INTERNAL_LINEINFO, Catch::StringRef(),
+                                             Catch::NameAndTags{name.c_str()});
+}
 
 // The command line as this Catch2 version spells it: v3 lists names only with
 // `--list-tests --verbosity quiet`, where v2 had `--list-test-names-only`.
@@ -135,6 +265,18 @@ std::vector<char*> catch2_arguments(int argc, char** argv) {
 int main(int argc, char** argv) {
     harness::report_resource_events();     // out of memory, out of processes: told to the grader
     ::on_exit(exit_during_test, nullptr);  // glibc: like atexit, but is given the status
+    if (harness::channel::active())
+        register_canary();
     auto args = catch2_arguments(argc, argv);
-    return Catch::Session().run(static_cast<int>(args.size()) - 1, args.data());
+    int status = Catch::Session().run(static_cast<int>(args.size()) - 1, args.data());
+    if (!harness::channel::active())
+        return status;
+    // Under the grader the run ends here: the end record, then _exit, so that no atexit
+    // handler or static destructor of lab code runs after the results are sealed.
+    int code = all_good && canary_seen ? 0 : 1;
+    send(nlohmann::json{{"kind", "end"}, {"exit_code", code}});
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(code);
 }

@@ -143,4 +143,22 @@ std::vector<ChildInfo> kill_and_reap_children() {
     return found;
 }
 
+std::string leaked_children_message(const std::vector<ChildInfo>& left) {
+    if (left.empty())
+        return "";
+    std::string message = "This test left " + std::to_string(left.size()) + " child process" +
+                          (left.size() == 1 ? "" : "es") + " behind:";
+    for (std::size_t i = 0; i < left.size(); ++i) {
+        const auto& child = left[i];
+        if (child.name.empty()) {  // past the first few, only counted
+            message += " and " + std::to_string(left.size() - i) + " more";
+            break;
+        }
+        message += " " + std::to_string(child.pid) + " (" + child.name + ", " +
+                   (child.state == 'Z' ? "zombie: never waited for" : "still running") + ")";
+    }
+    return message + ". Every child a test starts must be waited for (" +
+           see_lesson("04-wait-and-zombies.md", "reaping") + ").";
+}
+
 }  // namespace harness
