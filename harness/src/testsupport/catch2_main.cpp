@@ -22,8 +22,11 @@
 #include <unistd.h>
 
 #if __has_include(<catch2/catch_session.hpp>)
+#include <catch2/catch_assertion_result.hpp>
 #include <catch2/catch_session.hpp>
+#include <catch2/catch_test_case_info.hpp>
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/interfaces/catch_interfaces_reporter.hpp>
 #include <catch2/reporters/catch_reporter_event_listener.hpp>
 #include <catch2/reporters/catch_reporter_registrars.hpp>
 #define HARNESS_CATCH2_V3 1
