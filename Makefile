@@ -11,7 +11,8 @@
 #   make help              every command
 
 BUILD   := build
-# PROC=no: `make grade` skips building the proc tool from every lab afterwards.
+# PROC=no: `make grade` skips building the programs made from the labs (proc, progress,
+# proc-ref), which it otherwise builds first (not with LAB= or TEST=).
 # The grader: this build's, built first; GRADER=path runs another build's as it is.
 GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),scripts/quiet-build.sh $(BUILD) grader,:)
@@ -25,7 +26,7 @@ GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test new-lab asan
+        configure deps-grade deps-test new-lab asan watch
 
 all: grade
 
@@ -40,8 +41,13 @@ configure: deps-grade
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
 	@$(BUILD_GRADER)
+	@$(if $(or $(filter no,$(PROC)),$(TEST),$(LAB)),:,scripts/build-proc.sh $(BUILD))
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
-	@$(if $(or $(filter no,$(PROC)),$(TEST)),:,scripts/build-proc.sh $(BUILD))
+
+## watch: grade once, then regrade the lab whose files you save (Ctrl-C stops)
+watch: configure
+	@$(BUILD_GRADER)
+	@scripts/watch.sh $(BUILD)
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# After grading: build the `proc` tool from the student's labs, if they compile.
-# Says what happened in one line; never fails `make`.
+# After grading: build the programs made from the student's labs (the `proc` tool and
+# lab 06's `progress`), if they compile, and the reference `proc-ref` the README shows
+# (where the course has its solutions). One line each on what happened; never fails `make`.
 build=${1:-build}
-mkdir -p "$build/logs"
-if cmake --build "$build" --target proc >"$build/logs/proc.build.log" 2>&1; then
+source "$(dirname "$0")/lib/build-progress.sh"
+if build_with_progress "$build" "$build/logs/proc.build.log" "building your proc tool" proc; then
   echo "Your tool: $build/bin/proc (built from your labs; try '$build/bin/proc ps')"
 else
   echo "Your tool $build/bin/proc is not built yet: it needs every lab to compile (log: $build/logs/proc.build.log)"
+fi
+if build_with_progress "$build" "$build/logs/progress.build.log" "building your progress program" progress; then
+  echo "Your progress bar: $build/bin/progress (lab 06)"
+else
+  echo "$build/bin/progress is not built yet: it needs lab 06 to compile (log: $build/logs/progress.build.log)"
+fi
+# proc-ref exists only where solutions/ does (not in a student release).
+if [ -d "$(dirname "$0")/../solutions" ] &&
+  build_with_progress "$build" "$build/logs/proc-ref.build.log" "building proc-ref" proc-ref; then
+  echo "The reference tool, to compare with yours: $build/bin/proc-ref"
 fi
 exit 0
