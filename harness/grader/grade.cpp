@@ -192,6 +192,32 @@ std::string first_compiler_error(const std::string& log, const QuotableFiles& qu
     return replace_all(shown, quotable.build_dir + "/", "");
 }
 
+std::vector<std::string> compiler_warnings(const std::string& log, const QuotableFiles& quotable,
+                                           const std::string& lab_dir) {
+    std::vector<std::string> found;
+    std::error_code error;
+    auto own = fs::weakly_canonical(lab_dir, error);
+    if (error)
+        return found;
+    std::istringstream lines(log);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find(": warning: ") == std::string::npos)
+            continue;
+        std::string file = diagnostic_file(line);
+        if (file.empty() || !quotable_file(file, quotable))
+            continue;
+        auto path = fs::weakly_canonical(fs::path(quotable.build_dir) / file, error);
+        if (error || !lies_in(path, own))
+            continue;
+        auto shown = replace_all(replace_all(line, quotable.source_dir + "/", ""),
+                                 quotable.build_dir + "/", "");
+        if (std::find(found.begin(), found.end(), shown) == found.end())
+            found.push_back(shown);
+    }
+    return found;
+}
+
 std::string first_compiler_error(const std::string& log, const std::string& source_dir) {
     return first_compiler_error(log, QuotableFiles::of_course(source_dir));
 }
@@ -239,13 +265,24 @@ static bool build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
         result.build_error = "the build was stopped: the run's deadline was reached";
         return false;
     }
-    if (!result.built) {
-        auto quotable = QuotableFiles::of_course(options.source_dir);
-        quotable.build_dir = options.build_dir;
+    auto quotable = QuotableFiles::of_course(options.source_dir);
+    quotable.build_dir = options.build_dir;
+    if (!options.layout.labs_dir.empty()) {
+        quotable.folders.front() = options.layout.labs_dir;  // a batch: the student's copy
+        quotable.except = options.layout.hidden_sources;
+    }
+    if (options.flavor == Flavor::student) {
+        auto lab_dir = options.layout.labs_dir.empty()
+                           ? lab.dir
+                           : (fs::path(options.layout.labs_dir) / lab.slug).string();
+        result.warnings = compiler_warnings(run.output, quotable, lab_dir);
         if (!options.layout.labs_dir.empty()) {
-            quotable.folders.front() = options.layout.labs_dir;  // a batch: the student's copy
-            quotable.except = options.layout.hidden_sources;
+            auto parent = fs::path(options.layout.labs_dir).parent_path().string();
+            for (auto& warning : result.warnings)
+                warning = replace_all(warning, parent + "/", "");
         }
+    }
+    if (!result.built) {
         result.build_error = first_compiler_error(run.output, quotable);
         if (!options.layout.labs_dir.empty()) {  // "labs/01-process/...", wherever the copy is
             auto parent = fs::path(options.layout.labs_dir).parent_path().string();

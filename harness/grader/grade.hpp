@@ -40,11 +40,13 @@ struct GradeOptions {
 /// One lab's grade.
 struct LabResult {
     LabSpec lab;
-    bool built = false;              ///< Its test executable exists and is up to date.
-    std::string build_error;         ///< The compiler's first error, when !built.
-    std::string build_log;           ///< Where the full build output was saved.
-    std::vector<TestResult> tests;   ///< In declared order.
-    std::vector<ReviewNote> review;  ///< The student's sources' lines worth a look.
+    bool built = false;                 ///< Its test executable exists and is up to date.
+    std::string build_error;            ///< The compiler's first error, when !built.
+    std::string build_log;              ///< Where the full build output was saved.
+    std::vector<std::string> warnings;  ///< The compiler's warnings in the lab's own files
+                                        ///< (from this run's compiles only).
+    std::vector<TestResult> tests;      ///< In declared order.
+    std::vector<ReviewNote> review;     ///< The student's sources' lines worth a look.
 
     /// True when an instructor should look: a test's result could not be trusted
     /// (verdict `integrity`) or the sources hold something a lab never needs.
@@ -82,6 +84,12 @@ struct QuotableFiles {
 /// log has it, the line of the student's file that reached it. Empty when the log holds
 /// no "error:" line.
 std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable);
+
+/// The compiler's warnings in @p log located in the lab folder @p lab_dir (the student's own
+/// code, not the course's headers), each once, as the compiler wrote its first line, with
+/// paths made relative to quotable.source_dir.
+std::vector<std::string> compiler_warnings(const std::string& log, const QuotableFiles& quotable,
+                                           const std::string& lab_dir);
 
 /// first_compiler_error() for the course at @p source_dir (QuotableFiles::of_course).
 std::string first_compiler_error(const std::string& log, const std::string& source_dir);

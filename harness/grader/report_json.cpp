@@ -86,6 +86,7 @@ void write_report_json(const CourseResult& result, const std::string& path) {
                         {"built", lab.built},
                         {"build_error", lab.build_error},
                         {"build_log", lab.build_log},
+                        {"warnings", lab.warnings},
                         {"flagged", lab.flagged()},
                         {"flag_reason", lab.flag_reason()},
                         {"review", review_json(lab.review)},

@@ -157,6 +157,20 @@ static void print_flag(const LabResult& lab, std::ostream& out) {
     }
 }
 
+// The compiler's warnings in the student's code: a few, briefly; the log has them all.
+static void print_warnings(const LabResult& lab, std::ostream& out) {
+    constexpr std::size_t kShown = 3;
+    if (lab.warnings.empty())
+        return;
+    out << fmt::format("  ⚠ {} compiler warning{} in your code:\n", lab.warnings.size(),
+                       lab.warnings.size() == 1 ? "" : "s");
+    for (std::size_t i = 0; i < lab.warnings.size() && i < kShown; ++i)
+        out << "      " << console_safe(lab.warnings[i]) << "\n";
+    if (lab.warnings.size() > kShown)
+        out << fmt::format("      ... and {} more ({})\n", lab.warnings.size() - kShown,
+                           lab.build_log);
+}
+
 void print_next_step(const CourseResult& result, std::ostream& out) {
     for (const auto& lab : result.labs) {
         if (lab.compile_failed()) {
@@ -193,11 +207,13 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
                                        points(lab.score()), points(lab.max_score()));
         if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
             out << "\n" << line << "   not started\n";
+            print_warnings(lab, out);
             continue;
         }
         out << "\n" << line << "\n";
         if (lab.flagged())
             print_flag(lab, out);
+        print_warnings(lab, out);
         if (!lab.built && !lab.compile_failed()) {
             out << "  ✗ not graded: " << lab.build_error << "\n";
             continue;

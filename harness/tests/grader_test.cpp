@@ -196,6 +196,27 @@ TEST(CompilerErrorTest, FindsFirstErrorWithContext) {
               "      |             ^");
 }
 
+// Tests that the compiler's warnings in the lab's own files are kept, each once, and that
+// warnings in other labs, the course's headers, the system's or hidden tests are not.
+TEST(CompilerWarningTest, KeepsTheLabsOwnWarningsOnce) {
+    auto quotable = grader::QuotableFiles::of_course("/src");
+    quotable.except = {"/src/labs/01-process/process_hidden_test.cpp"};
+    std::string log =
+        "/src/labs/01-process/process.cpp:7:9: warning: unused variable 'x' [-Wunused-variable]\n"
+        "    7 |     int x;\n"
+        "/src/labs/01-process/process.cpp:7:9: warning: unused variable 'x' [-Wunused-variable]\n"
+        "/src/labs/02-hierarchy/hierarchy.cpp:3:1: warning: other lab\n"
+        "/src/harness/include/course/sys.hpp:3:1: warning: the course's header\n"
+        "/usr/include/stdio.h:1:1: warning: the system's\n"
+        "/src/labs/01-process/process_hidden_test.cpp:2:2: warning: hidden\n"
+        "/src/labs/01-process/process.hpp:4:2: warning: comparison of integer expressions\n";
+    EXPECT_EQ(grader::compiler_warnings(log, quotable, "/src/labs/01-process"),
+              (std::vector<std::string>{
+                  "labs/01-process/process.cpp:7:9: warning: unused variable 'x' "
+                  "[-Wunused-variable]",
+                  "labs/01-process/process.hpp:4:2: warning: comparison of integer expressions"}));
+}
+
 // Tests that an error located in a file the student may not read is not quoted: neither
 // its line nor its excerpt, only where the student's own file reached it.
 TEST(CompilerErrorTest, NeverQuotesAFileOutsideTheLab) {
