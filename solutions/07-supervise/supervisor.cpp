@@ -45,7 +45,7 @@ int poll_for(pollfd* fds, nfds_t count, int timeout_ms) {
 
 // glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37), so C++ cannot link its
 // pidfd_open: make the system call directly.
-int open_pidfd(pid_t pid) {
+[[maybe_unused]] static int open_pidfd(pid_t pid) {
     return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
 }
 
