@@ -11,8 +11,8 @@
 #   make help              every command
 
 BUILD   := build
-# PROC=no: `make grade` skips building the programs made from the labs (proc, progress,
-# proc-ref), which it otherwise builds first (not with LAB= or TEST=).
+# PROC=no: `make grade` skips building the programs made from the labs (proc and
+# progress), which it otherwise builds first (not with LAB= or TEST=).
 # The grader: this build's, built first; GRADER=path runs another build's as it is.
 GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),scripts/quiet-build.sh $(BUILD) grader,:)
@@ -26,7 +26,7 @@ GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
 
 .PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test new-lab asan watch
+        configure deps-grade deps-test new-lab asan watch proc-ref
 
 all: grade
 
@@ -48,6 +48,11 @@ grade: configure
 watch: configure
 	@$(BUILD_GRADER)
 	@scripts/watch.sh $(BUILD)
+
+## proc-ref: build the reference proc tool (build/bin/proc-ref), to compare with yours
+proc-ref: configure
+	@scripts/quiet-build.sh $(BUILD) proc-ref
+	@echo "The reference tool: $(BUILD)/bin/proc-ref"
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: configure

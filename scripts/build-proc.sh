@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# After grading: build the programs made from the student's labs (the `proc` tool and
-# lab 06's `progress`), if they compile, and the reference `proc-ref` the README shows
-# (where the course has its solutions). One line each on what happened; never fails `make`.
+# Before grading: build the programs made from the student's labs (the `proc` tool and
+# lab 06's `progress`), if they compile. One line each on what happened; never fails
+# `make`. (The reference `proc-ref` is `make proc-ref`: it compiles every solution.)
 build=${1:-build}
 source "$(dirname "$0")/lib/build-progress.sh"
 if build_with_progress "$build" "$build/logs/proc.build.log" "building your proc tool" proc; then
@@ -13,10 +13,5 @@ if build_with_progress "$build" "$build/logs/progress.build.log" "building your 
   echo "Your progress bar: $build/bin/progress (lab 06)"
 else
   echo "$build/bin/progress is not built yet: it needs lab 06 to compile (log: $build/logs/progress.build.log)"
-fi
-# proc-ref exists only where solutions/ does (not in a student release).
-if [ -d "$(dirname "$0")/../solutions" ] &&
-  build_with_progress "$build" "$build/logs/proc-ref.build.log" "building proc-ref" proc-ref; then
-  echo "The reference tool, to compare with yours: $build/bin/proc-ref"
 fi
 exit 0
