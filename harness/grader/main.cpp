@@ -200,14 +200,11 @@ void write_reports(const grader::CourseResult& result, const std::string& dir) {
         << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
 }
 
-// Every --lab names a lab of this course, and --test a test of a lab graded; otherwise
-// says which exist (on stderr) and returns false: the run stops with exit 2.
-bool arguments_name_real_labs(std::vector<grader::LabSpec>& labs, const Options& options) {
+// True when every --lab names a lab of this course; otherwise lists the labs on stderr.
+bool every_lab_exists(const std::vector<grader::LabSpec>& labs, const Options& options) {
     for (const auto& wanted : options.labs) {
-        bool found = false;
-        for (const auto& lab : labs)
-            found = found || names_lab(wanted, lab.id);
-        if (found)
+        if (std::any_of(labs.begin(), labs.end(),
+                        [&](const auto& lab) { return names_lab(wanted, lab.id); }))
             continue;
         std::cerr << "grader: there is no lab " << wanted << ". The labs are:\n";
         for (const auto& lab : labs)
@@ -215,35 +212,36 @@ bool arguments_name_real_labs(std::vector<grader::LabSpec>& labs, const Options&
         std::cerr << "(make grade LAB=01 grades Lab 01)\n";
         return false;
     }
-    if (options.test.empty())
-        return true;
-    bool found = false;
+    return true;
+}
+
+// --test: keeps only that test in the labs selected, and selects only the labs that have
+// it. @returns false (having said so on stderr) when none has it.
+bool keep_only_test(std::vector<grader::LabSpec>& labs, Options& options) {
+    std::vector<std::string> with_test;
     for (auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
         std::erase_if(lab.tests, [&](const auto& test) { return test.name != options.test; });
-        found = found || !lab.tests.empty();
+        if (!lab.tests.empty())
+            with_test.push_back(lab.id);
     }
-    if (!found) {
+    if (with_test.empty()) {
         std::cerr << "grader: no lab graded here has a test named " << options.test
                   << " (names are Suite.Test, as the scoreboard shows them)\n";
+        return false;
     }
-    return found;
+    options.labs = with_test;
+    return true;
 }
 
 int run(Options options) {
     auto start = std::chrono::steady_clock::now();
     auto labs = grader::load_course(options.manifest);
-    if (!arguments_name_real_labs(labs, options))
+    if (!every_lab_exists(labs, options))
         return 2;
-    if (!options.test.empty()) {  // only the labs that have it
-        std::vector<std::string> with_test;
-        for (const auto& lab : labs) {
-            if (selected(options, lab.id) && !lab.tests.empty())
-                with_test.push_back(lab.id);
-        }
-        options.labs = with_test;
-    }
+    if (!options.test.empty() && !keep_only_test(labs, options))
+        return 2;
     if (options.check_declared)
         return check_declared(labs, options);
     if (options.check_stubs)

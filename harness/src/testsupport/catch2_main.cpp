@@ -3,11 +3,12 @@
 // GoogleTest:
 //
 //  - after each test case, the checks that it left no child process behind and no
-//    descriptor open, each recorded as
-//    an ordinary explicit failure of the test case (it runs when the test case's outermost
-//    section ends, before Catch2 totals the test case; not after a stub's todo());
+//    descriptor open, each recorded as an ordinary explicit failure of the test case
+//    (when the test case's outermost section ends, before Catch2 totals the test case;
+//    not after a stub's todo());
 //  - under the grader, the result channel (harness/result_channel.hpp): the secret taken
-//    from .preinit_array before any lab code runs, each test case's begin and result, the
+//    (by channel_writer, from .preinit_array) before any lab code runs, each test case's
+//    begin and result, the
 //    run's canary (a test case that must fail, registered here and run last), and the end
 //    record, after which the program ends at once.
 //
@@ -35,7 +36,6 @@
 #endif
 #include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,16 +47,8 @@
 
 namespace {
 
-// Runs before every constructor of the program, lab code's included (.preinit_array),
-// so that no lab code ever sees the secret's descriptor.
-void take_the_grader_secret(int, char**, char** envp) {
-    harness::channel::take_secret(envp);
-}
-[[gnu::section(".preinit_array"),
-  gnu::used]] void (*const preinit_entry)(int, char**, char**) = &take_the_grader_secret;
-
-constexpr const char* kCanaryWords = "the course's canary: this failure must be seen";
-constexpr std::size_t kMessageCap = 16 * 1024;
+using harness::channel::kCanaryWords;
+using harness::channel::kMessageCap;
 
 // This run's canary test case, "CourseCanary.MustFail_<nonce>" (under the grader only).
 std::string canary_test_name() {
@@ -199,18 +191,17 @@ class CourseListener : public ListenerBase {
         ListenerBase::testCaseEnded(stats);
         if (!harness::channel::active())
             return;
-        const std::string& name = name_;
-        if (name == canary_test_name()) {
+        if (name_ == canary_test_name()) {
             bool failed = failed_ && canary_failure_seen_;
             canary_seen = true;
             all_good = all_good && failed;
-            send({{"kind", "canary"}, {"test", name}, {"failed", failed}});
+            send({{"kind", "canary"}, {"test", name_}, {"failed", failed}});
             return;
         }
         std::string outcome = failed_ ? "fail" : !skip_.empty() ? "skip" : "pass";
         all_good = all_good && outcome != "fail";
         send({{"kind", "result"},
-              {"test", name},
+              {"test", name_},
               {"outcome", outcome},
               {"message", outcome == "skip" ? skip_ : message_}});
     }
@@ -274,12 +265,5 @@ int main(int argc, char** argv) {
     int status = Catch::Session().run(static_cast<int>(args.size()) - 1, args.data());
     if (!harness::channel::active())
         return status;
-    // Under the grader the run ends here: the end record, then _exit, so that no atexit
-    // handler or static destructor of lab code runs after the results are sealed.
-    int code = all_good && canary_seen ? 0 : 1;
-    send(nlohmann::json{{"kind", "end"}, {"exit_code", code}});
-    std::cout.flush();
-    std::cerr.flush();
-    std::fflush(nullptr);
-    ::_exit(code);
+    harness::channel::end_run(all_good && canary_seen);  // the end record, then _exit
 }

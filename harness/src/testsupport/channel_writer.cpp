@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 
 namespace harness::channel {
 namespace {
@@ -38,6 +40,14 @@ bool remove_marker(char** envp) noexcept {
     }
     return false;
 }
+
+// Runs before every constructor of the program, lab code's included (.preinit_array),
+// so that no lab code ever sees the secret's descriptor.
+void take_the_grader_secret(int, char**, char** envp) {
+    take_secret(envp);
+}
+[[gnu::section(".preinit_array"),
+  gnu::used]] void (*const preinit_entry)(int, char**, char**) = &take_the_grader_secret;
 
 }  // namespace
 
@@ -90,6 +100,15 @@ bool send(std::string_view payload) noexcept {
     } catch (...) {  // out of memory: the record is missing, and the grader says so
         return false;
     }
+}
+
+void end_run(bool all_good) noexcept {
+    int code = all_good ? 0 : 1;
+    send("{\"kind\":\"end\",\"exit_code\":" + std::to_string(code) + "}");
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(code);
 }
 
 }  // namespace harness::channel

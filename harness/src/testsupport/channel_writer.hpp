@@ -1,12 +1,13 @@
 /// @file
 /// @brief The test process's side of the result channel (harness/result_channel.hpp).
 ///
-/// The test mains take the grader's secret before any lab code runs (from .preinit_array)
-/// and send each test's begin, result and the run's end as sealed records. Only the
-/// process that took the secret writes: a forked child that runs on into the framework
-/// (a fork whose child forgot to exit) sends nothing.
+/// Linking this library takes the grader's secret before any lab code runs: its
+/// .preinit_array entry calls take_secret(). The test mains then send each test's begin, result and
+/// the run's end as sealed records. Only the process that took the secret writes: a forked child
+/// that runs on into the framework (a fork whose child forgot to exit) sends nothing.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -26,9 +27,22 @@ bool active() noexcept;
 /// This run's secret (meaningful when active()).
 const Secret& secret() noexcept;
 
+/// The words of the canary test's failure: a canary whose failure lacks them did not fail
+/// as it must (something rewrote or swallowed it).
+inline constexpr const char* kCanaryWords = "the course's canary: this failure must be seen";
+
+/// The most bytes of failure text a test main puts into one result record.
+inline constexpr std::size_t kMessageCap = 16 * 1024;
+
 /// Seals @p payload as the next record and writes it to kResultFd, whole.
 /// @returns false when inactive, when called from another process than the one that took
 /// the secret, or when the write failed (the grader then sees the record missing).
 bool send(std::string_view payload) noexcept;
+
+/// Ends the run under the grader: sends the end record with exit code 0 when
+/// @p all_good (every graded test passed or skipped, the canary failed) and 1 otherwise,
+/// flushes the standard streams and calls `_exit` with that code, so that no `atexit`
+/// handler or static destructor of lab code runs after the results are sealed.
+[[noreturn]] void end_run(bool all_good) noexcept;
 
 }  // namespace harness::channel

@@ -3,10 +3,7 @@
 // result channel: each test's begin and result, a canary that must fail, and the run's
 // end, sealed with the grader's secret (harness/result_channel.hpp).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "channel_writer.hpp"
@@ -15,14 +12,6 @@
 #include "harness/testsupport.hpp"
 
 namespace {
-
-// Runs before every constructor of the program, lab code's included (.preinit_array),
-// so that no lab code ever sees the secret's descriptor.
-void take_the_grader_secret(int, char**, char** envp) {
-    harness::channel::take_secret(envp);
-}
-[[gnu::section(".preinit_array"),
-  gnu::used]] void (*const preinit_entry)(int, char**, char**) = &take_the_grader_secret;
 
 // True when @p info's test failed by reaching a stub's todo(): it was cut short.
 bool reached_a_todo(const ::testing::TestInfo& info) {
@@ -59,8 +48,8 @@ class DescriptorLeakCheck : public ::testing::EmptyTestEventListener {
     std::vector<harness::OpenDescriptor> before_;
 };
 
-constexpr const char* kCanaryWords = "the course's canary: this failure must be seen";
-constexpr std::size_t kMessageCap = 16 * 1024;
+using harness::channel::kCanaryWords;
+using harness::channel::kMessageCap;
 
 // Sends each test's begin and result to the grader. Appended first, so that its OnTestEnd
 // runs last, after the leak check has added its failure.
@@ -159,12 +148,5 @@ int main(int argc, char** argv) {
     int status = RUN_ALL_TESTS();
     if (channel == nullptr)
         return status;
-    // Under the grader the run ends here: the end record, then _exit, so that no atexit
-    // handler or static destructor of lab code runs after the results are sealed.
-    int code = channel->all_good() ? 0 : 1;
-    harness::channel::send(nlohmann::json{{"kind", "end"}, {"exit_code", code}}.dump());
-    std::cout.flush();
-    std::cerr.flush();
-    std::fflush(nullptr);
-    ::_exit(code);
+    harness::channel::end_run(channel->all_good());  // the end record, then _exit
 }
