@@ -11,11 +11,15 @@
 #   make help              every command
 
 BUILD   := build
-# PROC=no: `make grade` skips building the programs made from the labs (proc and
-# progress), which it otherwise builds first (not with LAB= or TEST=).
 # The grader: this build's, built first; GRADER=path runs another build's as it is.
 GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),scripts/quiet-build.sh $(BUILD) grader,:)
+# `make grade` first builds the grader, every lab and the programs made from the labs (proc
+# and progress) in one parallel build (scripts/build-for-grading.sh). With LAB=, TEST= or
+# PROC=no it builds only the grader, and the grader builds each lab it grades.
+FULL_BUILD := $(if $(or $(filter no,$(PROC)),$(TEST),$(LAB)),,yes)
+WITH_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),--with-grader,)
+BUILD_FOR_GRADING := $(if $(FULL_BUILD),scripts/build-for-grading.sh $(BUILD) $(WITH_GRADER),$(BUILD_GRADER))
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 DEADLINE ?=
@@ -40,8 +44,7 @@ configure: deps-grade
 
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
-	@$(BUILD_GRADER)
-	@$(if $(or $(filter no,$(PROC)),$(TEST),$(LAB)),:,scripts/build-proc.sh $(BUILD))
+	@$(BUILD_FOR_GRADING)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
 
 ## watch: grade once, then regrade the lab whose files you save (Ctrl-C stops)

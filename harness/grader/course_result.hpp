@@ -32,6 +32,9 @@ struct CourseResult {
 /// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).
 void scale_points(CourseResult& result, double max);
 
+/// @p points as reports show them: `3`, `2.5`, `0.333333` (`{:g}`).
+std::string points_text(double points);
+
 /// `report.json`, the course's own schema (documented in harness/README.md).
 void write_report_json(const CourseResult& result, const std::string& path);
 

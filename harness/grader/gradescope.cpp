@@ -58,10 +58,6 @@ static std::string gradescope_output(const TestResult& t) {
     return text;
 }
 
-static std::string points(double value) {
-    return fmt::format("{:g}", value);
-}
-
 void write_gradescope_results(const CourseResult& result, const std::string& path) {
     json tests = json::array();
     std::string overview = result.submission + "## Scores\n\n";
@@ -78,8 +74,8 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                              // Hidden: never shown to the student, counted in the score.
                              {"visibility", t.spec.hidden ? "hidden" : "visible"}});
         }
-        overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title + "): " + points(lab.score()) +
-                    " / " + points(lab.max_score()) + "\n";
+        overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title +
+                    "): " + points_text(lab.score()) + " / " + points_text(lab.max_score()) + "\n";
         if (lab.compile_failed())
             overview +=
                 "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";

@@ -1,4 +1,5 @@
 // report.json: the course's own report schema (see harness/README.md, "report.json").
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,10 @@ double CourseResult::max_score() const {
     for (const auto& lab : labs)
         total += lab.max_score();
     return total;
+}
+
+std::string points_text(double points) {
+    return fmt::format("{:g}", points);
 }
 
 void scale_points(CourseResult& result, double max) {

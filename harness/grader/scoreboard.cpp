@@ -20,10 +20,6 @@ std::string first_lines(const std::string& text, int max_lines) {
     return kept;
 }
 
-static std::string points(double value) {
-    return fmt::format("{:g}", value);
-}
-
 static std::string indent(const std::string& text, const std::string& prefix) {
     std::string out = prefix;
     for (char c : text) {
@@ -121,7 +117,7 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
     auto failed = failures_of(lab, task.number);
     std::string mark = score == max_score ? "✓" : "✗";
     out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
-                       points(score), points(max_score));
+                       points_text(score), points_text(max_score));
     if (style.failure_lines > 0 && not_started(lab, task.number, failed)) {
         out << "      not started: its TODO is at " << todo_location(*first_todo(failed)) << "\n";
         return;
@@ -204,7 +200,7 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
     out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
     for (const auto& lab : result.labs) {
         std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
-                                       points(lab.score()), points(lab.max_score()));
+                                       points_text(lab.score()), points_text(lab.max_score()));
         if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
             out << "\n" << line << "   not started\n";
             print_warnings(lab, out);
@@ -228,8 +224,8 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
         for (const auto& task : lab.lab.tasks)
             print_task(lab, task, out, style);
     }
-    out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points(result.score()),
-                       points(result.max_score()), result.seconds);
+    out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
+                       points_text(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {
         out << fmt::format(
             "{} test(s) not run: the run's deadline ({:g} s) was reached. Tests that time out "
@@ -240,7 +236,7 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
 
 std::string markdown_summary(const CourseResult& result) {
     std::string md = fmt::format("## Lab scores ({} code): {} / {}\n\n", to_string(result.flavor),
-                                 points(result.score()), points(result.max_score()));
+                                 points_text(result.score()), points_text(result.max_score()));
     md += "| Lab | Title | Score | Failed tests |\n|---|---|---|---|\n";
     for (const auto& lab : result.labs) {
         std::string failed;
@@ -251,7 +247,7 @@ std::string markdown_summary(const CourseResult& result) {
                       fmt::format("`{}` ({})", t.spec.name, to_string(t.verdict));
         }
         md += fmt::format("| {} | {} | {} / {} | {} |\n", lab.lab.id, lab.lab.title,
-                          points(lab.score()), points(lab.max_score()),
+                          points_text(lab.score()), points_text(lab.max_score()),
                           failed.empty() ? "—" : failed);
     }
     std::string flagged;

@@ -11,7 +11,7 @@
 namespace grader {
 namespace {
 
-struct Rule {
+struct ReviewRule {
     const char* needle;
     const char* what;
 };
@@ -19,33 +19,33 @@ struct Rule {
 // Each needle is matched case-sensitively anywhere on a line, comments included: a note
 // is a place to look, not a verdict.
 constexpr std::array kRules = {
-    Rule{"testing::", "reaches into the test framework (GoogleTest)"},
-    Rule{"gtest", "reaches into the test framework (GoogleTest)"},
-    Rule{"TestPartResult", "reaches into the test framework's results"},
-    Rule{"UnitTest", "reaches into the test framework (GoogleTest)"},
-    Rule{"Catch::", "reaches into the test framework (Catch2)"},
-    Rule{"catch2", "reaches into the test framework (Catch2)"},
-    Rule{"harness::channel", "refers to the grader's result channel"},
-    Rule{"result_channel", "refers to the grader's result channel"},
-    Rule{"COURSE_RESULT", "refers to the grader's result channel"},
-    Rule{"CourseCanary", "refers to the grader's canary test"},
-    Rule{"preinit_array", "runs code before main()"},
-    Rule{"init_array", "runs code before main()"},
-    Rule{"fini_array", "runs code after exit()"},
-    Rule{"constructor)", "runs code before main() (a constructor attribute)"},
-    Rule{"destructor)", "runs code after exit() (a destructor attribute)"},
-    Rule{"gnu::constructor", "runs code before main() (a constructor attribute)"},
-    Rule{"gnu::destructor", "runs code after exit() (a destructor attribute)"},
-    Rule{"atexit", "runs code after the test's end (atexit)"},
-    Rule{"on_exit", "runs code after the test's end (on_exit)"},
-    Rule{".incbin", "embeds a file at build time (.incbin)"},
-    Rule{"__asm__", "inline assembly"},
-    Rule{"solutions/", "names the reference solutions"},
-    Rule{"_tests_ref", "names the reference's test program"},
-    Rule{"process_vm_", "reads or writes another process's memory"},
-    Rule{"/proc/self/mem", "reads or writes its own memory through /proc"},
-    Rule{"dlopen", "loads code at run time"},
-    Rule{"dlsym", "looks up symbols at run time"},
+    ReviewRule{"testing::", "reaches into the test framework (GoogleTest)"},
+    ReviewRule{"gtest", "reaches into the test framework (GoogleTest)"},
+    ReviewRule{"TestPartResult", "reaches into the test framework's results"},
+    ReviewRule{"UnitTest", "reaches into the test framework (GoogleTest)"},
+    ReviewRule{"Catch::", "reaches into the test framework (Catch2)"},
+    ReviewRule{"catch2", "reaches into the test framework (Catch2)"},
+    ReviewRule{"harness::channel", "refers to the grader's result channel"},
+    ReviewRule{"result_channel", "refers to the grader's result channel"},
+    ReviewRule{"COURSE_RESULT", "refers to the grader's result channel"},
+    ReviewRule{"CourseCanary", "refers to the grader's canary test"},
+    ReviewRule{"preinit_array", "runs code before main()"},
+    ReviewRule{"init_array", "runs code before main()"},
+    ReviewRule{"fini_array", "runs code after exit()"},
+    ReviewRule{"constructor)", "runs code before main() (a constructor attribute)"},
+    ReviewRule{"destructor)", "runs code after exit() (a destructor attribute)"},
+    ReviewRule{"gnu::constructor", "runs code before main() (a constructor attribute)"},
+    ReviewRule{"gnu::destructor", "runs code after exit() (a destructor attribute)"},
+    ReviewRule{"atexit", "runs code after the test's end (atexit)"},
+    ReviewRule{"on_exit", "runs code after the test's end (on_exit)"},
+    ReviewRule{".incbin", "embeds a file at build time (.incbin)"},
+    ReviewRule{"__asm__", "inline assembly"},
+    ReviewRule{"solutions/", "names the reference solutions"},
+    ReviewRule{"_tests_ref", "names the reference's test program"},
+    ReviewRule{"process_vm_", "reads or writes another process's memory"},
+    ReviewRule{"/proc/self/mem", "reads or writes its own memory through /proc"},
+    ReviewRule{"dlopen", "loads code at run time"},
+    ReviewRule{"dlsym", "looks up symbols at run time"},
 };
 
 std::string trimmed(const std::string& line) {

@@ -3,7 +3,7 @@
 # how far it is: on a terminal one line that updates ("LABEL: 40% (12/30)"), elsewhere a
 # line at each further 20%, so that `make` is never silent for long. A build of fewer
 # than 5 steps (nothing to do, a link) prints nothing. Returns the build's exit status.
-# Sourced by scripts/quiet-build.sh and scripts/build-proc.sh.
+# Sourced by scripts/quiet-build.sh and scripts/build-for-grading.sh.
 build_with_progress() {
   local build=$1 log=$2 label=$3
   shift 3

@@ -36,7 +36,7 @@ int run_env(std::optional<pid_t> pid) {
     return 0;
 }
 
-const bool registered =
+const bool env_registered =
     proc_tool::register_command({"env", "print a process's environment (NAME=value lines, sorted)",
                                  [](CLI::App& sub) {
                                      auto pid = std::make_shared<std::optional<pid_t>>();

@@ -138,7 +138,7 @@ int run_ps(const std::vector<pid_t>& wanted, bool json) {
     return status;
 }
 
-const bool registered = proc_tool::register_command(
+const bool ps_registered = proc_tool::register_command(
     {"ps", "list processes (PID, parent, status, start, name, exe, command line)",
      [](CLI::App& sub) {
          auto json = std::make_shared<bool>(false);

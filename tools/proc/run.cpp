@@ -120,7 +120,7 @@ int run_with_progress(const RunOptions& options) {
     return status.shell_code();
 }
 
-[[maybe_unused]] bool registered = register_command(
+[[maybe_unused]] bool run_registered = register_command(
     {"run", "run a command and report how it ended",
      [](CLI::App& sub) {
          auto options = std::make_shared<RunOptions>();

@@ -44,7 +44,7 @@ int supervise(const Settings& settings) {
 }
 //< supervise-command
 
-bool registered = proc_tool::register_command(
+bool supervise_registered = proc_tool::register_command(
     {"supervise", "keep a command running, restarting it when it dies",
      [](CLI::App& sub) {
          auto settings = std::make_shared<Settings>();

@@ -30,7 +30,7 @@ int draw(pid_t pid) {
     return 0;
 }
 
-bool registered = proc_tool::register_command(
+bool tree_registered = proc_tool::register_command(
     {"tree", "draw the process tree",
      [](CLI::App& sub) {
          auto pid = std::make_shared<pid_t>(0);
