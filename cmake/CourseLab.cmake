@@ -3,6 +3,7 @@
 # For lab NN it defines
 #   labNN            the student's implementation (DIR/<sources>), warnings allowed
 #   labNN_ref        the reference (solutions/<slug>/<sources>), warnings are errors
+# Both are built with the code given with the lab (DIR/<given>), which exists once.
 #   labNN_tests      the lab's tests linked with labNN       (what `make` grades)
 #   labNN_tests_ref  the same tests linked with labNN_ref    (what `make test` grades)
 # The tests are compiled once (an object library) and linked twice.
@@ -53,11 +54,14 @@ function(course_add_lab dir)
     set(framework gtest)
   endif()
   course_json_list("${json}" sources sources)
+  course_json_list("${json}" given given)
   course_json_list("${json}" test_files test_files)
   course_json_list("${json}" depends depends)
   course_json_list("${json}" programs programs)
 
   list(TRANSFORM sources PREPEND ${dir}/ OUTPUT_VARIABLE student_sources)
+  # Code given with the lab: one copy, in the lab's folder, built into both flavours.
+  list(TRANSFORM given PREPEND ${dir}/ OUTPUT_VARIABLE given_sources)
   list(TRANSFORM test_files PREPEND ${dir}/ OUTPUT_VARIABLE test_sources)
 
   set(flavours student)
@@ -89,7 +93,7 @@ function(course_add_lab dir)
       set(suffix "_ref")
       list(TRANSFORM sources PREPEND ${COURSE_SOLUTIONS_DIR}/${slug}/ OUTPUT_VARIABLE impl)
     endif()
-    add_library(lab${id}${suffix} STATIC ${impl})
+    add_library(lab${id}${suffix} STATIC ${impl} ${given_sources})
     target_include_directories(lab${id}${suffix} PUBLIC ${dir})
     target_link_libraries(lab${id}${suffix} PUBLIC course_support)
     foreach(dep IN LISTS depends)

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Checks that a lab's stub and its solution differ only inside the task bodies.
+"""Checks that code given to the student exists once, and that a stub and its solution
+differ only inside the task bodies.
 
-The code a stub gives the student (a class to read, a helper every task uses) is part of
-the contract: the reference solution must hold the very same code, or the student and
-the reference would be graded against two different programs. For each file of a lab's
-"sources" (lab.json), every definition at namespace scope in the stub (a function, a
-class, a variable: from a line starting in column 0 to its closing "}" or "};" in
-column 0, as clang-format lays them out) that is not a task (it calls course::todo, or
-the comment above it says "TODO: Task N") must appear, line for line, in the solution's
-file of the same name.
+Code a lab gives the student (a class to read, a helper every task uses) is part of the
+contract: the student's lab and the reference must be built with the very same code. So
+it lives in the lab's "given" files (lab.json), in labs/NN-topic/ only, and CMake builds
+it into both. This checks that
+  - each given file exists in the lab's folder and has no copy in solutions/NN-topic/;
+  - each stub file (lab.json's "sources") defines nothing but tasks: every definition at
+    namespace scope (a function, a class, a variable: from a line starting in column 0 to
+    its closing "}" or "};" in column 0, as clang-format lays them out) calls course::todo
+    or has "TODO: Task N" in the comment above it. Anything else would be given code in a
+    second place, which the solution would have to repeat.
 
-Usage: check-given-code.py COURSE_ROOT    (exit 1 and a list of what differs)
+Usage: check-given-code.py COURSE_ROOT    (exit 1 and a list of what is wrong)
 """
 import json
 import pathlib
@@ -49,34 +52,33 @@ def definitions(text):
 
 def main():
     root = pathlib.Path(sys.argv[1])
-    problems, checked = [], 0
+    problems, given_files, stubs = [], 0, 0
     for lab_json in sorted(root.glob("labs/[0-9][0-9]-*/lab.json")):
         lab = lab_json.parent
+        spec = json.loads(lab_json.read_text())
         solution_dir = root / "solutions" / lab.name
-        if not solution_dir.is_dir():
-            continue
-        for source in json.loads(lab_json.read_text())["sources"]:
-            stub, solution = lab / source, solution_dir / source
-            if not solution.is_file():
-                problems.append(f"{solution.relative_to(root)}: missing (the stub has it)")
-                continue
-            reference = "\n".join(l.rstrip() for l in solution.read_text().splitlines())
+        for given in spec.get("given", []):
+            given_files += 1
+            if not (lab / given).is_file():
+                problems.append(f"{(lab / given).relative_to(root)}: missing (lab.json gives it)")
+            if (solution_dir / given).exists():
+                problems.append(f"{(solution_dir / given).relative_to(root)}: a second copy of "
+                                f"code given with the lab (it belongs in {lab.name}/ only)")
+        for source in spec["sources"]:
+            stubs += 1
+            stub = lab / source
             for chunk, task in definitions(stub.read_text()):
-                if task:
-                    continue  # the student writes it
-                checked += 1
-                if "\n".join(chunk) not in reference:
-                    problems.append(f"{stub.relative_to(root)}: `{chunk[0]}` is given to the "
-                                    f"student but differs in (or is missing from) "
-                                    f"{solution.relative_to(root)}")
+                if not task:
+                    problems.append(f"{stub.relative_to(root)}: `{chunk[0]}` is not a task: code "
+                                    f"given to the student goes in the lab's \"given\" files, "
+                                    f"built into the stub and the solution alike")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"check-given-code: {len(problems)} given definition(s) differ between a stub "
-              "and its solution", file=sys.stderr)
+        print(f"check-given-code: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"check-given-code: the {checked} definitions the stubs give are the same in the "
-          "solutions")
+    print(f"check-given-code: {stubs} stub files define only tasks; {given_files} given files "
+          "exist once, in labs/")
     return 0
 
 

@@ -212,10 +212,11 @@ void parse_tasks(const json& j, LabSpec& lab) {
 LabSpec parse(const json& j, const std::string& dir) {
     if (!j.is_object())
         throw Malformed("the file must hold one JSON object");
-    only_keys(j,
-              {"id", "title", "lesson", "framework", "sources", "test_files", "hidden_test_files",
-               "programs", "depends", "time_limit_seconds", "baseline", "tasks"},
-              "the lab");
+    only_keys(
+        j,
+        {"id", "title", "lesson", "framework", "sources", "given", "test_files",
+         "hidden_test_files", "programs", "depends", "time_limit_seconds", "baseline", "tasks"},
+        "the lab");
     LabSpec lab;
     lab.dir = dir;
     lab.slug = fs::path(dir).filename().string();
@@ -229,6 +230,11 @@ LabSpec parse(const json& j, const std::string& dir) {
         throw Malformed("\"framework\" must be \"gtest\" or \"catch2\", not \"" + lab.framework +
                         "\"");
     lab.sources = file_list(j, "sources", true);
+    lab.given = file_list(j, "given", false);
+    for (const auto& given : lab.given) {
+        if (std::find(lab.sources.begin(), lab.sources.end(), given) != lab.sources.end())
+            throw Malformed("given file " + given + " is also among \"sources\"");
+    }
     lab.test_files = file_list(j, "test_files", true);
     lab.hidden_test_files = file_list(j, "hidden_test_files", false);
     for (const auto& hidden : lab.hidden_test_files) {

@@ -123,8 +123,4 @@ std::string Process::to_string() const {
     course::todo("Task 4");
 }
 
-std::ostream& operator<<(std::ostream& out, const Process& p) {
-    return out << p.to_string();
-}
-
 }  // namespace proc

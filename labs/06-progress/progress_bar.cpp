@@ -53,18 +53,9 @@ double Ema::value() const {
 
 // --- Task 4: the bar ---
 
-double monotonic_seconds() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
 // TODO: Task 4 — settle the clock, terminal or not, width and miniters; draw at 0.
 ProgressBar::ProgressBar(ProgressOptions options) : options_(std::move(options)) {
     course::todo("Task 4");
-}
-
-double ProgressBar::now() const {
-    return options_.clock();
 }
 
 // TODO: Task 4 — the smoothed rate (EMA of iterations over EMA of seconds), if known.
@@ -76,14 +67,6 @@ std::optional<double> ProgressBar::rate() const {
 std::string ProgressBar::line_at([[maybe_unused]] double t,
                                  [[maybe_unused]] std::optional<double> shown_rate) const {
     course::todo("Task 4");
-}
-
-std::string ProgressBar::str() const {
-    return line_at(now(), rate());
-}
-
-void ProgressBar::refresh() {
-    draw(now(), rate(), false);
 }
 
 // TODO: Task 4 — '\r' and padding on a terminal; whole lines anywhere else.

@@ -11,21 +11,7 @@
 #include "course/sys.hpp"
 #include "course/todo.hpp"
 
-extern char** environ;
-
 namespace proc {
-
-std::string to_string(Ending ending) {
-    switch (ending) {
-        case Ending::finished:
-            return "finished before the deadline";
-        case Ending::terminated:
-            return "ended after SIGTERM";
-        case Ending::killed:
-            return "killed by SIGKILL after the grace period";
-    }
-    return "ended in an unknown way";
-}
 
 // TODO: Task 1 — signal the child's whole process group (a negative PID for kill), so
 // that what it started dies with it; refuse a reaped child; fall back to the child alone
@@ -55,13 +41,6 @@ DeadlineResult run_with_deadline([[maybe_unused]] const std::vector<std::string>
                                  [[maybe_unused]] std::chrono::milliseconds grace,
                                  [[maybe_unused]] SpawnOptions options) {
     course::todo("Task 1");
-}
-
-std::vector<std::string> current_environment() {
-    std::vector<std::string> env;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
-        env.emplace_back(*entry);
-    return env;
 }
 
 }  // namespace proc

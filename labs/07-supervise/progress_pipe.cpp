@@ -19,10 +19,6 @@ std::optional<ProgressReport> parse_progress_line([[maybe_unused]] std::string_v
     course::todo("Task 4");
 }
 
-std::string format_progress_line(const ProgressReport& report) {
-    return std::to_string(report.done) + "/" + std::to_string(report.total) + "\n";
-}
-
 ProgressRelay::ProgressRelay(ProgressOptions bar_options,
                              std::function<void(std::string_view)> other_lines)
     : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}

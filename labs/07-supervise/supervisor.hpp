@@ -60,6 +60,11 @@ struct SupervisorOptions {
 /// With the defaults: 0.1, 0.2, 0.4, 0.8, ... 30, 30.
 double backoff_delay(const SupervisorOptions& options, int deaths);
 
+/// pidfd_open(2): a descriptor that poll() reports readable once process @p pid has ended,
+/// for Supervisor::wait_or_stop. Made as a system call: glibc 2.36's <sys/pidfd.h> lacks
+/// extern "C". @returns the descriptor (the caller closes it), or -1 with errno set.
+int open_pidfd(pid_t pid);
+
 /// Seconds as the log writes them: shortest form, at most 6 significant digits
 /// ("0.1", "1.6", "60").
 std::string format_seconds(double seconds);

@@ -409,8 +409,4 @@ std::string Process::to_string() const {
            "')";
 }
 
-std::ostream& operator<<(std::ostream& out, const Process& p) {
-    return out << p.to_string();
-}
-
 }  // namespace proc

@@ -152,11 +152,6 @@ double Ema::value() const {
 
 // --- Task 4: the bar ---
 
-double monotonic_seconds() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
 // tqdm's rule: the terminal's width, else COLUMNS − 1, else unknown.
 static std::optional<int> detect_width(int fd) {
     winsize size{};
@@ -188,10 +183,6 @@ ProgressBar::ProgressBar(ProgressOptions options)
     draw(start_t_, std::nullopt, false);
 }
 
-double ProgressBar::now() const {
-    return options_.clock();
-}
-
 std::optional<double> ProgressBar::rate() const {
     if (ema_dt_.value() == 0)
         return std::nullopt;
@@ -202,14 +193,6 @@ std::string ProgressBar::line_at(double t, std::optional<double> shown_rate) con
     MeterOptions meter{ncols_,        shown_rate,          options_.desc,
                        options_.unit, options_.unit_scale, options_.ascii};
     return format_meter(n_, options_.total, t - start_t_, meter);
-}
-
-std::string ProgressBar::str() const {
-    return line_at(now(), rate());
-}
-
-void ProgressBar::refresh() {
-    draw(now(), rate(), false);
 }
 
 void ProgressBar::draw(double t, std::optional<double> shown_rate, bool final) {

@@ -9,21 +9,7 @@
 
 #include "course/sys.hpp"
 
-extern char** environ;
-
 namespace proc {
-
-std::string to_string(Ending ending) {
-    switch (ending) {
-        case Ending::finished:
-            return "finished before the deadline";
-        case Ending::terminated:
-            return "ended after SIGTERM";
-        case Ending::killed:
-            return "killed by SIGKILL after the grace period";
-    }
-    return "ended in an unknown way";
-}
 
 void signal_group(const Child& child, int sig) {
     // A reaped child's PID may already belong to someone else: never signal it.
@@ -68,13 +54,6 @@ DeadlineResult run_with_deadline(const std::vector<std::string>& argv,
     options.new_process_group = true;  // so that the signals reach its children too
     Child child = spawnp(argv[0], argv, current_environment(), options);
     return run_with_deadline(child, timeout, grace);
-}
-
-std::vector<std::string> current_environment() {
-    std::vector<std::string> env;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
-        env.emplace_back(*entry);
-    return env;
 }
 
 }  // namespace proc

@@ -43,12 +43,6 @@ int poll_for(pollfd* fds, nfds_t count, int timeout_ms) {
     }
 }
 
-// glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37), so C++ cannot link its
-// pidfd_open: make the system call directly.
-[[maybe_unused]] static int open_pidfd(pid_t pid) {
-    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-}
-
 }  // namespace
 
 bool real_sleep_for(double seconds, int stop_fd) {
@@ -61,27 +55,6 @@ bool real_sleep_for(double seconds, int stop_fd) {
 double backoff_delay(const SupervisorOptions& options, int deaths) {
     double delay = options.initial_backoff * std::pow(options.backoff_factor, deaths - 1);
     return std::min(delay, options.max_backoff);
-}
-
-std::string format_seconds(double seconds) {
-    std::ostringstream out;
-    out << seconds;  // %g with 6 significant digits: 0.1, 1.6, 25.6, 60
-    return out.str();
-}
-
-Supervisor::Supervisor(Launch launch, SupervisorOptions options)
-    : launch_(std::move(launch)), options_(std::move(options)) {
-    if (!options_.clock)
-        options_.clock = monotonic_seconds;
-    if (!options_.sleep_for)
-        options_.sleep_for = real_sleep_for;
-}
-
-void Supervisor::log(const std::string& line) const {
-    if (options_.log)
-        options_.log(line);
-    else
-        std::cerr << "supervisor: " << line << std::endl;
 }
 
 std::optional<ExitStatus> Supervisor::wait_or_stop(Child& child) {
@@ -153,14 +126,6 @@ SupervisorResult Supervisor::run() {
             return result;
         }
     }
-}
-
-Supervisor::Launch launch_command(std::vector<std::string> argv) {
-    return [argv = std::move(argv)] {
-        SpawnOptions options;
-        options.new_process_group = true;  // stop_gracefully signals the whole group
-        return spawnp(argv.at(0), argv, current_environment(), options);
-    };
 }
 
 }  // namespace proc

@@ -54,8 +54,10 @@ struct LabSpec {
     std::string dir;         ///< The lab's folder.
     double time_limit = 10;  ///< Seconds each test may run.
     double baseline = 0;     ///< What the untouched stub scores (checked by `make test`).
-    std::vector<std::string> depends;            ///< Labs this one builds on ("01").
-    std::vector<std::string> sources;            ///< The stub files the student completes.
+    std::vector<std::string> depends;  ///< Labs this one builds on ("01").
+    std::vector<std::string> sources;  ///< The stub files the student completes.
+    /// Code given with the lab (labs/NN-topic/ only), built into the stub and the reference.
+    std::vector<std::string> given;
     std::vector<std::string> test_files;         ///< The lab's test sources, hidden ones too.
     std::vector<std::string> hidden_test_files;  ///< The test sources a release removes.
     std::vector<ProgramSpec> programs;           ///< Programs built from the lab.
