@@ -38,12 +38,15 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
 
 /// What `grader batch` does.
 struct BatchOptions {
-    std::string course_dir;               ///< The course's root (its labs/ and CMakeLists.txt).
-    std::string submissions;              ///< One subfolder per student.
-    std::string gradebook;                ///< The CSV to write.
-    std::string work_dir;                 ///< Per-student labs/, build/, reports/ and logs.
-    std::string grader;                   ///< This grader's executable, run once per student.
-    std::vector<std::string> labs;        ///< Only these lab ids (all when empty).
+    std::string course_dir;         ///< The course's root (its labs/ and CMakeLists.txt).
+    std::string submissions;        ///< One subfolder per student.
+    std::string gradebook;          ///< The CSV to write.
+    std::string work_dir;           ///< Per-student labs/, build/, reports/ and logs.
+    std::string grader;             ///< This grader's executable, run once per student.
+    std::vector<std::string> labs;  ///< Only these lab ids (all when empty).
+    /// Only these students (subfolder names; all when empty). The gradebook then keeps
+    /// every other student's row as it was.
+    std::vector<std::string> students;
     std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
     int jobs = 1;                         ///< Students graded at once.
     int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
@@ -54,9 +57,11 @@ struct BatchOptions {
 
 /// Grades every submission, each in its own build directory and its own grader process
 /// (so that one broken or hostile submission never stops the batch), @p options.jobs at a
-/// time, and writes the gradebook: student, each lab's score, total, max, counts of
-/// verdicts, status. Each student's build and tests run in a sandbox view that hides the
-/// work folder (other students' copies) and the submissions folder, but for the student's
+/// time, and writes the gradebook: student, each lab's score and maximum (`labNN`,
+/// `labNN_max`), total, max, counts of verdicts, status, and `flagged`: why an instructor
+/// should look (a lab that does not compile, tests that timed out, results that could not
+/// be trusted, source lines to review). Each student's build and tests run in a sandbox view that
+/// hides the work folder (other students' copies) and the submissions folder, but for the student's
 /// own labs. A submission holding a symbolic link on its paths is refused (its status
 /// says which). @returns the number of students whose grading did not complete.
 int run_batch(const BatchOptions& options);

@@ -5,7 +5,8 @@
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
-//          [--work DIR] [--lab 01 ...] [--timeout S] [--deadline S] [--cmake-arg ARG ...]
+//          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
+//          [--cmake-arg ARG ...]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -16,7 +17,8 @@
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
 // `batch` grades one subfolder of DIR per student, each in its own build and its own
-// grader process, and writes a CSV gradebook (see harness/README.md, "## Platforms").
+// grader process, and writes a CSV gradebook (see harness/README.md, "## Platforms");
+// with --student, only those students, whose rows replace theirs in the gradebook.
 //
 // Exit status: 0 when grading ran (whatever the score); 1 when --expect or
 // --check-declared found a difference (batch: when a student could not be graded); 2 for
@@ -316,6 +318,9 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
     command->add_option("--gradebook", batch.gradebook, "the CSV to write");
     command->add_option("--work", batch.work_dir, "per-student builds, reports, logs");
     command->add_option("--lab", batch.labs, "grade only these labs (e.g. 01)");
+    command->add_option("--student", batch.students,
+                        "grade only this student (a subfolder's name; the gradebook keeps the "
+                        "other rows)");
     command->add_option("--timeout", batch.timeout_seconds, "seconds per step and student");
     command
         ->add_option("--deadline", batch.deadline_seconds,
