@@ -28,11 +28,21 @@ TEST    ?=
 GRADE_ARGS := $(LAB_ARG) $(if $(DEADLINE),--deadline $(DEADLINE),) $(if $(SCALE),--scale $(SCALE),) \
               $(if $(TEST),--test '$(TEST)',)
 CMAKE_CONFIGURE := cmake --preset default --log-level=WARNING >/dev/null
+# A student release (make student-release) has no solutions/ and no templates/: the
+# commands that need them say so and exit 2, and `make help` does not list them.
+COURSE_ONLY := grade-solutions proc-ref bench lessons new-lab gradescope student-release asan
+RELEASE := $(if $(wildcard solutions),,yes)
 
-.PHONY: all grade grade-solutions test bench docs lessons gradescope student-release clean help \
+.PHONY: not-in-release all grade grade-solutions test bench docs lessons gradescope student-release clean help \
         configure deps-grade deps-test new-lab asan watch proc-ref
 
 all: grade
+
+# The first prerequisite of each command in COURSE_ONLY: in a student release it stops
+# make before anything else runs, saying why.
+not-in-release:
+	@$(if $(RELEASE),printf '%s\n' "make $(MAKECMDGOALS): not in a student release (it needs the \
+	course's solutions/ or templates/); make help lists what works here" >&2; exit 2,:)
 
 deps-grade:
 	@scripts/deps.sh grade
@@ -53,12 +63,12 @@ watch: configure
 	@scripts/watch.sh $(BUILD)
 
 ## proc-ref: build the reference proc tool (build/bin/proc-ref), to compare with yours
-proc-ref: configure
+proc-ref: not-in-release configure
 	@scripts/quiet-build.sh $(BUILD) proc-ref
 	@echo "The reference tool: $(BUILD)/bin/proc-ref"
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
-grade-solutions: configure
+grade-solutions: not-in-release configure
 	@$(BUILD_GRADER)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor reference $(GRADE_ARGS)
 
@@ -70,11 +80,11 @@ test: deps-test
 	@scripts/check-leftovers.sh $(BUILD)
 
 ## asan: build the harness, solutions and tests with ASan + UBSan into build-asan, run them
-asan: deps-test
+asan: not-in-release deps-test
 	@scripts/sanitize.sh
 
 ## bench: run the benchmarks and print each result next to its baseline
-bench: deps-test
+bench: not-in-release deps-test
 	@$(CMAKE_CONFIGURE)
 	@scripts/bench.sh $(BUILD)
 
@@ -85,20 +95,20 @@ docs: deps-test
 	@scripts/check-docs-browser.sh $(BUILD)
 
 ## lessons: rewrite the lessons' code blocks and session outputs from their sources
-lessons: configure
+lessons: not-in-release configure
 	@cmake --build $(BUILD) --target lessons
 
 ## gradescope: build the Gradescope autograder zip into build/gradescope/
-gradescope: configure
+gradescope: not-in-release configure
 	@scripts/gradescope/build-zip.sh $(BUILD)
 
 ## new-lab: start lab NAME=NN-topic from templates/gtest-lab (TITLE=..., FRAMEWORK=catch2)
-new-lab:
+new-lab: not-in-release
 	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=NN-topic [TITLE='...'] [FRAMEWORK=gtest|catch2]" >&2; exit 2; }
 	@python3 scripts/new-lab.py "$(NAME)" --framework "$(or $(FRAMEWORK),gtest)" $(if $(TITLE),--title "$(TITLE)",)
 
 ## student-release: write a copy for students, without solutions/ or hidden tests (DEST=dir)
-student-release:
+student-release: not-in-release
 	@test -n "$(DEST)" || { echo "usage: make student-release DEST=dir" >&2; exit 2; }
 	@scripts/student-release.sh "$(DEST)"
 
@@ -110,8 +120,9 @@ clean:
 help:
 	@echo "Commands (run from the course's root):"
 	@echo "  make                    the same as make grade"
-	@grep -E '^## ' Makefile | sed 's/^## /  make /; s/: /\t/' | expand -t 26
-	@echo "  make grade LAB=01       grade one lab (also works with grade-solutions)"
+	@grep -E '^## ' Makefile | $(if $(RELEASE),grep -vE '^## ($(subst $() ,|,$(COURSE_ONLY))):',cat) | \
+	  sed 's/^## /  make /; s/: /\t/' | expand -t 26
+	@echo "  make grade LAB=01       grade one lab$(if $(RELEASE),, (also works with grade-solutions))"
 	@echo "  make grade LAB=01 TEST=Suite.Name"
 	@echo "                          grade one test and show all of its failure"
 	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"

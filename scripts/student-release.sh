@@ -52,6 +52,24 @@ for path in sorted(glob.glob(os.path.join(dest, "labs", "*", "lab.json"))):
 sys.exit(1 if problems else 0)
 PY
 
+# The course README as the release shows it: what only the course has (solutions,
+# benchmarks, instructors' commands) is marked in README.md and left out; what only the
+# release says is kept in an HTML comment there and shown here:
+#   a line ending in <!-- course only -->            left out
+#   <!-- course only: begin --> ... <!-- course only: end -->   left out
+#   <!-- release only ... -->                         its lines shown
+release_text() {
+  awk '
+    /^<!-- course only: begin -->$/ { skip = 1; next }
+    /^<!-- course only: end -->$/ { skip = 0; next }
+    skip { next }
+    /^<!-- release only$/ { release = 1; next }
+    release && /^-->$/ { release = 0; next }
+    /<!-- course only -->$/ { next }
+    { print }
+  ' "$1" | cat -s
+}
+
 readme="$dest/README.md"
 {
   cat <<'MD'
@@ -69,7 +87,7 @@ records (Gradescope, GitHub Classroom) may include tests that `make` here does n
 - `make grade LAB=01` grades one lab; `make help` lists every command.
 
 MD
-  [ -f "$readme" ] && cat "$readme"
+  [ -f "$readme" ] && release_text "$readme"
 } >"$readme.new"
 mv "$readme.new" "$readme"
 echo "student-release: written to $dest (no solutions/, no hidden tests); try: make -C $dest"

@@ -207,6 +207,27 @@ TEST(JunitTest, ParsesBackWithTheCommonSchema) {
     EXPECT_STREQ(catch2.attribute("classname").value(), "lab01");
 }
 
+// Tests that a hidden test is counted in the JUnit XML but neither named nor explained:
+// students may see the file.
+TEST(JunitTest, HiddenTestIsCountedNotNamed) {
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "junit.xml").string();
+    grader::write_junit_xml(sample_result(), path);
+    std::string xml = course::read_file(path);
+    EXPECT_EQ(xml.find("Secret"), std::string::npos) << xml;
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_file(path.c_str()));
+    auto hidden = doc.child("testsuites")
+                      .child("testsuite")
+                      .find_child_by_attribute("testcase", "name", "hidden test 1");
+    ASSERT_TRUE(hidden) << xml;
+    EXPECT_STREQ(hidden.attribute("classname").value(), "lab01");
+    EXPECT_STREQ(hidden.child("failure").attribute("message").value(),
+                 "a hidden test did not pass");
+    EXPECT_FALSE(hidden.child("system-out"));
+    EXPECT_EQ(std::string(hidden.child("failure").child_value()), "");
+}
+
 // Tests that text becomes valid XML: control bytes and broken UTF-8 are replaced, valid
 // UTF-8 is kept.
 TEST(JunitTest, XmlSafeReplacesWhatXmlForbids) {

@@ -236,11 +236,13 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     }
     EXPECT_FALSE(report.at("protections").empty());
     if (options.limits.isolate) {
-        // Nothing the tests read of the reference reached an output or the report.
-        std::string solution =
-            course::read_file(COURSE_SOURCE_DIR "/solutions/01-process/process.cpp");
-        std::string written = report.dump();
-        EXPECT_EQ(written.find(solution.substr(0, 200)), std::string::npos);
+        // Nothing the tests read of the reference reached an output or the report (a
+        // student release has no reference to leak).
+        const char* reference = COURSE_SOURCE_DIR "/solutions/01-process/process.cpp";
+        if (std::filesystem::exists(reference)) {
+            std::string solution = course::read_file(reference);
+            EXPECT_EQ(report.dump().find(solution.substr(0, 200)), std::string::npos);
+        }
         for (const auto& r : results)
             EXPECT_EQ(r.output.find("LEAKED"), std::string::npos) << r.output.substr(0, 500);
         EXPECT_EQ(listeners.reached(), "") << "a test reached the host's network";
