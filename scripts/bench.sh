@@ -18,4 +18,7 @@ run bm_hierarchy --benchmark_out="$out/hierarchy.json" --benchmark_out_format=js
 run bm_spawn --json="$out/spawn.json" --svg="$out/spawn-vs-fork.svg"
 run bm_progress --out-dir "$out"
 echo
+echo "=== batch_class (grader batch on a class of four, before and now) ==="
+"$(dirname "$0")/../bench/batch_class.sh" "$build"
+echo
 echo "Results: $out/ (the lesson's plot: cp $out/spawn-vs-fork.svg lessons/img/)"

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
-test_packages="$grade_packages libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format zip unzip"
+test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format zip unzip"
 test_optional="chromium g++-aarch64-linux-gnu"
 
 case "${1:-grade}" in

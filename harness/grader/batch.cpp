@@ -23,6 +23,7 @@
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "hsys/spawn.hpp"
+#include "protections.hpp"
 
 extern char** environ;
 
@@ -214,6 +215,40 @@ int run_logged(const std::vector<std::string>& argv, const std::string& log,
     return status;
 }
 
+}  // namespace
+
+CompileCache compile_cache_for(const BatchOptions& options) {
+    CompileCache cache;
+    if (!options.compile_cache) {
+        cache.why_not = "--no-compile-cache";
+        return cache;
+    }
+    cache.ccache = hsys::find_in_path("ccache");
+    if (cache.ccache.empty()) {
+        cache.why_not = "ccache is not installed (apt-get install ccache)";
+        return cache;
+    }
+    std::string no_namespaces = "GRADER_NO_NAMESPACES is set";
+    bool fallback =
+        std::getenv("GRADER_NO_NAMESPACES") != nullptr || !namespaces_work(no_namespaces);
+    if (::geteuid() != 0 && fallback) {
+        cache.ccache.clear();
+        cache.why_not =
+            "student code would run as this user, able to write the cache (" + no_namespaces + ")";
+        return cache;
+    }
+    cache.dir = (fs::path(options.work_dir) / ".compile-cache").string();
+    fs::create_directories(cache.dir);
+    fs::permissions(cache.dir, fs::perms::owner_all);  // 0700: the grader's user only
+    // Paths under the work folder (each student's copy of labs/, their build) are hashed
+    // relative to the build, so that every student's build finds the first one's objects.
+    cache.env = {"CCACHE_DIR=" + cache.dir, "CCACHE_BASEDIR=" + options.work_dir,
+                 "CCACHE_NOHASHDIR=1", "CCACHE_MAXSIZE=2G"};
+    return cache;
+}
+
+namespace {
+
 struct Row {
     std::string student;
     std::map<std::string, double> lab_scores, lab_max;
@@ -258,8 +293,9 @@ void read_report(const fs::path& report_path, Row& row) {
     }
 }
 
-Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
-                  const std::string& student, int build_parallelism) {
+Row grade_student(const BatchOptions& options, const CompileCache& cache,
+                  const std::vector<LabSpec>& labs, const std::string& student,
+                  int build_parallelism) {
     Row row;
     row.student = student;
     fs::path work = fs::absolute(fs::path(options.work_dir) / student);
@@ -278,6 +314,7 @@ Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
     }
     std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
                                     std::to_string(build_parallelism)};
+    env.insert(env.end(), cache.env.begin(), cache.env.end());
     std::string limit = std::to_string(options.timeout_seconds);
     std::vector<std::string> configure = {
         "timeout", "-k", "10", limit, "cmake", "-S", options.course_dir, "-B",
@@ -291,6 +328,10 @@ Row grade_student(const BatchOptions& options, const std::vector<LabSpec>& labs,
     auto launcher = fs::path(options.grader).parent_path() / "sandboxed-compile";
     if (fs::exists(launcher))
         configure.push_back("-DCOURSE_COMPILE_LAUNCHER=" + launcher.string());
+    // The course's own code (harness, tests) through the cache; the student's sources keep
+    // their sandboxed launcher (a target's own launcher replaces this default).
+    if (!cache.ccache.empty())
+        configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" + cache.ccache);
     configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
     int status = run_logged(configure, (work / "logs" / "configure.log").string(), env);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -472,6 +513,14 @@ int run_batch(const BatchOptions& options) {
         if (wanted)
             labs.push_back(lab);
     }
+    auto cache = compile_cache_for(options);
+    std::cerr << (cache.ccache.empty()
+                      ? "batch: every student's build compiles the harness and tests: no "
+                        "compile cache (" +
+                            cache.why_not + ")\n"
+                      : "batch: the harness and tests are compiled once, then taken from the "
+                        "compile cache (" +
+                            cache.dir + ")\n");
     int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     int parallelism = std::max(1, cores / jobs);
@@ -482,7 +531,7 @@ int run_batch(const BatchOptions& options) {
     auto worker = [&] {
         for (std::size_t i = next++; i < students.size(); i = next++) {
             try {
-                rows[i] = grade_student(options, all_labs, students[i], parallelism);
+                rows[i] = grade_student(options, cache, all_labs, students[i], parallelism);
             } catch (const std::exception& e) {  // the batch goes on whatever one student does
                 rows[i].student = students[i];
                 rows[i].status = std::string("not graded: ") + e.what();

@@ -50,10 +50,28 @@ struct BatchOptions {
     std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
     int jobs = 1;                         ///< Students graded at once.
     int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
+    /// Compile the course's own code (harness, tests) once for the class, through ccache;
+    /// false: in every student's build (--no-compile-cache).
+    bool compile_cache = true;
     /// The grader's --deadline for each student (0: timeout_seconds - 60, at least half of
     /// it): below the kill timeout, so that the reports are written with what passed.
     double deadline_seconds = 0;
 };
+
+/// The compile cache a batch uses for what does not depend on the student (the harness and
+/// the tests; a student's own sources are compiled in the sandbox, never through it).
+struct CompileCache {
+    std::string ccache;            ///< The ccache program; "" when there is no cache.
+    std::string dir;               ///< Its folder: `<work>/.compile-cache`, mode 0700.
+    std::vector<std::string> env;  ///< What each student's configure and build get.
+    std::string why_not;           ///< Why there is none.
+};
+
+/// The cache for @p options: none when asked so, when ccache is not installed, or when
+/// student code could write the cache (the grader is not root and user namespaces do not
+/// work, so tests run as the grader's own user, with the work folder in view). Otherwise
+/// tests run as nobody or in a view that hides the work folder, cache included.
+CompileCache compile_cache_for(const BatchOptions& options);
 
 /// Grades every submission, each in its own build directory and its own grader process
 /// (so that one broken or hostile submission never stops the batch), @p options.jobs at a

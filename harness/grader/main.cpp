@@ -327,6 +327,8 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
                      "seconds for each student's grading run (default: --timeout - 60)")
         ->check(CLI::PositiveNumber);
     command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
+    command->add_flag("!--no-compile-cache", batch.compile_cache,
+                      "compile the harness and tests in every student's build (no ccache)");
     return command;
 }
 

@@ -35,6 +35,7 @@
 #include "course/unique_fd.hpp"
 #include "hsys/eintr.hpp"
 #include "hsys/io.hpp"
+#include "hsys/spawn.hpp"
 #include "hsys/temp_dir.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
@@ -79,18 +80,8 @@ Options parse(int argc, char** argv) {
 
 // The compiler as a path: execve() searches no PATH.
 std::string find_program(const std::string& name) {
-    if (name.find('/') != std::string::npos)
-        return name;
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    for (std::size_t from = 0; from <= dirs.size();) {
-        auto to = std::min(dirs.find(':', from), dirs.size());
-        auto candidate = dirs.substr(from, to - from) + "/" + name;
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-        from = to + 1;
-    }
-    return name;
+    auto found = hsys::find_in_path(name);
+    return found.empty() ? name : found;
 }
 
 // Copies the compiler's output @p from (in the scratch folder, written by the sandboxed

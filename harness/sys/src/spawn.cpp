@@ -3,8 +3,11 @@
 
 #include <signal.h>
 #include <spawn.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <system_error>
 
 #include "course/sys.hpp"
@@ -118,6 +121,21 @@ pid_t spawn(const SpawnOptions& options) {
                                                     attributes.get(), argv.data(), envp);
     check_spawn(error, options.search_path ? "posix_spawnp" : "posix_spawn", program);
     return pid;
+}
+
+std::string find_in_path(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+        return ::access(name.c_str(), X_OK) == 0 ? name : "";
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    for (std::size_t from = 0; from <= dirs.size();) {
+        auto to = std::min(dirs.find(':', from), dirs.size());
+        auto candidate = dirs.substr(from, to - from) + "/" + name;
+        if (to > from && ::access(candidate.c_str(), X_OK) == 0)
+            return candidate;
+        from = to + 1;
+    }
+    return "";
 }
 
 }  // namespace hsys

@@ -289,6 +289,27 @@ TEST(SpawnTest, BadProgramThrowsNamingIt) {
     EXPECT_EQ(thrown_by([] { hsys::spawn({}); }).code().value(), EINVAL);
 }
 
+// Tests that find_in_path finds what execvp would: the first executable of that name in
+// PATH, a name with a '/' as it is, and "" for what is not there or not executable.
+TEST(SpawnTest, FindInPathLikeExecvp) {
+    hsys::TempDir first("hsys-path"), second("hsys-path");
+    auto make = [](const std::filesystem::path& path, std::filesystem::perms mode) {
+        std::ofstream(path) << "#!/bin/sh\n";
+        std::filesystem::permissions(path, mode);
+    };
+    make(first.path() / "tool", std::filesystem::perms::owner_read);  // not executable
+    make(second.path() / "tool", std::filesystem::perms::owner_all);
+    std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "";
+    ::setenv("PATH", (first.path().string() + "::" + second.path().string()).c_str(), 1);
+    std::string found = hsys::find_in_path("tool");
+    std::string missing = hsys::find_in_path("hsys-no-such-tool");
+    ::setenv("PATH", saved.c_str(), 1);
+    EXPECT_EQ(found, (second.path() / "tool").string());
+    EXPECT_EQ(missing, "");
+    EXPECT_EQ(hsys::find_in_path("/bin/sh"), "/bin/sh");
+    EXPECT_EQ(hsys::find_in_path("/hsys/no/such"), "");
+}
+
 // Tests that argv[0] can be a name other than the file run (a shell's messages use it).
 TEST(SpawnTest, ProgramOtherThanArgvZero) {
     auto out = course::make_pipe();

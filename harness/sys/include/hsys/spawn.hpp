@@ -38,4 +38,9 @@ struct SpawnOptions {
 ///         whatever fails.
 pid_t spawn(const SpawnOptions& options);
 
+/// The path of the executable @p name as execvp would find it: @p name itself when it holds
+/// a '/', else the first PATH folder (/usr/bin:/bin when PATH is unset) holding an
+/// executable file of that name. @returns "" when there is none.
+std::string find_in_path(const std::string& name);
+
 }  // namespace hsys

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A class at scale: `grader batch --jobs 2` on four submissions (the untouched stubs, the
+# reference, one lab that does not compile, half the labs done), graded twice in the same
+# run: as before (--no-compile-cache: every student's build compiles the harness and the
+# tests) and as now (they are compiled once, then taken from the compile cache, which
+# starts empty). Prints the seconds per student of each and their ratio.
+# Usage: bench/batch_class.sh BUILD_DIR   (run by `make bench`; several minutes)
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+grader=$build/bin/grader
+work=$(mktemp -d "${TMPDIR:-/tmp}/batch-class.XXXXXX")
+chmod 755 "$work"  # root compiles as nobody: the work folders must be open to others
+trap 'rm -rf "$work"' EXIT
+
+# The class: each submission a copy of labs/ with the sources it hands in.
+subs=$work/submissions
+labs=$(cd "$root/labs" && ls -d [0-9][0-9]-*/)
+for student in stub reference broken half; do
+  mkdir -p "$subs/$student/labs"
+  i=0
+  for lab in $labs; do
+    lab=${lab%/}
+    i=$((i + 1))
+    mkdir -p "$subs/$student/labs/$lab"
+    from=$root/labs/$lab
+    case $student in
+      reference | broken) from=$root/solutions/$lab ;;
+      half) [ "$i" -le 3 ] && from=$root/solutions/$lab ;;
+    esac
+    for source in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["sources"]))' "$root/labs/$lab/lab.json"); do
+      cp "$from/$source" "$subs/$student/labs/$lab/$source"
+    done
+  done
+done
+first_source=$(ls "$subs/broken/labs/"*-spawn/*.cpp | head -1)
+printf 'this is not C++;\n' >>"$first_source"
+
+students=4
+# Seconds for one batch of the class, in its own work and cache folder.
+grade_class() {
+  local name=$1
+  shift
+  mkdir -p "$work/$name"
+  chmod 755 "$work/$name"
+  local start end
+  start=$(date +%s.%N)
+  "$grader" batch --course "$root" --submissions "$subs" --jobs 2 --work "$work/$name/work" \
+    --gradebook "$work/$name/gradebook.csv" "$@" >"$work/$name/batch.log" 2>&1 || true
+  end=$(date +%s.%N)
+  python3 -c 'import sys; print(f"{(float(sys.argv[2]) - float(sys.argv[1])) / int(sys.argv[3]):.1f}")' \
+    "$start" "$end" "$students"
+}
+echo "grading a class of $students (stub, reference, broken, half done) with --jobs 2 on $(nproc) cores..."
+before=$(grade_class before --no-compile-cache)
+now=$(grade_class now)
+printf '%-44s %8s s per student\n' "every build compiles harness and tests" "$before"
+printf '%-44s %8s s per student  (%sx faster; target: at most 15 s)\n' \
+  "harness and tests from the compile cache" "$now" \
+  "$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$before" "$now")"
+for name in before now; do
+  echo "$name: $(tail -n +2 "$work/$name/gradebook.csv" | cut -d, -f1,16,17 | tr '\n' ' ')"
+done
