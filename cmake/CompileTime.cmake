@@ -1,5 +1,6 @@
-# What keeps the course's own code (harness, grader, proc) quick to compile, so that a
-# first `make` stays short. Code students write is never compiled these ways.
+# What keeps the course's own code (harness, grader, proc, the labs' tests) quick to
+# compile, so that a first `make` stays short. Code students write is never compiled
+# these ways.
 
 # course_compile_as_one(target [FILES_PER_UNIT n]): compiles a target's files together, n
 # at a time (CMake's unity build; 0, the default: all in one unit).

@@ -84,6 +84,7 @@ function(course_add_lab dir)
     target_link_libraries(lab${id}_test_objects PRIVATE course_support harness_testsupport)
   endif()
   course_strict_warnings(lab${id}_test_objects)
+  course_line_tables_only(lab${id}_test_objects)  # gdb still steps through a test line by line
 
   foreach(flavour IN LISTS flavours)
     if(flavour STREQUAL "student")
