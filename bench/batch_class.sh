@@ -2,8 +2,9 @@
 # A class at scale: `grader batch --jobs 2` on four submissions (the untouched stubs, the
 # reference, one lab that does not compile, half the labs done), graded twice in the same
 # run: as before (--no-compile-cache: every student's build compiles the harness and the
-# tests) and as now (they are compiled once, then taken from the compile cache, which
-# starts empty). Prints the seconds per student of each and their ratio.
+# tests) and as now (a build per job reused from student to student, the harness and
+# tests taken from BUILD_DIR, identical student files compiled once: the cache starts
+# empty). Prints the seconds per student of each and their ratio.
 # Usage: bench/batch_class.sh BUILD_DIR   (run by `make bench`; several minutes)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -56,7 +57,7 @@ before=$(grade_class before --no-compile-cache)
 now=$(grade_class now)
 printf '%-44s %8s s per student\n' "every build compiles harness and tests" "$before"
 printf '%-44s %8s s per student  (%sx faster; target: at most 15 s)\n' \
-  "harness and tests from the compile cache" "$now" \
+  "shared builds, each student's sources only" "$now" \
   "$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$before" "$now")"
 for name in before now; do
   echo "$name: $(tail -n +2 "$work/$name/gradebook.csv" | cut -d, -f1,16,17 | tr '\n' ' ')"

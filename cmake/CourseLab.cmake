@@ -3,7 +3,8 @@
 # For lab NN it defines
 #   labNN            the student's implementation (DIR/<sources>), warnings allowed
 #   labNN_ref        the reference (solutions/<slug>/<sources>), warnings are errors
-# Both are built with the code given with the lab (DIR/<given>), which exists once.
+# Both are built with the code given with the lab (DIR/<given>), which exists once and is
+# compiled once (labNN_given).
 #   labNN_tests      the lab's tests linked with labNN       (what `make` grades)
 #   labNN_tests_ref  the same tests linked with labNN_ref    (what `make test` grades)
 # The tests are compiled once (an object library) and linked twice.
@@ -19,6 +20,8 @@ set(COURSE_COMPILE_LAUNCHER "" CACHE FILEPATH
     "An existing sandboxed-compile to use (a batch passes its own); empty: this build's")
 set(COURSE_SANDBOX_HIDE "" CACHE STRING
     "More folders the sandbox hides from student code (a batch: the other submissions)")
+set(COURSE_COMPILE_CACHE "" CACHE PATH
+    "A folder (a batch's, hidden from student code) caching compiled student code by its text")
 
 # Compiles @p target's sources in the sandbox (sandboxed-compile, harness/grader).
 function(course_sandboxed_compile target)
@@ -27,8 +30,18 @@ function(course_sandboxed_compile target)
     set(launcher ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/sandboxed-compile)
     add_dependencies(${target} sandboxed-compile)
   endif()
+  set(cache "")
+  if(COURSE_COMPILE_CACHE)
+    # Keys leave out the folder holding the labs and this build (a batch's slot), and so
+    # do the objects, so that every slot's build may take another's.
+    get_filename_component(root ${COURSE_LABS_DIR} DIRECTORY)
+    set(cache --cache ${COURSE_COMPILE_CACHE} --cache-root ${root})
+    target_compile_options(${target} PRIVATE -ffile-prefix-map=${root}/=)
+    course_line_tables_only(${target})  # a batch: nobody steps through it in gdb
+  endif()
   set_property(TARGET ${target} PROPERTY CXX_COMPILER_LAUNCHER ${launcher}
-    --manifest ${CMAKE_BINARY_DIR}/course-manifest.json --seconds ${COURSE_COMPILE_SECONDS} --)
+    --manifest ${CMAKE_BINARY_DIR}/course-manifest.json --seconds ${COURSE_COMPILE_SECONDS}
+    ${cache} --)
 endfunction()
 
 function(course_json_list json key out)
@@ -42,6 +55,17 @@ function(course_json_list json key out)
     endforeach()
   endif()
   set(${out} "${items}" PARENT_SCOPE)
+endfunction()
+
+# The lab's folder and those of the labs it builds on, as @p target's include paths: a
+# lab's header may include theirs (wait.hpp -> spawn.hpp). Include paths only: a link would
+# make the reference tests wait for the student's lab.
+function(course_lab_include_directories target dir depends)
+  target_include_directories(${target} PRIVATE ${dir})
+  foreach(dep IN LISTS depends)
+    get_property(dep_dir GLOBAL PROPERTY COURSE_LAB_DIR_${dep})
+    target_include_directories(${target} PRIVATE ${dep_dir})
+  endforeach()
 endfunction()
 
 function(course_add_lab dir)
@@ -69,22 +93,40 @@ function(course_add_lab dir)
     list(APPEND flavours ref)
   endif()
 
-  # The tests, compiled once for both flavours.
-  add_library(lab${id}_test_objects OBJECT ${test_sources})
-  target_include_directories(lab${id}_test_objects PRIVATE ${dir})
-  # Headers may include those of the labs this one builds on (wait.hpp -> spawn.hpp).
-  # Include paths only: a link would make the reference tests wait for the student's lab.
-  foreach(dep IN LISTS depends)
-    get_property(dep_dir GLOBAL PROPERTY COURSE_LAB_DIR_${dep})
-    target_include_directories(lab${id}_test_objects PRIVATE ${dep_dir})
-  endforeach()
   if(framework STREQUAL "catch2")
-    target_link_libraries(lab${id}_test_objects PRIVATE course_support Catch2::Catch2)
+    set(test_main harness_catch2_main)
   else()
-    target_link_libraries(lab${id}_test_objects PRIVATE course_support harness_testsupport)
+    set(test_main harness_gtest_main)
   endif()
-  course_strict_warnings(lab${id}_test_objects)
-  course_line_tables_only(lab${id}_test_objects)  # gdb still steps through a test line by line
+
+  # The tests, compiled once for both flavours.
+  # (A batch's build imports them from the course's build: cmake/Prebuilt.cmake.)
+  course_prebuilt_library(lab${id}_test_objects)
+  if(NOT TARGET lab${id}_test_objects)
+    add_library(lab${id}_test_objects OBJECT ${test_sources})
+    course_lab_include_directories(lab${id}_test_objects ${dir} "${depends}")
+    if(framework STREQUAL "catch2")
+      target_link_libraries(lab${id}_test_objects PRIVATE course_support Catch2::Catch2)
+    else()
+      target_link_libraries(lab${id}_test_objects PRIVATE course_support harness_testsupport)
+    endif()
+    course_strict_warnings(lab${id}_test_objects)
+    course_line_tables_only(lab${id}_test_objects)  # gdb still steps through a test by line
+  endif()
+
+  # The code given with the lab: course code, compiled once (outside the sandbox, with the
+  # course's warnings) into an object library that both flavours' libraries take in.
+  set(given_objects "")
+  if(given_sources)
+    course_prebuilt_library(lab${id}_given)
+    if(NOT TARGET lab${id}_given)
+      add_library(lab${id}_given OBJECT ${given_sources})
+      course_lab_include_directories(lab${id}_given ${dir} "${depends}")
+      target_link_libraries(lab${id}_given PRIVATE course_support)
+      course_strict_warnings(lab${id}_given)
+    endif()
+    set(given_objects $<TARGET_OBJECTS:lab${id}_given>)
+  endif()
 
   foreach(flavour IN LISTS flavours)
     if(flavour STREQUAL "student")
@@ -94,7 +136,7 @@ function(course_add_lab dir)
       set(suffix "_ref")
       list(TRANSFORM sources PREPEND ${COURSE_SOLUTIONS_DIR}/${slug}/ OUTPUT_VARIABLE impl)
     endif()
-    add_library(lab${id}${suffix} STATIC ${impl} ${given_sources})
+    add_library(lab${id}${suffix} STATIC ${impl} ${given_objects})
     target_include_directories(lab${id}${suffix} PUBLIC ${dir})
     target_link_libraries(lab${id}${suffix} PUBLIC course_support)
     foreach(dep IN LISTS depends)
@@ -108,11 +150,7 @@ function(course_add_lab dir)
     endif()
 
     add_executable(lab${id}_tests${suffix} $<TARGET_OBJECTS:lab${id}_test_objects>)
-    if(framework STREQUAL "catch2")
-      target_link_libraries(lab${id}_tests${suffix} PRIVATE lab${id}${suffix} harness_catch2_main)
-    else()
-      target_link_libraries(lab${id}_tests${suffix} PRIVATE lab${id}${suffix} harness_gtest_main)
-    endif()
+    target_link_libraries(lab${id}_tests${suffix} PRIVATE lab${id}${suffix} ${test_main})
 
     # Programs a lab ships (e.g. Lab 06's `progress`): one .cpp each, linked with the lab.
     foreach(program IN LISTS programs)

@@ -3,7 +3,7 @@
 #    expected verdict, in time, with a complete report, and nothing survives;
 #    grader.hostile_suite_fallback: the same with GRADER_NO_NAMESPACES=1;
 #  - grader.hostile_build: submissions that attack the build and the batch (#include of
-#    the solutions, /dev/zero, a root-only file, a FIFO, another student's copy; .incbin;
+#    the solutions, /dev/zero, a root-only file, a FIFO, the compile cache's secret; .incbin;
 #    symbolic links) get compile-error or are refused, and no report quotes what they
 #    reached (harness/tests/hostile/hostile_build.sh);
 #  - grader.determinism: the reference solutions get the same verdicts 3 times in a row
@@ -17,7 +17,7 @@ add_test(NAME grader.hostile_suite_fallback COMMAND hostile_check)
 set_tests_properties(grader.hostile_suite_fallback PROPERTIES
   ENVIRONMENT GRADER_NO_NAMESPACES=1 TIMEOUT 120 RUN_SERIAL TRUE)
 if(COURSE_WITH_SOLUTIONS)
-  # A batch of its own (two configures and builds): slow, and serial, for its compile
+  # A batch of its own (a configure and a build per student): slow, and serial, for its compile
   # time limit of 5 s.
   add_test(NAME grader.hostile_build
     COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/hostile/hostile_build.sh)

@@ -1,6 +1,6 @@
-// `grader batch`: one worker thread per job slot; each student is graded by two child
-// processes (CMake's configure, then this grader on that build), run under timeout(1) in
-// their own process group, their output in the student's logs.
+// `grader batch`: one worker thread per job slot; each student is graded by this grader in
+// a child process (after CMake's configure, when the slot's build is not yet configured),
+// run under timeout(1) in its own process group, its output in the student's logs.
 #include "batch.hpp"
 
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "gradebook.hpp"
 #include "hsys/spawn.hpp"
 #include "protections.hpp"
 
@@ -178,15 +179,6 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
     return overlay;
 }
 
-std::string csv_field(const std::string& field) {
-    if (field.find_first_of(",\"\r\n") == std::string::npos)
-        return field;
-    std::string quoted = "\"";
-    for (char c : field)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
 namespace {
 
 // Runs @p argv (PATH searched) with stdin from /dev/null and stdout+stderr into @p log, in
@@ -215,49 +207,9 @@ int run_logged(const std::vector<std::string>& argv, const std::string& log,
     return status;
 }
 
-}  // namespace
-
-CompileCache compile_cache_for(const BatchOptions& options) {
-    CompileCache cache;
-    if (!options.compile_cache) {
-        cache.why_not = "--no-compile-cache";
-        return cache;
-    }
-    cache.ccache = hsys::find_in_path("ccache");
-    if (cache.ccache.empty()) {
-        cache.why_not = "ccache is not installed (apt-get install ccache)";
-        return cache;
-    }
-    std::string no_namespaces = "GRADER_NO_NAMESPACES is set";
-    bool fallback =
-        std::getenv("GRADER_NO_NAMESPACES") != nullptr || !namespaces_work(no_namespaces);
-    if (::geteuid() != 0 && fallback) {
-        cache.ccache.clear();
-        cache.why_not =
-            "student code would run as this user, able to write the cache (" + no_namespaces + ")";
-        return cache;
-    }
-    cache.dir = (fs::path(options.work_dir) / ".compile-cache").string();
-    fs::create_directories(cache.dir);
-    fs::permissions(cache.dir, fs::perms::owner_all);  // 0700: the grader's user only
-    // Paths under the work folder (each student's copy of labs/, their build) are hashed
-    // relative to the build, so that every student's build finds the first one's objects.
-    cache.env = {"CCACHE_DIR=" + cache.dir, "CCACHE_BASEDIR=" + options.work_dir,
-                 "CCACHE_NOHASHDIR=1", "CCACHE_MAXSIZE=2G"};
-    return cache;
+bool succeeded(int status) {
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
-
-namespace {
-
-struct Row {
-    std::string student;
-    std::map<std::string, double> lab_scores, lab_max;
-    double score = 0, max_score = 0;
-    std::map<std::string, int> verdicts;
-    std::string status = "not graded";
-    std::string flagged;  // why an instructor should look ("" when nothing is flagged)
-    bool complete = false;
-};
 
 // timeout(1) exits 124 when it had to stop the command (137 when it had to kill it).
 std::string step_failure(const char* step, int status) {
@@ -267,44 +219,137 @@ std::string step_failure(const char* step, int status) {
     return fmt::format("{} failed (status {})", step, status);
 }
 
-void read_report(const fs::path& report_path, Row& row) {
-    json report = json::parse(course::read_file(report_path.string()));
-    row.score = report.at("score").get<double>();
-    row.max_score = report.at("max_score").get<double>();
-    std::map<std::string, int> timeouts;  // per lab
-    for (const auto& test : report.at("tests")) {
-        auto verdict = test.at("verdict").get<std::string>();
-        ++row.verdicts[verdict];
-        timeouts[test.at("lab").get<std::string>()] += verdict == "timeout";
+// The build that compiled this grader, when it is a build of the course at @p course_dir
+// and writes course-prebuilt.cmake ("" otherwise).
+std::string course_build_of(const std::string& grader, const std::string& course_dir) {
+    fs::path build = fs::path(grader).parent_path().parent_path();
+    std::ifstream cache(build / "CMakeCache.txt");
+    std::string line, home = "CMAKE_HOME_DIRECTORY:INTERNAL=";
+    while (std::getline(cache, line)) {
+        if (line.rfind(home, 0) != 0)
+            continue;
+        std::error_code error;
+        bool same = fs::equivalent(line.substr(home.size()), course_dir, error);
+        return same && fs::exists(build / "course-prebuilt.cmake") ? build.string() : "";
     }
-    auto flag = [&row](const std::string& why) {
-        row.flagged += (row.flagged.empty() ? "" : "; ") + why;
-    };
-    for (const auto& lab : report.at("labs")) {
-        auto id = lab.at("id").get<std::string>();
-        row.lab_scores[id] = lab.at("score").get<double>();
-        row.lab_max[id] = lab.at("max_score").get<double>();
-        if (!lab.value("built", true))
-            flag("lab " + id + " does not compile");
-        if (timeouts[id] > 0)
-            flag(fmt::format("lab {}: {} test(s) timed out", id, timeouts[id]));
-        if (lab.value("flagged", false))
-            flag("lab " + id + ": " + lab.value("flag_reason", ""));
+    return "";
+}
+
+}  // namespace
+
+SharedBuilds shared_builds_for(const BatchOptions& options) {
+    SharedBuilds shared;
+    if (!options.share_builds) {
+        shared.why_not = "--no-compile-cache";
+        return shared;
+    }
+    std::string no_namespaces = "GRADER_NO_NAMESPACES is set";
+    bool fallback =
+        std::getenv("GRADER_NO_NAMESPACES") != nullptr || !namespaces_work(no_namespaces);
+    if (::geteuid() != 0 && fallback) {
+        shared.why_not = "student code would run as this user, able to write what is shared (" +
+                         no_namespaces + ")";
+        return shared;
+    }
+    shared.share = true;
+    shared.course_build = course_build_of(options.grader, options.course_dir);
+    shared.ccache = hsys::find_in_path("ccache");
+    if (shared.ccache.empty())
+        return shared;
+    shared.cache_dir = (fs::path(options.work_dir) / ".compile-cache").string();
+    fs::create_directories(shared.cache_dir);
+    fs::permissions(shared.cache_dir, fs::perms::owner_all);  // 0700: the grader's user only
+    // Paths under the work folder (each slot's copy of labs/, its build) are hashed relative
+    // to the build, so that every slot's build finds the first one's objects.
+    shared.env = {"CCACHE_DIR=" + shared.cache_dir, "CCACHE_BASEDIR=" + options.work_dir,
+                  "CCACHE_NOHASHDIR=1", "CCACHE_MAXSIZE=2G"};
+    return shared;
+}
+
+namespace {
+
+// Where one student is graded: the course's labs with the student's sources over them,
+// and a build of those. Shared builds: one per job slot, configured once and reused
+// student after student; otherwise the student's own, under their work folder.
+struct Place {
+    fs::path labs, build;
+    bool configured = false;
+};
+
+std::vector<std::string> configure_command(const BatchOptions& options, const SharedBuilds& shared,
+                                           const Place& place) {
+    std::vector<std::string> configure = {
+        "timeout", "-k", "10", std::to_string(options.timeout_seconds), "cmake", "-S",
+        options.course_dir, "-B", place.build.string(), "-G", "Ninja",
+        "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DCOURSE_LABS_DIR=" + place.labs.string(),
+        "-DCOURSE_WITH_SOLUTIONS=OFF",
+        // Hidden from the student's compiles and tests: everyone's copies and the
+        // submissions (their own labs, the manifest's labs_dir, stay visible).
+        "-DCOURSE_SANDBOX_HIDE=" + options.work_dir + ";" + options.submissions};
+    // The compiles reuse this grader's launcher instead of building one per student.
+    auto launcher = fs::path(options.grader).parent_path() / "sandboxed-compile";
+    if (fs::exists(launcher))
+        configure.push_back("-DCOURSE_COMPILE_LAUNCHER=" + launcher.string());
+    // The course's own code through the cache; the student's sources keep their sandboxed
+    // launcher (a target's own launcher replaces this default).
+    if (!shared.ccache.empty())
+        configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" + shared.ccache);
+    if (!shared.course_build.empty())
+        configure.push_back("-DCOURSE_PREBUILT=" + shared.course_build + "/course-prebuilt.cmake");
+    // A faster linker than the default, when there is one: each student links every lab.
+    for (const char* linker : {"gold", "lld"}) {
+        if (!hsys::find_in_path(std::string("ld.") + linker).empty()) {
+            configure.push_back(std::string("-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=") + linker);
+            break;
+        }
+    }
+    if (shared.share)  // student code keyed by its preprocessed text (object_cache.hpp)
+        configure.push_back("-DCOURSE_COMPILE_CACHE=" + options.work_dir +
+                            "/.compile-cache/objects");
+    configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
+    return configure;
+}
+
+// Puts the course's labs (tests, lab.json, hidden tests, stubs) at @p place.labs, afresh.
+void copy_course_labs(const BatchOptions& options, const Place& place) {
+    fs::remove_all(place.labs);
+    fs::create_directories(place.labs.parent_path());
+    fs::copy(fs::path(options.course_dir) / "labs", place.labs, fs::copy_options::recursive);
+}
+
+// Writes every lab's stub sources over @p place.labs: in a reused build, what the student
+// before left there; a submission's files then go over these (a file it lacks: the stub).
+// Each file written is newer than its object, so the build compiles it again.
+void reset_sources(const BatchOptions& options, const std::vector<LabSpec>& labs,
+                   const Place& place) {
+    for (const auto& lab : labs) {
+        for (const auto& file : lab.sources) {
+            fs::path to = place.labs / lab.slug / file;
+            fs::remove(to);
+            fs::copy_file(fs::path(options.course_dir) / "labs" / lab.slug / file, to);
+        }
     }
 }
 
-Row grade_student(const BatchOptions& options, const CompileCache& cache,
-                  const std::vector<LabSpec>& labs, const std::string& student,
-                  int build_parallelism) {
-    Row row;
+GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
+                           const std::vector<LabSpec>& labs, const std::string& student,
+                           Place& place, int build_parallelism) {
+    GradebookRow row;
     row.student = student;
     fs::path work = fs::absolute(fs::path(options.work_dir) / student);
     fs::remove_all(work);
     fs::create_directories(work / "logs");
-    // The course's own labs (tests, lab.json, hidden tests), with the student's sources over them.
-    fs::copy(fs::path(options.course_dir) / "labs", work / "labs", fs::copy_options::recursive);
+    std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
+                                    std::to_string(build_parallelism)};
+    env.insert(env.end(), shared.env.begin(), shared.env.end());
+    if (!shared.share) {
+        place = {work / "labs", work / "build", false};
+        copy_course_labs(options, place);
+    } else {
+        reset_sources(options, labs, place);
+    }
     auto overlay = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
-                                      (work / "labs").string());
+                                      place.labs.string());
     std::ofstream overlay_log(work / "logs" / "submission.log");
     for (const auto& note : overlay.notes)
         overlay_log << note << "\n";
@@ -312,41 +357,26 @@ Row grade_student(const BatchOptions& options, const CompileCache& cache,
         row.status = "refused: " + overlay.refused;
         return row;
     }
-    std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
-                                    std::to_string(build_parallelism)};
-    env.insert(env.end(), cache.env.begin(), cache.env.end());
-    std::string limit = std::to_string(options.timeout_seconds);
-    std::vector<std::string> configure = {
-        "timeout", "-k", "10", limit, "cmake", "-S", options.course_dir, "-B",
-        (work / "build").string(), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-        "-DCOURSE_LABS_DIR=" + (work / "labs").string(), "-DCOURSE_WITH_SOLUTIONS=OFF",
-        // Hidden from this student's compiles and tests:
-        // everyone's copies and the submissions (their own
-        // labs, the manifest's labs_dir, stay visible).
-        "-DCOURSE_SANDBOX_HIDE=" + options.work_dir + ";" + options.submissions};
-    // The compiles reuse this grader's launcher instead of building one per student.
-    auto launcher = fs::path(options.grader).parent_path() / "sandboxed-compile";
-    if (fs::exists(launcher))
-        configure.push_back("-DCOURSE_COMPILE_LAUNCHER=" + launcher.string());
-    // The course's own code (harness, tests) through the cache; the student's sources keep
-    // their sandboxed launcher (a target's own launcher replaces this default).
-    if (!cache.ccache.empty())
-        configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" + cache.ccache);
-    configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
-    int status = run_logged(configure, (work / "logs" / "configure.log").string(), env);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        row.status = step_failure("configure", status);
-        return row;
+    if (!place.configured) {
+        int status = run_logged(configure_command(options, shared, place),
+                                (work / "logs" / "configure.log").string(), env);
+        if (!succeeded(status)) {
+            row.status = step_failure("configure", status);
+            return row;
+        }
+        place.configured = shared.share;
     }
     std::vector<std::string> grade = {"timeout",
                                       "-k",
                                       "10",
-                                      limit,
+                                      std::to_string(options.timeout_seconds),
                                       options.grader,
                                       "--manifest",
-                                      (work / "build" / "course-manifest.json").string(),
+                                      (place.build / "course-manifest.json").string(),
                                       "--reports",
-                                      (work / "reports").string()};
+                                      (work / "reports").string(),
+                                      "--logs",
+                                      (work / "logs").string()};
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
     // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
@@ -354,13 +384,13 @@ Row grade_student(const BatchOptions& options, const CompileCache& cache,
                           ? std::min<double>(options.deadline_seconds, options.timeout_seconds)
                           : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
     grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
-    status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
+    if (!succeeded(status)) {
         row.status = step_failure("grading", status);
         return row;
     }
     try {
-        read_report(work / "reports" / "report.json", row);
+        read_report((work / "reports" / "report.json").string(), row);
         row.status = "graded";
         row.complete = true;
     } catch (const std::exception& e) {
@@ -369,122 +399,37 @@ Row grade_student(const BatchOptions& options, const CompileCache& cache,
     return row;
 }
 
-const std::vector<std::string> verdict_columns = {"pass",    "fail",  "compile-error",
-                                                  "timeout", "crash", "integrity"};
-
-// One record of a CSV file (RFC 4180: quoted fields may hold commas, quotes and line
-// breaks) from @p in; false at the end of the file.
-bool read_csv_record(std::istream& in, std::vector<std::string>& fields) {
-    fields.clear();
-    std::string field;
-    bool quoted = false, any = false;
-    for (char c; in.get(c);) {
-        any = true;
-        if (quoted) {
-            if (c != '"')
-                field += c;
-            else if (in.peek() == '"')
-                field += static_cast<char>(in.get());
-            else
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\n') {
-            break;
-        } else if (c != '\r') {
-            field += c;
+// Before the students, with every core: brings the course build's harness and test objects
+// up to date (none taken when that fails), then configures each slot's build, which
+// imports them. Without them, each slot builds the harness and tests: the first one
+// compiles them (into the cache, when there is one), the others find them there.
+void prepare_slots(const BatchOptions& options, SharedBuilds& shared, std::vector<Place>& slots) {
+    fs::path logs = fs::path(options.work_dir) / "logs";
+    fs::create_directories(logs);
+    if (!shared.course_build.empty()) {
+        int status =
+            run_logged({"cmake", "--build", shared.course_build, "--target", "course_prebuilt"},
+                       (logs / "prebuilt.log").string(), {});
+        if (!succeeded(status)) {
+            std::cerr << "batch: the course build's test objects could not be brought up to "
+                         "date ("
+                      << (logs / "prebuilt.log").string() << "): every slot compiles its own\n";
+            shared.course_build.clear();
         }
     }
-    if (any)
-        fields.push_back(std::move(field));
-    return any;
-}
-
-std::vector<std::string> gradebook_columns(const std::vector<LabSpec>& labs) {
-    std::vector<std::string> columns = {"student"};
-    for (const auto& lab : labs) {
-        columns.push_back("lab" + lab.id);
-        columns.push_back("lab" + lab.id + "_max");
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        Place& slot = slots[i];
+        copy_course_labs(options, slot);
+        fs::path log = logs / fmt::format("slot-{}.log", i + 1);
+        int status = run_logged(configure_command(options, shared, slot), log.string(), shared.env);
+        if (!succeeded(status))
+            continue;  // each student in this slot tries again, and says why in their row
+        slot.configured = true;
+        if (shared.course_build.empty()) {  // the harness and tests, compiled by this slot
+            run_logged({"cmake", "--build", slot.build.string(), "--target", "course_prebuilt"},
+                       (logs / fmt::format("slot-{}-prebuilt.log", i + 1)).string(), shared.env);
+        }
     }
-    columns.insert(columns.end(), {"total", "max"});
-    columns.insert(columns.end(), verdict_columns.begin(), verdict_columns.end());
-    columns.insert(columns.end(), {"other", "status", "flagged"});
-    return columns;
-}
-
-// @p row as the gradebook's fields, by column name.
-std::map<std::string, std::string> row_fields(const Row& row, const std::vector<LabSpec>& labs) {
-    std::map<std::string, std::string> fields;
-    fields["student"] = row.student;
-    auto number = [](const std::map<std::string, double>& values, const std::string& id) {
-        auto found = values.find(id);
-        return found == values.end() ? std::string() : fmt::format("{:g}", found->second);
-    };
-    for (const auto& lab : labs) {
-        fields["lab" + lab.id] = number(row.lab_scores, lab.id);
-        fields["lab" + lab.id + "_max"] = number(row.lab_max, lab.id);
-    }
-    fields["total"] = fmt::format("{:g}", row.score);
-    fields["max"] = fmt::format("{:g}", row.max_score);
-    int other = 0;
-    for (const auto& [verdict, count] : row.verdicts) {
-        bool listed = std::find(verdict_columns.begin(), verdict_columns.end(), verdict) !=
-                      verdict_columns.end();
-        if (!listed)
-            other += count;
-    }
-    for (const auto& v : verdict_columns) {
-        auto found = row.verdicts.find(v);
-        fields[v] = std::to_string(found == row.verdicts.end() ? 0 : found->second);
-    }
-    fields["other"] = std::to_string(other);
-    fields["status"] = row.status;
-    fields["flagged"] = row.flagged;
-    return fields;
-}
-
-// The rows of an existing gradebook at @p path, by student, each by column name (none
-// when there is no such file).
-std::map<std::string, std::map<std::string, std::string>> read_gradebook(const std::string& path) {
-    std::map<std::string, std::map<std::string, std::string>> rows;
-    std::ifstream in(path);
-    std::vector<std::string> header, fields;
-    if (!in || !read_csv_record(in, header))
-        return rows;
-    while (read_csv_record(in, fields)) {
-        std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i)
-            row[header[i]] = fields[i];
-        if (!row["student"].empty())
-            rows[row["student"]] = std::move(row);
-    }
-    return rows;
-}
-
-// Writes the gradebook: the rows graded now, and, when @p keep_others, the rows of the
-// students not graded this time, as the previous gradebook at @p path had them.
-void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
-                     const std::vector<Row>& rows, bool keep_others) {
-    auto all = keep_others ? read_gradebook(path) : decltype(read_gradebook(path)){};
-    for (const auto& row : rows)
-        all[row.student] = row_fields(row, labs);
-    if (auto parent = fs::path(path).parent_path(); !parent.empty())
-        fs::create_directories(parent);
-    auto columns = gradebook_columns(labs);
-    std::ofstream csv(path);
-    for (std::size_t i = 0; i < columns.size(); ++i)
-        csv << (i ? "," : "") << columns[i];
-    csv << "\n";
-    for (auto& [student, fields] : all) {
-        for (std::size_t i = 0; i < columns.size(); ++i)
-            csv << (i ? "," : "") << csv_field(fields[columns[i]]);
-        csv << "\n";
-    }
-    if (!csv.flush())
-        throw std::system_error(errno, std::generic_category(), "write " + path);
 }
 
 }  // namespace
@@ -513,25 +458,27 @@ int run_batch(const BatchOptions& options) {
         if (wanted)
             labs.push_back(lab);
     }
-    auto cache = compile_cache_for(options);
-    std::cerr << (cache.ccache.empty()
-                      ? "batch: every student's build compiles the harness and tests: no "
-                        "compile cache (" +
-                            cache.why_not + ")\n"
-                      : "batch: the harness and tests are compiled once, then taken from the "
-                        "compile cache (" +
-                            cache.dir + ")\n");
+    auto shared = shared_builds_for(options);
     int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
+    std::vector<Place> slots(static_cast<std::size_t>(jobs));
+    if (shared.share) {
+        for (int j = 0; j < jobs; ++j) {
+            fs::path dir = fs::path(options.work_dir) / fmt::format(".slot-{}", j + 1);
+            slots[static_cast<std::size_t>(j)] = {dir / "labs", dir / "build", false};
+        }
+        prepare_slots(options, shared, slots);
+    }
+    std::cerr << describe(shared);
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     int parallelism = std::max(1, cores / jobs);
-    std::vector<Row> rows(students.size());
+    std::vector<GradebookRow> rows(students.size());
     std::atomic<std::size_t> next{0};
     std::atomic<int> done{0};
     std::mutex print;
-    auto worker = [&] {
+    auto worker = [&](Place& slot) {
         for (std::size_t i = next++; i < students.size(); i = next++) {
             try {
-                rows[i] = grade_student(options, cache, all_labs, students[i], parallelism);
+                rows[i] = grade_student(options, shared, all_labs, students[i], slot, parallelism);
             } catch (const std::exception& e) {  // the batch goes on whatever one student does
                 rows[i].student = students[i];
                 rows[i].status = std::string("not graded: ") + e.what();
@@ -542,15 +489,30 @@ int run_batch(const BatchOptions& options) {
         }
     };
     std::vector<std::thread> threads;
-    for (int j = 0; j < jobs; ++j)
-        threads.emplace_back(worker);
+    for (auto& slot : slots)
+        threads.emplace_back(worker, std::ref(slot));
     for (auto& t : threads)
         t.join();
     write_gradebook(options.gradebook, labs, rows, !options.students.empty());
     std::cout << "Gradebook: " << options.gradebook << " (" << rows.size()
               << " students; reports and logs in " << options.work_dir << "/<student>/)\n";
     return static_cast<int>(
-        std::count_if(rows.begin(), rows.end(), [](const Row& r) { return !r.complete; }));
+        std::count_if(rows.begin(), rows.end(), [](const GradebookRow& r) { return !r.complete; }));
+}
+
+std::string describe(const SharedBuilds& shared) {
+    if (!shared.share) {
+        return "batch: every student's build compiles the harness and the tests (" +
+               shared.why_not + ")\n";
+    }
+    std::string text = "batch: one build per job, reused from student to student; ";
+    text += shared.course_build.empty()
+                ? "the tests are compiled once per job"
+                : "the tests are the course build's (" + shared.course_build + ")";
+    text += shared.ccache.empty()
+                ? "; no compile cache (ccache is not installed)\n"
+                : "; the harness through the compile cache (" + shared.cache_dir + ")\n";
+    return text;
 }
 
 }  // namespace grader

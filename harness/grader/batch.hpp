@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "gradebook.hpp"
 #include "lab_spec.hpp"
 
 namespace grader {
@@ -41,7 +42,7 @@ struct BatchOptions {
     std::string course_dir;         ///< The course's root (its labs/ and CMakeLists.txt).
     std::string submissions;        ///< One subfolder per student.
     std::string gradebook;          ///< The CSV to write.
-    std::string work_dir;           ///< Per-student labs/, build/, reports/ and logs.
+    std::string work_dir;           ///< Per-student reports/ and logs/; the slots' builds.
     std::string grader;             ///< This grader's executable, run once per student.
     std::vector<std::string> labs;  ///< Only these lab ids (all when empty).
     /// Only these students (subfolder names; all when empty). The gradebook then keeps
@@ -50,41 +51,49 @@ struct BatchOptions {
     std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
     int jobs = 1;                         ///< Students graded at once.
     int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
-    /// Compile the course's own code (harness, tests) once for the class, through ccache;
-    /// false: in every student's build (--no-compile-cache).
-    bool compile_cache = true;
+    /// Share across students what does not depend on them (SharedBuilds); false: every
+    /// student's build compiles everything (--no-compile-cache, the old way).
+    bool share_builds = true;
     /// The grader's --deadline for each student (0: timeout_seconds - 60, at least half of
     /// it): below the kill timeout, so that the reports are written with what passed.
     double deadline_seconds = 0;
 };
 
-/// The compile cache a batch uses for what does not depend on the student (the harness and
-/// the tests; a student's own sources are compiled in the sandbox, never through it).
-struct CompileCache {
-    std::string ccache;            ///< The ccache program; "" when there is no cache.
-    std::string dir;               ///< Its folder: `<work>/.compile-cache`, mode 0700.
-    std::vector<std::string> env;  ///< What each student's configure and build get.
-    std::string why_not;           ///< Why there is none.
+/// What a batch shares across students: what does not depend on them is compiled once.
+///
+/// - One build per job slot, configured once; for each student the slot's labs get the
+///   stubs, then the student's sources, and the build compiles those and links.
+/// - The labs' test objects and given code come from the build that compiled this grader
+///   (its `course_prebuilt`, brought up to date first), when it is a build of the same
+///   course compiled the same way (cmake/Prebuilt.cmake).
+/// - The harness goes through ccache, its cache in `<work>/.compile-cache` (mode 0700).
+///
+/// A student's own sources are always compiled in the sandbox, never taken from a cache.
+/// Nothing is shared (each student gets a fresh build) when asked so, or when student code
+/// could write what is shared: the grader is not root and user namespaces do not work, so
+/// student code would run as the grader's own user with the work folder in view. Otherwise
+/// it runs as nobody, or in a view that hides the work folder and every build.
+struct SharedBuilds {
+    bool share = false;            ///< Slots, the course build's objects, the cache.
+    std::string why_not;           ///< Why nothing is shared.
+    std::string course_build;      ///< The build whose prebuilt objects are taken ("": none).
+    std::string ccache;            ///< The ccache program ("": none).
+    std::string cache_dir;         ///< `<work>/.compile-cache`.
+    std::vector<std::string> env;  ///< ccache's settings, for each configure and build.
 };
 
-/// The cache for @p options: none when asked so, when ccache is not installed, or when
-/// student code could write the cache (the grader is not root and user namespaces do not
-/// work, so tests run as the grader's own user, with the work folder in view). Otherwise
-/// tests run as nobody or in a view that hides the work folder, cache included.
-CompileCache compile_cache_for(const BatchOptions& options);
+/// What @p options lets a batch share (creating the cache folder).
+SharedBuilds shared_builds_for(const BatchOptions& options);
 
-/// Grades every submission, each in its own build directory and its own grader process
-/// (so that one broken or hostile submission never stops the batch), @p options.jobs at a
-/// time, and writes the gradebook: student, each lab's score and maximum (`labNN`,
-/// `labNN_max`), total, max, counts of verdicts, status, and `flagged`: why an instructor
-/// should look (a lab that does not compile, tests that timed out, results that could not
-/// be trusted, source lines to review). Each student's build and tests run in a sandbox view that
-/// hides the work folder (other students' copies) and the submissions folder, but for the student's
-/// own labs. A submission holding a symbolic link on its paths is refused (its status
-/// says which). @returns the number of students whose grading did not complete.
+/// One line for the batch's log: what is shared, or why nothing is.
+std::string describe(const SharedBuilds& shared);
+
+/// Grades every submission in its own grader process (so that one broken or hostile
+/// submission never stops the batch), @p options.jobs at a time, and writes the gradebook
+/// (gradebook.hpp). Each student's build and tests run in a sandbox view that hides the
+/// work folder (other students' copies, the shared builds) and the submissions folder, but
+/// for the student's own labs. A submission holding a symbolic link on its paths is refused
+/// (its status says which). @returns the number of students whose grading did not complete.
 int run_batch(const BatchOptions& options);
-
-/// @p field quoted for CSV (RFC 4180) when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& field);
 
 }  // namespace grader

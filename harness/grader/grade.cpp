@@ -247,7 +247,8 @@ static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeO
 // the run's deadline stopped the build.
 static bool build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
                       LabResult& result) {
-    fs::path logs = fs::path(options.build_dir) / "logs";
+    fs::path logs = options.logs_dir.empty() ? fs::path(options.build_dir) / "logs"
+                                             : fs::path(options.logs_dir);
     fs::create_directories(logs);
     result.build_log =
         (logs / (lab.slug + "-" + to_string(options.flavor) + ".build.log")).string();

@@ -27,6 +27,7 @@ struct GradeOptions {
     Flavor flavor = Flavor::student;
     bool build = true;       ///< Build each lab's test target first (else use what exists).
     std::string build_dir;   ///< The CMake build directory.
+    std::string logs_dir;    ///< Where each lab's build log goes (empty: build_dir/logs).
     std::string source_dir;  ///< The course's root (to shorten paths in messages).
     CourseLayout layout;     ///< What the build holds that students may not see (empty:
                              ///< the course's defaults, for the harness's own tests).

@@ -3,10 +3,10 @@
 //   grader [--manifest build/course-manifest.json] [--flavor student|reference]
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
-//          [--deadline SECONDS] [--scale MAX] [--test Suite.Name]
+//          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
-//          [--cmake-arg ARG ...]
+//          [--cmake-arg ARG ...] [--no-compile-cache]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -16,8 +16,9 @@
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
-// `batch` grades one subfolder of DIR per student, each in its own build and its own
-// grader process, and writes a CSV gradebook (see harness/README.md, "## Platforms");
+// `batch` grades one subfolder of DIR per student, each in its own grader process, in one
+// build per job reused from student to student (--no-compile-cache: a fresh build each),
+// and writes a CSV gradebook (see harness/README.md, "## Platforms");
 // with --student, only those students, whose rows replace theirs in the gradebook.
 //
 // Exit status: 0 when grading ran (whatever the score); 1 when --expect or
@@ -45,6 +46,7 @@ struct Options {
     std::vector<std::string> labs;
     bool no_build = false;
     std::string reports;
+    std::string logs;
     std::string expect;
     bool check_declared = false;
     bool check_stubs = false;
@@ -263,6 +265,7 @@ int run(Options options) {
         options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     grading.build = !options.no_build;
     grading.build_dir = std::filesystem::absolute(build_dir).string();
+    grading.logs_dir = options.logs.empty() ? grading.build_dir + "/logs" : options.logs;
     grading.source_dir =
         std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
     if (options.deadline > 0) {
@@ -327,8 +330,9 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
                      "seconds for each student's grading run (default: --timeout - 60)")
         ->check(CLI::PositiveNumber);
     command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
-    command->add_flag("!--no-compile-cache", batch.compile_cache,
-                      "compile the harness and tests in every student's build (no ccache)");
+    command->add_flag(
+        "!--no-compile-cache", batch.share_builds,
+        "share nothing: every student's build compiles the harness and tests (the old way)");
     return command;
 }
 
@@ -362,6 +366,7 @@ int main(int argc, char** argv) {
     app.add_option("--lab", options.labs, "grade only these labs (e.g. 01)");
     app.add_flag("--no-build", options.no_build, "use the test executables as they are");
     app.add_option("--reports", options.reports, "where to write the reports");
+    app.add_option("--logs", options.logs, "where to write the build logs (default: BUILD/logs)");
     app.add_option("--expect", options.expect, "exit 1 unless every lab scores this")
         ->check(CLI::IsMember({"full", "baseline"}));
     app.add_flag("--check-declared", options.check_declared,

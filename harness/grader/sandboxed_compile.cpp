@@ -23,8 +23,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,7 @@
 #include "hsys/io.hpp"
 #include "hsys/spawn.hpp"
 #include "hsys/temp_dir.hpp"
+#include "object_cache.hpp"
 #include "protections.hpp"
 #include "sandbox.hpp"
 #include "view.hpp"
@@ -47,11 +50,13 @@ namespace fs = std::filesystem;
 struct Options {
     std::string manifest;
     double seconds = 120;
+    grader::ObjectCache cache;  // dir empty: no cache
     std::vector<std::string> command;
 };
 
 [[noreturn]] void usage() {
-    std::cerr << "usage: sandboxed-compile [--manifest FILE] [--seconds N] -- COMPILER ARGS...\n";
+    std::cerr << "usage: sandboxed-compile [--manifest FILE] [--seconds N] [--cache DIR "
+                 "--cache-root DIR] -- COMPILER ARGS...\n";
     std::exit(2);
 }
 
@@ -68,12 +73,17 @@ Options parse(int argc, char** argv) {
             options.manifest = argv[++i];
         else if (arg == "--seconds" && i + 1 < argc)
             options.seconds = std::atof(argv[++i]);
+        else if (arg == "--cache" && i + 1 < argc)
+            options.cache.dir = argv[++i];
+        else if (arg == "--cache-root" && i + 1 < argc)
+            options.cache.root = argv[++i];
         else
             usage();
     }
     for (; i < argc; ++i)
         options.command.emplace_back(argv[i]);
-    if (options.command.empty() || options.seconds <= 0)
+    if (options.command.empty() || options.seconds <= 0 ||
+        options.cache.dir.empty() != options.cache.root.empty())
         usage();
     return options;
 }
@@ -84,38 +94,126 @@ std::string find_program(const std::string& name) {
     return found.empty() ? name : found;
 }
 
-// Copies the compiler's output @p from (in the scratch folder, written by the sandboxed
-// user) to @p to: only a regular file (never through a link it may have planted), into
-// a temporary name first, so that the build never sees half a file.
-void copy_back(const std::string& from, const std::string& to) {
-    course::UniqueFd in(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (!in)
-        course::throw_errno("open " + from);
-    struct stat info {};
-    course::check(::fstat(in.get(), &info), "fstat");
-    if (!S_ISREG(info.st_mode))
-        throw std::runtime_error(from + " is not a regular file");
-    std::string temporary = to + ".sandboxed-" + std::to_string(::getpid());
-    course::UniqueFd out(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!out)
-        course::throw_errno("open " + temporary);
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = hsys::retry_eintr([&] { return ::read(in.get(), buffer, sizeof buffer); });
-        if (n < 0)
-            course::throw_errno("read " + from);
-        if (n == 0)
-            break;
-        hsys::write_all(out.get(), std::string_view(buffer, static_cast<std::size_t>(n)));
-    }
-    out.reset();
-    course::check(::rename(temporary.c_str(), to.c_str()), "rename");
-}
-
 // An `error:` line of our own, located in the file compiled, for the grader's report.
 int compile_error(const std::string& source, const std::string& what) {
     std::cerr << (source.empty() ? "sandboxed-compile" : source) << ": error: " << what << "\n";
     return 1;
+}
+
+// The compiler's messages on stderr, with a line of our own when it was stopped (time,
+// memory) or could not start. @returns the exit status the build gets.
+int report(const grader::Outcome& run, const std::string& source, const grader::Limits& limits,
+           const Options& options) {
+    std::cerr << run.output;
+    if (run.output_truncated)
+        std::cerr << "\n(sandboxed-compile: the compiler's messages were cut at "
+                  << limits.output_cap / 1024 << " KiB)\n";
+    if (!run.sandbox_error.empty())
+        return compile_error(source,
+                             "the compiler could not start in its sandbox: " + run.sandbox_error);
+    if (run.timed_out) {
+        return compile_error(
+            source,
+            fmt::format("the compiler was stopped after {:g} s, the limit for one file: does it "
+                        "#include (or .incbin) a FIFO, a device or another file that never ends?",
+                        options.seconds));
+    }
+    if (WIFSIGNALED(run.raw_status)) {
+        return compile_error(
+            source,
+            fmt::format("the compiler was killed by signal {} ({} MiB of memory per compile): "
+                        "does it #include something huge?",
+                        WTERMSIG(run.raw_status), limits.address_space >> 20));
+    }
+    int status = WIFEXITED(run.raw_status) ? WEXITSTATUS(run.raw_status) : 1;
+    if (status != 0 && run.output.find("error:") == std::string::npos) {
+        compile_error(source,
+                      fmt::format("the compiler failed (exit status {}) with no error of its "
+                                  "own: out of memory ({} MiB per compile), or the "
+                                  "assembler refused a file (see above)",
+                                  status, limits.address_space >> 20));
+    }
+    return status;
+}
+
+bool succeeded(const grader::Outcome& run) {
+    return run.sandbox_error.empty() && !run.timed_out && WIFEXITED(run.raw_status) &&
+           WEXITSTATUS(run.raw_status) == 0;
+}
+
+using Sandboxed = std::function<grader::Outcome(const std::vector<std::string>&)>;
+
+// The compile through the object cache (object_cache.hpp): preprocess in the sandbox, key
+// that text; a hit takes the object, a miss compiles that very text in the sandbox and
+// stores the object. The dependency file always comes from this preprocessing. @returns
+// the exit status, or nullopt when the file cannot go through the cache (the caller then
+// compiles it as usual, which also reports what stopped the preprocessing).
+std::optional<int> compile_through_cache(const Options& options,
+                                         const grader::ScratchCompile& command,
+                                         const std::string& scratch, const grader::Limits& limits,
+                                         const Sandboxed& sandboxed) {
+    constexpr std::size_t kMaxPreprocessed = 64 << 20;
+    const std::string object = scratch + "/output.o";
+    std::string preprocessed = scratch + "/preprocessed.ii";
+    std::vector<std::string> preprocess, compile, key_arguments;
+    bool has_object = false;
+    const auto& argv = command.argv;
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& arg = argv[i];
+        bool output = arg == "-o", dependency = arg == "-MF" || arg == "-MT" || arg == "-MQ";
+        if (arg == "-x")
+            return std::nullopt;  // a language given: a .ii would not be read as preprocessed
+        if ((output || dependency) && i + 1 < argv.size()) {
+            has_object = has_object || (output && argv[i + 1] == object);
+            preprocess.insert(preprocess.end(), {arg, output ? preprocessed : argv[i + 1]});
+            if (output)
+                compile.insert(compile.end(), {arg, argv[i + 1]});
+            ++i;
+            continue;
+        }
+        preprocess.push_back(arg == "-c" ? "-E" : arg);
+        if (arg == "-MD" || arg == "-MMD")
+            continue;
+        bool is_source = arg == command.source;
+        compile.push_back(is_source ? scratch + "/compiled.ii" : arg);
+        if (i > 0 && !is_source && arg != "-c")
+            key_arguments.push_back(arg);
+    }
+    if (!has_object || command.source.empty())
+        return std::nullopt;
+    auto pre = sandboxed(preprocess);
+    if (!succeeded(pre))
+        return std::nullopt;
+    bool truncated = false;
+    std::string text = hsys::read_file_bounded(preprocessed, kMaxPreprocessed, &truncated);
+    auto key =
+        truncated ? std::nullopt : grader::cache_key(options.cache, argv[0], key_arguments, text);
+    if (!key)
+        return std::nullopt;
+    std::cerr << pre.output;  // #warning and the like
+    if (auto hit = grader::find_cached(options.cache, *key)) {
+        std::cerr << hit->messages;
+        hsys::copy_file_atomically(hit->object, command.outputs.front().second);
+        for (std::size_t i = 1; i < command.outputs.size(); ++i)
+            hsys::copy_file_atomically(command.outputs[i].first, command.outputs[i].second);
+        return 0;
+    }
+    // Compile exactly the text the key was made of: a copy the sandboxed user did not write.
+    {
+        std::ofstream copy(scratch + "/compiled.ii", std::ios::binary | std::ios::trunc);
+        copy << text;
+        if (!copy.flush())
+            course::throw_errno("write " + scratch + "/compiled.ii");
+    }
+    auto run = sandboxed(compile);
+    int status = report(run, command.source, limits, options);
+    if (status != 0)
+        return status;
+    for (const auto& [from, to] : command.outputs)
+        hsys::copy_file_atomically(from, to);
+    if (!run.output_truncated)
+        grader::store_cached(options.cache, *key, object, run.output);
+    return 0;
 }
 
 int run(const Options& options) {
@@ -133,41 +231,18 @@ int run(const Options& options) {
     limits.view = view;
     grader::SandboxIo io;
     io.cwd = cwd;  // where the build runs it: relative paths in its arguments start there
-    auto run = grader::run_sandboxed(command.argv, scratch, limits, io);
-    std::cerr << run.output;
-    if (run.output_truncated)
-        std::cerr << "\n(sandboxed-compile: the compiler's messages were cut at "
-                  << limits.output_cap / 1024 << " KiB)\n";
-    if (!run.sandbox_error.empty())
-        return compile_error(command.source,
-                             "the compiler could not start in its sandbox: " + run.sandbox_error);
-    if (run.timed_out) {
-        return compile_error(
-            command.source,
-            fmt::format("the compiler was stopped after {:g} s, the limit for one file: does it "
-                        "#include (or .incbin) a FIFO, a device or another file that never ends?",
-                        options.seconds));
+    Sandboxed sandboxed = [&](const std::vector<std::string>& argv) {
+        return grader::run_sandboxed(argv, scratch, limits, io);
+    };
+    if (!options.cache.dir.empty()) {
+        if (auto status = compile_through_cache(options, command, scratch, limits, sandboxed))
+            return *status;
     }
-    if (WIFSIGNALED(run.raw_status)) {
-        return compile_error(
-            command.source,
-            fmt::format("the compiler was killed by signal {} ({} MiB of memory per compile): "
-                        "does it #include something huge?",
-                        WTERMSIG(run.raw_status), limits.address_space >> 20));
-    }
-    int status = WIFEXITED(run.raw_status) ? WEXITSTATUS(run.raw_status) : 1;
-    if (status != 0) {
-        if (run.output.find("error:") == std::string::npos) {
-            compile_error(command.source,
-                          fmt::format("the compiler failed (exit status {}) with no error of its "
-                                      "own: out of memory ({} MiB per compile), or the "
-                                      "assembler refused a file (see above)",
-                                      status, limits.address_space >> 20));
-        }
+    int status = report(sandboxed(command.argv), command.source, limits, options);
+    if (status != 0)
         return status;
-    }
     for (const auto& [from, to] : command.outputs)
-        copy_back(from, to);
+        hsys::copy_file_atomically(from, to);
     return 0;
 }
 

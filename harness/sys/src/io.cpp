@@ -69,7 +69,11 @@ std::string read_all(int fd, std::size_t cap, bool* truncated) {
     return text;
 }
 
-std::string read_file_bounded(const std::string& path, std::size_t cap, bool* truncated) {
+namespace {
+
+// Opens @p path for reading as an untrusted file (read_file_bounded's contract): no link,
+// no blocking, no terminal, a regular file only.
+course::UniqueFd open_untrusted_file(const std::string& path) {
     course::UniqueFd fd(retry_eintr([&] {
         return ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     }));
@@ -80,6 +84,13 @@ std::string read_file_bounded(const std::string& path, std::size_t cap, bool* tr
     if (!S_ISREG(st.st_mode))
         throw std::system_error(EINVAL, std::generic_category(),
                                 "open " + path + ": not a regular file");
+    return fd;
+}
+
+}  // namespace
+
+std::string read_file_bounded(const std::string& path, std::size_t cap, bool* truncated) {
+    course::UniqueFd fd = open_untrusted_file(path);
     std::string text;
     std::size_t total = 0;
     bool eof = false;
@@ -94,6 +105,32 @@ std::string read_file_bounded(const std::string& path, std::size_t cap, bool* tr
     if (truncated != nullptr)
         *truncated = total > cap;
     return text;
+}
+
+void copy_file_atomically(const std::string& from, const std::string& to) {
+    course::UniqueFd in = open_untrusted_file(from);
+    std::string temporary = to + ".partial-" + std::to_string(::getpid());
+    course::UniqueFd out(retry_eintr([&] {
+        return ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                      0644);
+    }));
+    if (!out)
+        course::throw_errno("open " + temporary);
+    char buffer[1 << 16];
+    for (;;) {
+        ssize_t n = retry_eintr([&] { return ::read(in.get(), buffer, sizeof buffer); });
+        if (n < 0)
+            course::throw_errno("read " + from);
+        if (n == 0)
+            break;
+        write_all(out.get(), std::string_view(buffer, static_cast<std::size_t>(n)));
+    }
+    out.reset();
+    if (::rename(temporary.c_str(), to.c_str()) != 0) {
+        int error = errno;
+        ::unlink(temporary.c_str());
+        throw std::system_error(error, std::generic_category(), "rename " + temporary);
+    }
 }
 
 }  // namespace hsys

@@ -259,6 +259,35 @@ TEST(IoTest, ReadFileBoundedRefusesWhatIsNotARegularFile) {
     EXPECT_FALSE(truncated);
 }
 
+// Tests that copy_file_atomically copies a regular file whole over an existing one,
+// refuses a link, a FIFO and a device as its source, and leaves no temporary file behind.
+TEST(IoTest, CopyFileAtomicallyTakesOnlyRegularFiles) {
+    hsys::TempDir dir("hsys-test");
+    const auto from = (dir.path() / "from").string(), to = (dir.path() / "to").string();
+    std::string content(200'000, 'o');
+    content += "end";
+    std::ofstream(from) << content;
+    std::ofstream(to) << "old";
+    hsys::copy_file_atomically(from, to);
+    EXPECT_EQ(hsys::read_file_bounded(to, 1 << 20), content);
+    fs::create_symlink(from, dir.path() / "link");
+    EXPECT_EQ(thrown_by([&] { hsys::copy_file_atomically((dir.path() / "link").string(), to); })
+                  .code()
+                  .value(),
+              ELOOP);
+    const auto fifo = (dir.path() / "fifo").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_EQ(thrown_by([&] { hsys::copy_file_atomically(fifo, to); }).code().value(), EINVAL);
+    EXPECT_EQ(thrown_by([&] { hsys::copy_file_atomically("/dev/zero", to); }).code().value(),
+              EINVAL);
+    EXPECT_EQ(hsys::read_file_bounded(to, 1 << 20), content);  // the refusals left it whole
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir.path()))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"fifo", "from", "link", "to"}));
+}
+
 // Tests signal names, and the fallback for a number without one.
 TEST(SignalsTest, Names) {
     EXPECT_EQ(hsys::signal_name(SIGSEGV), "SIGSEGV");

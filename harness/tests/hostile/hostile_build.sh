@@ -6,7 +6,9 @@
 #   alice  01 and 03 the reference (for bob to steal, for 02 and 04 to build on);
 #          02 #includes ../../solutions/... by a relative path; 04 #includes a file only
 #          its owner may read; 05 .incbin of that file; 06 #include "/dev/zero"
-#   bob    01 #includes alice's copy in the shared work folder; 03 alice's submission;
+#   bob    01 #includes the secret of the compile cache in the work folder (shared by the
+#          class; a key made with it picks the object another student's code gets);
+#          03 alice's submission;
 #          06 #includes a FIFO no one ever writes
 #   carol  `labs` is a symbolic link to alice's; dave: a lab folder links to the solutions
 # and checks the verdicts, that no report holds the secret or the solutions' text, and
@@ -37,7 +39,8 @@ a1=$(lab alice 01) a2=$(lab alice 02) a3=$(lab alice 03) a4=$(lab alice 04) a5=$
 a6=$(lab alice 06)
 cp "$SOURCE_DIR/solutions/$(slug 01)/process.cpp" "$a1/"
 cp "$SOURCE_DIR/solutions/$(slug 03)/spawn.cpp" "$a3/"
-# From alice's copy of the lab in the work folder, the course's solutions by a relative path.
+# From the copy of the lab in the work folder (a slot's, where alice's sources are compiled:
+# at the depth of the student's own folder there), the solutions by a relative path.
 relative=$("$python" -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' \
   "$SOURCE_DIR/solutions/$(slug 02)/hierarchy.cpp" "$work/alice/labs/$(slug 02)")
 printf '#include "%s"\n' "$relative" >"$a2/hierarchy.cpp"
@@ -47,7 +50,7 @@ printf 'asm(".incbin \\"%s\\"");\n' "$outside/secret" >>"$a5/environment.cpp"
 printf '#include "/dev/zero"\n' >"$a6/progress_bar.cpp"
 
 mkdir -p "$subs/bob"
-printf '#include "%s"\n' "$work/alice/labs/$(slug 01)/process.cpp" >"$subs/bob/process.cpp"
+printf '#include "%s"\n' "$work/.compile-cache/objects/secret" >"$subs/bob/process.cpp"
 printf '#include "%s"\n' "$subs/alice/labs/$(slug 03)/spawn.cpp" >"$subs/bob/spawn.cpp"
 printf '#include "%s"\n' "$outside/fifo" >"$subs/bob/progress_bar.cpp"
 

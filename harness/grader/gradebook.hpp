@@ -1,0 +1,40 @@
+/// @file
+/// @brief A batch's gradebook: one CSV row per student (RFC 4180), with each lab's score
+/// and maximum, the total, the count of each verdict, how grading went and why an
+/// instructor should look.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lab_spec.hpp"
+
+namespace grader {
+
+/// One student's row.
+struct GradebookRow {
+    std::string student;
+    std::map<std::string, double> lab_scores, lab_max;  ///< By lab id.
+    double score = 0, max_score = 0;
+    std::map<std::string, int> verdicts;  ///< How many tests got each verdict.
+    std::string status = "not graded";    ///< "graded", or what went wrong.
+    std::string flagged;    ///< Why an instructor should look ("" when nothing is flagged).
+    bool complete = false;  ///< Graded to the end, with a readable report.
+};
+
+/// Fills @p row's scores, verdicts and `flagged` (a lab that does not compile, tests that
+/// timed out, results that could not be trusted) from the grader's report.json.
+/// @throws std::exception when the report is missing or malformed.
+void read_report(const std::string& report_path, GradebookRow& row);
+
+/// Writes the gradebook at @p path: the rows graded now and, when @p keep_others, the rows
+/// of the students not graded this time, as the gradebook already at @p path had them.
+/// @throws std::system_error when it cannot be written.
+void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
+                     const std::vector<GradebookRow>& rows, bool keep_others);
+
+/// @p field quoted for CSV (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& field);
+
+}  // namespace grader
