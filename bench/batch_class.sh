@@ -45,6 +45,7 @@ grade_class() {
   mkdir -p "$work/$name"
   chmod 755 "$work/$name"
   local start end
+  sync  # the other run's writes (whole builds) are not flushed during this one
   start=$(date +%s.%N)
   "$grader" batch --course "$root" --submissions "$subs" --jobs 2 --work "$work/$name/work" \
     --gradebook "$work/$name/gradebook.csv" "$@" >"$work/$name/batch.log" 2>&1 || true
