@@ -494,8 +494,10 @@ int run_batch(const BatchOptions& options) {
     for (auto& t : threads)
         t.join();
     write_gradebook(options.gradebook, labs, rows, !options.students.empty());
-    std::cout << "Gradebook: " << options.gradebook << " (" << rows.size()
-              << " students; reports and logs in " << options.work_dir << "/<student>/)\n";
+    std::cout << fmt::format(
+        "Gradebook: {} ({} graded now{}; reports and logs in {}/<student>/)\n", options.gradebook,
+        rows.size() == 1 ? "1 student" : fmt::format("{} students", rows.size()),
+        options.students.empty() ? "" : ", the other rows kept", options.work_dir);
     return static_cast<int>(
         std::count_if(rows.begin(), rows.end(), [](const GradebookRow& r) { return !r.complete; }));
 }
