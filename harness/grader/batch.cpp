@@ -16,7 +16,6 @@
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "course/file.hpp"
@@ -30,7 +29,6 @@ extern char** environ;
 
 namespace grader {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 std::vector<LabSpec> load_labs_dir(const std::string& labs_dir) {
     std::vector<fs::path> dirs;

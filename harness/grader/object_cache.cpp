@@ -1,6 +1,7 @@
+// The batch's cache of compiled student code: keys, the secret they are made under, and
+// the objects and messages stored by key (object_cache.hpp says why it is sound).
 #include "object_cache.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include <system_error>
 
 #include "course/sys.hpp"
-#include "course/unique_fd.hpp"
 #include "harness/result_channel.hpp"
 #include "hsys/io.hpp"
 
@@ -42,18 +42,6 @@ fs::path cache_folder(const ObjectCache& cache) {
     return cache.dir;
 }
 
-// Writes @p data to @p path, mode 0600, into a temporary name first, then renamed over it.
-void write_private_file(const std::string& path, std::string_view data) {
-    std::string temporary = path + ".partial-" + std::to_string(::getpid());
-    course::UniqueFd out(
-        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!out)
-        course::throw_errno("open " + temporary);
-    hsys::write_all(out.get(), data);
-    out.reset();
-    course::check(::rename(temporary.c_str(), path.c_str()), ("rename " + temporary).c_str());
-}
-
 using Secret = std::array<std::array<std::uint8_t, 16>, 2>;
 
 // The two SipHash keys of this cache: made once from the kernel's random source and kept
@@ -72,7 +60,8 @@ Secret secret_of(const ObjectCache& cache) {
         // fails if a compile beside this one was first; then this one reads theirs.
         keys = {harness::channel::make_secret().key, harness::channel::make_secret().key};
         std::string mine = path + "." + std::to_string(::getpid());
-        write_private_file(mine, std::string_view(reinterpret_cast<const char*>(&keys), size));
+        hsys::write_file_atomically(
+            mine, std::string_view(reinterpret_cast<const char*>(&keys), size), 0600);
         int linked = ::link(mine.c_str(), path.c_str());
         int error_number = errno;
         ::unlink(mine.c_str());
@@ -148,7 +137,7 @@ void store_cached(const ObjectCache& cache, const std::string& key, const std::s
         return;  // messages that hold the marker could not be put back as they were
     cache_folder(cache);
     hsys::copy_file_atomically(object, object_path(cache, key));
-    write_private_file(messages_path(cache, key), *stored);
+    hsys::write_file_atomically(messages_path(cache, key), *stored, 0600);
 }
 
 }  // namespace grader

@@ -1,6 +1,7 @@
 // sandboxed-compile: runs one compile of student code in the grader's sandbox.
 //
-//   sandboxed-compile [--manifest build/course-manifest.json] [--seconds 120] -- c++ ARGS...
+//   sandboxed-compile [--manifest build/course-manifest.json] [--seconds 120]
+//                     [--cache DIR --cache-root SLOT] -- c++ ARGS...
 //
 // CMake sets it as the compiler launcher of the student's lab targets (cmake/CourseLab.cmake),
 // so that a student's #include or .incbin reads only what a student may read: the compiler
@@ -11,6 +12,9 @@
 // limit. The object and dependency files are written into a scratch folder and copied
 // where the build wants them. Without namespaces (GRADER_NO_NAMESPACES=1, or a machine
 // without them) only the user, the limits and the time limit remain.
+//
+// With --cache (a batch), a file whose preprocessed text another student's compile already
+// had takes that compile's object and messages (object_cache.hpp).
 //
 // Exit status: the compiler's; 1 when it was stopped (time, memory) or could not start,
 // with an `error:` line naming the source file, for the grader's report.

@@ -107,30 +107,48 @@ std::string read_file_bounded(const std::string& path, std::size_t cap, bool* tr
     return text;
 }
 
-void copy_file_atomically(const std::string& from, const std::string& to) {
-    course::UniqueFd in = open_untrusted_file(from);
-    std::string temporary = to + ".partial-" + std::to_string(::getpid());
+namespace {
+
+// Writes what @p fill writes into the descriptor it gets to @p path, mode @p mode: into a
+// temporary name beside @p path, then renamed over it (removed if anything fails).
+template <typename Fill>
+void replace_file(const std::string& path, mode_t mode, Fill fill) {
+    std::string temporary = path + ".partial-" + std::to_string(::getpid());
     course::UniqueFd out(retry_eintr([&] {
         return ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                      0644);
+                      mode);
     }));
     if (!out)
         course::throw_errno("open " + temporary);
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = retry_eintr([&] { return ::read(in.get(), buffer, sizeof buffer); });
-        if (n < 0)
-            course::throw_errno("read " + from);
-        if (n == 0)
-            break;
-        write_all(out.get(), std::string_view(buffer, static_cast<std::size_t>(n)));
-    }
-    out.reset();
-    if (::rename(temporary.c_str(), to.c_str()) != 0) {
-        int error = errno;
+    try {
+        fill(out.get());
+        out.reset();
+        course::check(::rename(temporary.c_str(), path.c_str()), ("rename " + temporary).c_str());
+    } catch (...) {
         ::unlink(temporary.c_str());
-        throw std::system_error(error, std::generic_category(), "rename " + temporary);
+        throw;
     }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view data, mode_t mode) {
+    replace_file(path, mode, [&](int fd) { write_all(fd, data); });
+}
+
+void copy_file_atomically(const std::string& from, const std::string& to) {
+    course::UniqueFd in = open_untrusted_file(from);
+    replace_file(to, 0644, [&](int out) {
+        char buffer[1 << 16];
+        for (;;) {
+            ssize_t n = retry_eintr([&] { return ::read(in.get(), buffer, sizeof buffer); });
+            if (n < 0)
+                course::throw_errno("read " + from);
+            if (n == 0)
+                break;
+            write_all(out, std::string_view(buffer, static_cast<std::size_t>(n)));
+        }
+    });
 }
 
 }  // namespace hsys

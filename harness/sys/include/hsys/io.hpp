@@ -2,7 +2,9 @@
 /// @brief Reading and writing descriptors and untrusted files, within bounds.
 #pragma once
 
+#include <sys/types.h>
 #include <cstddef>
+
 #include <string>
 #include <string_view>
 
@@ -37,10 +39,15 @@ std::string read_all(int fd, std::size_t cap, bool* truncated = nullptr);
 ///         ENOENT...), EINVAL and "open PATH: not a regular file", or "read PATH".
 std::string read_file_bounded(const std::string& path, std::size_t cap, bool* truncated = nullptr);
 
+/// Writes @p data to @p path, mode @p mode, as a whole: into a temporary name beside
+/// @p path first, then renamed over it, so that a reader of @p path sees the old file or
+/// the whole new one, never half of it.
+/// @throws std::system_error with errno and "open", "write" or "rename" and a path.
+void write_file_atomically(const std::string& path, std::string_view data, mode_t mode = 0644);
+
 /// Copies the regular file @p from (which untrusted code may have written: opened as
-/// read_file_bounded() opens it, never through a link) to @p to, mode 0644: into a
-/// temporary name beside @p to first, then renamed over it, so that a reader of @p to sees
-/// the old file or the whole new one, never half of it.
+/// read_file_bounded() opens it, never through a link) to @p to, mode 0644, as
+/// write_file_atomically() writes.
 /// @throws std::system_error with errno and "open", "read", "write" or "rename" and a path.
 void copy_file_atomically(const std::string& from, const std::string& to);
 
