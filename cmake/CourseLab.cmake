@@ -215,12 +215,18 @@ function(course_json_strings out)
   set(${out} "${array}" PARENT_SCOPE)
 endfunction()
 
-# course_json_target(OUT target): {"target": ..., "executable": ...} for an executable
-# target; the executable's path is a generator expression, filled in by file(GENERATE).
+# course_json_target(OUT target [library]): {"target": ..., "executable": ...} for an
+# executable target, and "library" (the lab's own code it links, which the grader inspects)
+# when given; paths are generator expressions, filled in by file(GENERATE).
 function(course_json_target out target)
   course_json_string(name "${target}")
   course_json_string(exe "$<TARGET_FILE:${target}>")
-  set(${out} "{\"target\": ${name}, \"executable\": ${exe}}" PARENT_SCOPE)
+  set(json "{\"target\": ${name}, \"executable\": ${exe}}")
+  if(ARGC GREATER 2)
+    course_json_string(library "$<TARGET_FILE:${ARGV2}>")
+    string(JSON json SET "${json}" library "${library}")
+  endif()
+  set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 
 # course_json_lab(OUT id slug dir student_target [reference_target]): one lab's entry of a
@@ -233,10 +239,13 @@ function(course_json_lab out id slug dir student)
   endforeach()
   course_json_string(value "${dir}/lab.json")
   string(JSON entry SET "${entry}" metadata "${value}")
-  course_json_target(value ${student})
+  # The lab's library: the test target's name without "_tests" (lab01_tests -> lab01).
+  string(REPLACE "_tests" "" library ${student})
+  course_json_target(value ${student} ${library})
   string(JSON entry SET "${entry}" student "${value}")
   if(ARGC GREATER 5)
-    course_json_target(value ${ARGV5})
+    string(REPLACE "_tests" "" library ${ARGV5})
+    course_json_target(value ${ARGV5} ${library})
     string(JSON entry SET "${entry}" reference "${value}")
   endif()
   set(${out} "${entry}" PARENT_SCOPE)
@@ -256,7 +265,35 @@ function(course_json_manifest out build_dir)
   string(JSON manifest SET "${manifest}" build_dir "${build_dir}")
   string(JSON manifest SET "${manifest}" labs "[]")
   string(JSON manifest SET "${manifest}" programs "[]")
+  course_trusted_binaries(trusted)
+  course_json_strings(value ${trusted})
+  string(JSON manifest SET "${manifest}" trusted_binaries "${value}")
   set(${out} "${manifest}" PARENT_SCOPE)
+endfunction()
+
+# course_trusted_binaries(OUT): what a lab's test program links besides the lab's code: the
+# system's shared C and C++ libraries, the test frameworks' and the course's static
+# libraries. A student's object may define none of their names (harness/grader/
+# object_inspection.hpp). Paths are generator expressions where a target gives them.
+function(course_trusted_binaries out)
+  set(binaries "")
+  foreach(name libc.so.6 libc_nonshared.a libm.so.6 libstdc++.so.6 libgcc_s.so.1 libgcc.a)
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${name}
+                    OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(IS_ABSOLUTE "${path}" AND EXISTS "${path}")
+      list(APPEND binaries "${path}")
+    endif()
+  endforeach()
+  foreach(target course_support harness_testsupport harness_gtest_main harness_catch2_main
+                 GTest::gtest GTest::gmock Catch2::Catch2)
+    if(TARGET ${target})
+      get_target_property(type ${target} TYPE)
+      if(NOT type STREQUAL "INTERFACE_LIBRARY")
+        list(APPEND binaries "$<TARGET_FILE:${target}>")
+      endif()
+    endif()
+  endforeach()
+  set(${out} "${binaries}" PARENT_SCOPE)
 endfunction()
 
 # Writes build/course-manifest.json: each lab's folder, metadata file, the CMake targets

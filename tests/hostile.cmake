@@ -28,3 +28,12 @@ if(COURSE_WITH_SOLUTIONS)
     COMMAND ${CMAKE_SOURCE_DIR}/scripts/determinism.sh 3 ${CMAKE_BINARY_DIR})
   set_tests_properties(grader.determinism PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
 endif()
+# Submissions that attack the result channel from lab code (memory search, interposition,
+# the writer called, .preinit_array, main(), IFUNC, dlsym, a swapped reporter): each gets
+# its verdict in both sandbox modes (harness/tests/hostile/submissions.json).
+if(COURSE_WITH_SOLUTIONS)  # the course only: they start from the untouched stubs
+  add_test(NAME grader.hostile_submissions
+    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/hostile/hostile_submissions.sh
+            $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
+  set_tests_properties(grader.hostile_submissions PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+endif()

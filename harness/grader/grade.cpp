@@ -18,6 +18,7 @@
 #include "course/unique_fd.hpp"
 #include "hsys/io.hpp"
 #include "hsys/temp_dir.hpp"
+#include "lab_inspection.hpp"
 #include "sealed_results.hpp"
 
 namespace grader {
@@ -61,7 +62,7 @@ std::string LabResult::flag_reason() const {
         reason = std::to_string(distrusted) + " test result(s) could not be trusted (integrity)";
     if (!review.empty()) {
         reason += (reason.empty() ? "" : "; ") + std::to_string(review.size()) +
-                  " line(s) of the sources need review";
+                  " note(s) on the sources or the compiled code need review";
     }
     return reason;
 }
@@ -318,7 +319,7 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const LabSpec& lab, const 
     io.stream_fd = results.read.get();
     io.stream_cap = kSealedStreamCap;
     io.env = {std::string(harness::channel::kEnvironmentVariable) + "=3,4"};
-    auto run = run_sandboxed(sealed_test_command(lab.framework, executable, test.name, secret),
+    auto run = run_sandboxed(sealed_test_command(lab.framework, executable, test.name),
                              scratch.string(), limits, io);
     auto reported =
         read_sealed_result(run.stream, run.stream_bytes, io.stream_cap, secret, test.name);
@@ -345,6 +346,21 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     return result;
 }
 
+// True when @p library was built from the lab's sources as they are now (not older than any
+// of them): a test program that failed to link still has it to inspect.
+static bool library_is_current(const LabSpec& lab, const std::string& library) {
+    std::error_code error;
+    auto built = fs::last_write_time(library, error);
+    if (error)
+        return false;
+    for (const auto& source : lab.sources) {
+        auto written = fs::last_write_time(fs::path(lab.dir) / source, error);
+        if (error || written > built)
+            return false;
+    }
+    return true;
+}
+
 LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     LabResult result;
     result.lab = lab;
@@ -363,9 +379,30 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     }
     if (options.flavor == Flavor::student)
         result.review = review_sources(lab, lab.dir);
+    std::string distrusted;  // why the lab's compiled code cannot be trusted
+    // The compiled code is inspected even when the test program did not link: a reference to
+    // something the course keeps to itself is a link error, and a reason to look.
+    if (options.inspect_compiled_code &&
+        (result.built || library_is_current(lab, target.library))) {
+        auto inspection = inspect_lab(lab, options.flavor == Flavor::student, options.course,
+                                      options.trusted_binaries);
+        auto notes = inspection.notes();
+        result.review.insert(result.review.end(), notes.begin(), notes.end());
+        if (inspection.refuses())
+            distrusted = inspection.integrity_message();
+    }
     for (const auto& test : lab.tests) {
         if (!in_time || seconds_left(options) <= 0) {
             result.tests.push_back(not_run(lab, test, options, false));
+            continue;
+        }
+        if (!distrusted.empty()) {
+            TestResult refused;
+            refused.spec = test;
+            refused.lab = lab.id;
+            refused.verdict = Verdict::integrity;
+            refused.message = distrusted;
+            result.tests.push_back(refused);
             continue;
         }
         if (!result.built) {

@@ -36,6 +36,11 @@ struct GradeOptions {
     /// then is stopped, and every test not run to its end gets the verdict `not-run`.
     std::optional<std::chrono::steady_clock::time_point> deadline;
     double deadline_seconds = 0;  ///< The deadline as given (--deadline), for messages.
+    /// Inspect each lab's compiled code before its tests run (lab_inspection.hpp): what the
+    /// grader does; off for the harness's tests of programs that are no lab's.
+    bool inspect_compiled_code = false;
+    std::vector<LabSpec> course;                ///< Every lab of the build (for `depends`).
+    std::vector<std::string> trusted_binaries;  ///< From the manifest (object_inspection.hpp).
 };
 
 /// One lab's grade.

@@ -91,13 +91,19 @@ static std::string lesson_of(const LabResult& lab, const TaskSpec& task) {
     return "lessons/" + lab.lab.lesson + "#" + task.section;
 }
 
-// One failed test: its verdict, then its message cut at style.failure_lines.
-static std::string describe_failure(const TestResult& t, const ScoreboardStyle& style) {
+// One failed test: its verdict, then its message cut at style.failure_lines; a message
+// the test before it in the lab gave too (@p previous: the lab's inspection refusing every
+// test, say) is said once.
+static std::string describe_failure(const TestResult& t, const ScoreboardStyle& style,
+                                    std::string& previous) {
     std::string mark = t.verdict == Verdict::skipped ? "–" : "✗";
     std::string text = fmt::format("    {} {}{}  [{}]\n", mark, t.spec.name,
                                    t.spec.hidden ? " (hidden)" : "", to_string(t.verdict));
     if (t.verdict == Verdict::compile_error)
         return text;
+    if (!t.message.empty() && t.message == previous && style.failure_lines > 0)
+        return text + "        (the same as above)\n";
+    previous = t.message;
     std::string message = console_safe(t.message);
     std::string shown =
         style.failure_lines > 0 ? first_lines(message, style.failure_lines) : message;
@@ -108,7 +114,7 @@ static std::string describe_failure(const TestResult& t, const ScoreboardStyle& 
 }
 
 static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream& out,
-                       const ScoreboardStyle& style) {
+                       const ScoreboardStyle& style, std::string& previous) {
     bool graded = std::any_of(lab.tests.begin(), lab.tests.end(),
                               [&](const TestResult& t) { return t.spec.task == task.number; });
     if (!graded)
@@ -129,7 +135,7 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
         hidden += t.spec.hidden;
         hidden_failed += t.spec.hidden && t.verdict != Verdict::pass;
         if (t.verdict != Verdict::pass && (!t.spec.hidden || style.show_hidden))
-            out << describe_failure(t, style);
+            out << describe_failure(t, style, previous);
     }
     // Students see that hidden tests exist and count, never which one failed or why.
     if (hidden > 0 && !style.show_hidden) {
@@ -214,15 +220,19 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
             out << "  ✗ not graded: " << lab.build_error << "\n";
             continue;
         }
-        if (!lab.built) {
+        bool distrusted = std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestResult& t) {
+            return t.verdict == Verdict::integrity;
+        });
+        if (!lab.built && !distrusted) {
             out << "  ✗ does not compile:\n"
                 << indent(console_safe(lab.build_error), "      ") << "\n";
             if (!lab.build_log.empty())
                 out << "      (full log: " << lab.build_log << ")\n";
             continue;
         }
+        std::string previous;
         for (const auto& task : lab.lab.tasks)
-            print_task(lab, task, out, style);
+            print_task(lab, task, out, style, previous);
     }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
                        points_text(result.max_score()), result.seconds);

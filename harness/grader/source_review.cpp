@@ -46,6 +46,12 @@ constexpr std::array kRules = {
     ReviewRule{"/proc/self/mem", "reads or writes its own memory through /proc"},
     ReviewRule{"dlopen", "loads code at run time"},
     ReviewRule{"dlsym", "looks up symbols at run time"},
+    ReviewRule{"dl_iterate_phdr", "walks the program's own loaded code"},
+    ReviewRule{"/proc/self/maps", "reads the layout of its own memory"},
+    ReviewRule{"/proc/self/exe", "reads its own program file"},
+    ReviewRule{"lab.json", "reads the lab's metadata"},
+    ReviewRule{"ifunc", "chooses a function at load time (IFUNC)"},
+    ReviewRule{"symver", "renames a symbol's version (.symver)"},
 };
 
 std::string trimmed(const std::string& line) {
@@ -85,13 +91,39 @@ bool includes_from_outside(const std::string& line) {
     return line[open + 1] == '/' || line.find("..", open) != std::string::npos;
 }
 
+// The logical lines of @p text as the compiler reads them (translation phase 2): a line
+// that ends with a backslash is spliced to the next, so `test\<newline>ing::` reads as
+// `testing::`. Each comes with the number of its first physical line.
+std::vector<std::pair<int, std::string>> spliced_lines(const std::string& text) {
+    std::vector<std::pair<int, std::string>> logical;
+    std::istringstream lines(text);
+    std::string line, joined;
+    int first = 0;
+    bool continuing = false;
+    for (int number = 1; std::getline(lines, line); ++number) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (!continuing)
+            first = number;
+        continuing = !line.empty() && line.back() == '\\';
+        if (continuing) {
+            line.pop_back();
+            joined += line;
+            continue;
+        }
+        logical.emplace_back(first, joined + line);
+        joined.clear();
+    }
+    if (continuing)
+        logical.emplace_back(first, joined);
+    return logical;
+}
+
 }  // namespace
 
 std::vector<ReviewNote> review_text(const std::string& file, const std::string& text) {
     std::vector<ReviewNote> notes;
-    std::istringstream lines(text);
-    std::string line;
-    for (int number = 1; std::getline(lines, line); ++number) {
+    for (const auto& [number, line] : spliced_lines(text)) {
         // One note a line: the first reason found.
         std::string what;
         if (includes_from_outside(line))

@@ -43,7 +43,7 @@ struct TestResult {
 };
 
 /// What the test framework reported for one test: from the sealed records of the result
-/// channel (GoogleTest), or from its result file (Catch2).
+/// channel (GoogleTest and Catch2 alike).
 struct FrameworkResult {
     bool found = false;     ///< A result for the test arrived.
     bool passed = false;    ///< Ran, and no assertion failed.

@@ -14,7 +14,8 @@ using nlohmann::json;
 namespace {
 
 BuildTarget build_target(const json& entry) {
-    return {entry.at("target").get<std::string>(), entry.at("executable").get<std::string>()};
+    return {entry.at("target").get<std::string>(), entry.at("executable").get<std::string>(),
+            entry.value("library", "")};
 }
 
 }  // namespace
@@ -40,6 +41,7 @@ Manifest load_manifest(const std::string& manifest_path) {
                 lab.reference = build_target(entry.at("reference"));
             manifest.labs.push_back(std::move(lab));
         }
+        manifest.trusted_binaries = j.value("trusted_binaries", std::vector<std::string>{});
         for (const auto& entry : j.value("programs", json::array())) {
             BuiltProgram program;
             program.name = entry.at("name").get<std::string>();

@@ -23,7 +23,7 @@ grader::LabSpec fixture_lab(const std::vector<std::string>& tests) {
         if (name == "Skips")
             lab.tests.back().may_skip = "the fixture shows a declared skip";
     }
-    lab.student = {"grader_fixture_tests", GRADER_FIXTURE};
+    lab.student = {"grader_fixture_tests", GRADER_FIXTURE, ""};
     return lab;
 }
 

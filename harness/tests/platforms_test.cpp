@@ -38,7 +38,7 @@ grader::TestResult grade_catch2(const std::string& test) {
     lab.time_limit = 5;
     lab.tasks = {{1, "Everything", "everything"}};
     lab.tests = {{test, 1, 1, false, ""}};
-    lab.student = {"grader_catch2_fixture_tests", CATCH2_FIXTURE};
+    lab.student = {"grader_catch2_fixture_tests", CATCH2_FIXTURE, ""};
     grader::GradeOptions options;
     options.build = false;
     options.source_dir = COURSE_SOURCE_DIR;

@@ -6,20 +6,10 @@
 #include <cstring>
 
 #include "course/sys.hpp"
+#include "harness/siphash.hpp"
 
 namespace harness::channel {
 namespace {
-
-std::uint64_t rotate(std::uint64_t x, int bits) noexcept {
-    return (x << bits) | (x >> (64 - bits));
-}
-
-std::uint64_t load_le64(const std::uint8_t* p) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 void store_le(std::string& out, std::uint64_t value, int bytes) {
     for (int i = 0; i < bytes; ++i)
@@ -33,28 +23,15 @@ std::uint64_t load_le(std::string_view in, std::size_t at, int bytes) noexcept {
     return v;
 }
 
-struct SipState {
-    std::uint64_t v0, v1, v2, v3;
-    void round() noexcept {
-        v0 += v1, v1 = rotate(v1, 13), v1 ^= v0, v0 = rotate(v0, 32);
-        v2 += v3, v3 = rotate(v3, 16), v3 ^= v2;
-        v0 += v3, v3 = rotate(v3, 21), v3 ^= v0;
-        v2 += v1, v1 = rotate(v1, 17), v1 ^= v2, v2 = rotate(v2, 32);
-    }
-    void absorb(std::uint64_t m) noexcept {
-        v3 ^= m;
-        round();
-        round();
-        v0 ^= m;
-    }
-};
-
 // The tag of record @p seq: SipHash over the sequence number and the payload.
 std::uint64_t tag_of(const Secret& secret, std::uint64_t seq, std::string_view payload) {
-    std::string message;
-    store_le(message, seq, 8);
-    message.append(payload);
-    return siphash24(secret.key, message.data(), message.size());
+    SipHasher hasher(load_le64(secret.key.data()), load_le64(secret.key.data() + 8));
+    unsigned char number[8];
+    for (int i = 0; i < 8; ++i)
+        number[i] = static_cast<unsigned char>(seq >> (8 * i));
+    hasher.update(number, sizeof number);
+    hasher.update(payload.data(), payload.size());
+    return hasher.finish();
 }
 
 constexpr std::size_t kHeader = 4;
@@ -64,21 +41,9 @@ constexpr std::size_t kTag = 8;
 
 std::uint64_t siphash24(const std::array<std::uint8_t, 16>& key, const void* data,
                         std::size_t size) noexcept {
-    const auto* in = static_cast<const std::uint8_t*>(data);
-    std::uint64_t k0 = load_le64(key.data()), k1 = load_le64(key.data() + 8);
-    SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL, k0 ^ 0x6c7967656e657261ULL,
-               k1 ^ 0x7465646279746573ULL};
-    std::size_t whole = size - size % 8;
-    for (std::size_t i = 0; i < whole; i += 8)
-        s.absorb(load_le64(in + i));
-    std::uint64_t last = static_cast<std::uint64_t>(size & 0xff) << 56;
-    for (std::size_t i = 0; i < size % 8; ++i)
-        last |= static_cast<std::uint64_t>(in[whole + i]) << (8 * i);
-    s.absorb(last);
-    s.v2 ^= 0xff;
-    for (int i = 0; i < 4; ++i)
-        s.round();
-    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+    SipHasher hasher(load_le64(key.data()), load_le64(key.data() + 8));
+    hasher.update(data, size);
+    return hasher.finish();
 }
 
 Secret make_secret() {
@@ -94,36 +59,20 @@ Secret make_secret() {
         got += static_cast<std::size_t>(n);
     }
     std::memcpy(secret.key.data(), bytes, secret.key.size());
-    std::memcpy(secret.nonce.data(), bytes + secret.key.size(), secret.nonce.size());
+    for (auto& byte : bytes)  // no copy of the key left behind on this frame
+        *static_cast<volatile std::uint8_t*>(&byte) = 0;
     return secret;
 }
 
 std::string serialize(const Secret& secret) {
-    std::string bytes(reinterpret_cast<const char*>(secret.key.data()), secret.key.size());
-    bytes.append(reinterpret_cast<const char*>(secret.nonce.data()), secret.nonce.size());
-    return bytes;
+    return std::string(reinterpret_cast<const char*>(secret.key.data()), secret.key.size());
 }
 
 bool deserialize(std::string_view bytes, Secret& secret) noexcept {
     if (bytes.size() != kSecretSize)
         return false;
     std::memcpy(secret.key.data(), bytes.data(), secret.key.size());
-    std::memcpy(secret.nonce.data(), bytes.data() + secret.key.size(), secret.nonce.size());
     return true;
-}
-
-std::string canary_suite() {
-    return "CourseCanary";
-}
-
-std::string canary_name(const Secret& secret) {
-    static const char hex[] = "0123456789abcdef";
-    std::string name = "MustFail_";
-    for (auto byte : secret.nonce) {
-        name.push_back(hex[byte >> 4]);
-        name.push_back(hex[byte & 15]);
-    }
-    return name;
 }
 
 std::string seal(const Secret& secret, std::uint64_t seq, std::string_view payload) {

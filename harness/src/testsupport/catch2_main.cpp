@@ -36,7 +36,6 @@
 #endif
 #include <cstdio>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -49,15 +48,14 @@ namespace {
 
 using harness::channel::kCanaryWords;
 using harness::channel::kMessageCap;
+using harness::channel::Outcome;
 
-// This run's canary test case, "CourseCanary.MustFail_<nonce>" (under the grader only).
-std::string canary_test_name() {
-    return harness::channel::canary_suite() + "." +
-           harness::channel::canary_name(harness::channel::secret());
-}
-
-void send(const nlohmann::json& record) {
-    harness::channel::send(record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+// This run's canary test case, "CourseCanary.MustFail_<random>" (under the grader only; the
+// name is this process's own secret).
+const std::string& canary_test_name() {
+    static const std::string name =
+        harness::channel::canary_suite() + "." + harness::channel::canary_test();
+    return name;
 }
 
 // True while a test case runs: exit() then must end the process at once (see main).
@@ -135,8 +133,8 @@ class CourseListener : public ListenerBase {
         skip_.clear();
         message_.clear();
         name_ = info.name;
-        if (harness::channel::active())
-            send({{"kind", "begin"}, {"test", name_}});
+        if (harness::channel::active() && name_ != canary_test_name())
+            harness::channel::send_begin(name_);
         ListenerBase::testCaseStarting(info);
     }
 
@@ -195,15 +193,12 @@ class CourseListener : public ListenerBase {
             bool failed = failed_ && canary_failure_seen_;
             canary_seen = true;
             all_good = all_good && failed;
-            send({{"kind", "canary"}, {"test", name_}, {"failed", failed}});
+            harness::channel::send_canary(failed);
             return;
         }
-        std::string outcome = failed_ ? "fail" : !skip_.empty() ? "skip" : "pass";
-        all_good = all_good && outcome != "fail";
-        send({{"kind", "result"},
-              {"test", name_},
-              {"outcome", outcome},
-              {"message", outcome == "skip" ? skip_ : message_}});
+        Outcome outcome = failed_ ? Outcome::fail : !skip_.empty() ? Outcome::skip : Outcome::pass;
+        all_good = all_good && outcome != Outcome::fail;
+        harness::channel::send_result(name_, outcome, outcome == Outcome::skip ? skip_ : message_);
     }
 
   private:
@@ -230,16 +225,22 @@ void canary_body() {
 
 // Registers the canary last, so that `--order decl` runs it after the graded test case.
 void register_canary() {
-    static const std::string name = canary_test_name();
     static const Catch::AutoReg registration(Catch::makeTestInvoker(&canary_body),
                                              CATCH_INTERNAL_LINEINFO, Catch::StringRef(),
-                                             Catch::NameAndTags{name.c_str()});
+                                             Catch::NameAndTags{canary_test_name().c_str()});
 }
 
 // The command line as this Catch2 version spells it: v3 lists names only with
-// `--list-tests --verbosity quiet`, where v2 had `--list-test-names-only`.
+// `--list-tests --verbosity quiet`, where v2 had `--list-test-names-only`. Under the grader
+// the canary joins the test spec the grader gave first (the grader names only the graded
+// test case: the canary's name is this process's own).
 std::vector<char*> catch2_arguments(int argc, char** argv) {
     std::vector<char*> args(argv, argv + argc);
+    static std::string spec;
+    if (harness::channel::active() && args.size() > 1 && args[1][0] != '-') {
+        spec = std::string(args[1]) + "," + canary_test_name();
+        args[1] = spec.data();
+    }
 #ifdef HARNESS_CATCH2_V3
     static char list[] = "--list-tests", verbosity[] = "--verbosity", quiet[] = "quiet";
     for (std::size_t i = 1; i < args.size(); ++i) {

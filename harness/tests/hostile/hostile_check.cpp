@@ -79,7 +79,7 @@ grader::LabSpec hostile_lab(const std::vector<Expectation>& expected, double tim
     lab.tasks = {{1, "Survive", "survive"}};
     for (const auto& e : expected)
         lab.tests.push_back({e.test, 1, 1, false, e.may_skip});
-    lab.student = {"hostile_tests", HOSTILE_TESTS};
+    lab.student = {"hostile_tests", HOSTILE_TESTS, ""};
     return lab;
 }
 

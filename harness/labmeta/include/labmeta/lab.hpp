@@ -42,6 +42,8 @@ struct ProgramSpec {
 struct BuildTarget {
     std::string target;      ///< The CMake target that builds it ("lab01_tests").
     std::string executable;  ///< Where the build writes it.
+    std::string library;     ///< The lab's own static library linked into it ("liblab01.a"),
+                             ///< whose objects the grader inspects before the tests run.
 };
 
 /// A lab: its lab.json, plus where the build put its tests when read through a manifest.

@@ -26,6 +26,10 @@ struct Manifest {
     std::string build_dir;               ///< The build's root.
     std::vector<LabSpec> labs;           ///< Each with slug, student and reference set.
     std::vector<BuiltProgram> programs;  ///< Possibly none.
+    /// The libraries a lab's test program links besides the lab's own code (the C and C++
+    /// libraries, the test frameworks', the course's): what a student's code may not
+    /// define again (grader/object_inspection.hpp).
+    std::vector<std::string> trusted_binaries;
 };
 
 /// Reads @p manifest_path and the lab.json of every lab it lists, in order.
