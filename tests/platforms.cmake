@@ -151,3 +151,48 @@ if(COURSE_WITH_SOLUTIONS)
       ENVIRONMENT "${platforms_env};WEAVE=$<TARGET_FILE:weave>" TIMEOUT 900 LABELS slow)
   endif()
 endif()
+
+# A GoogleTest lab with a hidden test, whose visible tests try every way to learn it
+# (harness/tests/fixtures/hidden_lab): graded in both sandboxes, the namespaces and the
+# fallback (GRADER_NO_NAMESPACES=1): reference full marks, stub 0, and the visible
+# program holds nothing of the hidden test (hidden_lab.sh).
+set(hidden_lab ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/hidden_lab)
+add_library(hidden_lab_test_objects OBJECT ${hidden_lab}/answer_test.cpp)
+add_library(hidden_lab_hidden_test_objects OBJECT ${hidden_lab}/answer_hidden_test.cpp)
+foreach(objects hidden_lab_test_objects hidden_lab_hidden_test_objects)
+  target_include_directories(${objects} PRIVATE ${hidden_lab})
+  target_link_libraries(${objects} PRIVATE course_support harness_testsupport)
+  course_strict_warnings(${objects})
+endforeach()
+target_compile_definitions(hidden_lab_test_objects PRIVATE
+  HIDDEN_LAB_DIR="${hidden_lab}" COURSE_LABS_DIR="${COURSE_LABS_DIR}"
+  HIDDEN_OBJECT="$<TARGET_OBJECTS:hidden_lab_hidden_test_objects>"
+  HIDDEN_PROGRAM="$<TARGET_FILE:hidden_lab_hidden_tests>"
+  HIDDEN_PROGRAM_REF="$<TARGET_FILE:hidden_lab_hidden_tests_ref>")
+foreach(suffix "" _ref)
+  set(impl ${hidden_lab}/answer.cpp)
+  if(suffix)
+    set(impl ${hidden_lab}/solution/answer.cpp)
+  endif()
+  add_library(hidden_lab${suffix} STATIC ${impl})
+  target_include_directories(hidden_lab${suffix} PUBLIC ${hidden_lab})
+  course_strict_warnings(hidden_lab${suffix})
+  foreach(kind test hidden_test)
+    add_executable(hidden_lab_${kind}s${suffix} $<TARGET_OBJECTS:hidden_lab_${kind}_objects>)
+    target_link_libraries(hidden_lab_${kind}s${suffix} PRIVATE hidden_lab${suffix} harness_gtest_main)
+  endforeach()
+endforeach()
+course_json_lab(hidden_lab_entry 91 hidden_lab ${hidden_lab} hidden_lab_tests hidden_lab_tests_ref)
+course_json_lab_hidden(hidden_lab_entry hidden_lab_hidden_test_objects hidden_lab_hidden_tests
+                       hidden_lab_hidden_tests_ref)
+course_json_manifest(hidden_lab_manifest_json "${platforms_dir}/hidden-lab")
+string(JSON hidden_lab_manifest_json SET "${hidden_lab_manifest_json}" labs 0 "${hidden_lab_entry}")
+set(hidden_lab_manifest ${platforms_dir}/hidden-lab/course-manifest.json)
+file(GENERATE OUTPUT ${hidden_lab_manifest} CONTENT "${hidden_lab_manifest_json}\n")
+add_test(NAME platforms.hidden_lab COMMAND bash ${platforms_scripts}/hidden_lab.sh)
+add_test(NAME platforms.hidden_lab_fallback COMMAND bash ${platforms_scripts}/hidden_lab.sh)
+set(hidden_lab_env "${platforms_env};MANIFEST=${hidden_lab_manifest}"
+    "VISIBLE=$<TARGET_FILE:hidden_lab_tests_ref>;HIDDEN=$<TARGET_FILE:hidden_lab_hidden_tests_ref>")
+set_tests_properties(platforms.hidden_lab PROPERTIES TIMEOUT 300 ENVIRONMENT "${hidden_lab_env}")
+set_tests_properties(platforms.hidden_lab_fallback PROPERTIES TIMEOUT 300
+  ENVIRONMENT "${hidden_lab_env};GRADER_NO_NAMESPACES=1")
