@@ -83,6 +83,15 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
 
   add_test(NAME platforms.catch2_template_declares_its_tests
     COMMAND grader --manifest ${template_manifest} --flavor student --check-declared)
+  # Its visible program neither lists nor holds its hidden test (hidden_lab.sh proves the
+  # rest for a GoogleTest lab, in both sandboxes).
+  add_test(NAME platforms.catch2_template_visible_program_lacks_hidden_tests
+    COMMAND bash -c "set -e; h='Every exit code from 0 to 255 comes back'
+      $1 --list-test-names-only | grep -q 'Exit code of a child that returns'
+      ! $1 --list-test-names-only | grep -qF \"$h\"
+      $2 --list-test-names-only | grep -qF \"$h\"
+      ! grep -qaF \"$h\" $1; grep -qaF \"$h\" $2"
+      bash $<TARGET_FILE:catch2_template_tests> $<TARGET_FILE:catch2_template_hidden_tests>)
   add_test(NAME platforms.catch2_template_stub_has_todos
     COMMAND grader --manifest ${template_manifest} --check-stubs)
   add_test(NAME platforms.catch2_template_stub_scores_baseline
