@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
-#include <algorithm>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
