@@ -383,8 +383,10 @@ void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& res
             result.build_error =
                 "not built: " + (fs::exists(visible.executable) ? hidden : visible).executable;
     }
-    if (options.guard_hidden_files)
+    if (options.guard_hidden_files && has_hidden_tests(lab)) {
         close_hidden_files(lab, options.layout);  // a new link is readable by all again
+        close_to_others(result.build_log);        // a link error names a hidden test
+    }
 }
 
 // Grades the tests of @p lab whose `hidden` is @p hidden into @p result: each runs, or

@@ -48,17 +48,20 @@ std::vector<std::string> hidden_files(const LabSpec& lab, const CourseLayout& la
     return files;
 }
 
-void close_hidden_files(const LabSpec& lab, const CourseLayout& layout) {
-    for (const auto& path : hidden_files(lab, layout)) {
-        struct stat info {};
-        if (::stat(path.c_str(), &info) != 0) {
-            if (errno == ENOENT)
-                continue;
-            throw std::system_error(errno, std::generic_category(), "stat " + path);
-        }
-        if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-            set_mode(path, info.st_mode & 07700);
+void close_to_others(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        if (errno == ENOENT)
+            return;
+        throw std::system_error(errno, std::generic_category(), "stat " + path);
     }
+    if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+        set_mode(path, info.st_mode & 07700);
+}
+
+void close_hidden_files(const LabSpec& lab, const CourseLayout& layout) {
+    for (const auto& path : hidden_files(lab, layout))
+        close_to_others(path);
 }
 
 void open_hidden_program(const std::string& program) {

@@ -35,6 +35,11 @@ std::vector<std::string> hidden_files(const LabSpec& lab, const CourseLayout& la
 ///         changed.
 void close_hidden_files(const LabSpec& lab, const CourseLayout& layout);
 
+/// Takes the group's and others' rights from @p path (a build log, a report naming hidden
+/// tests); nothing when it does not exist.
+/// @throws std::system_error naming `stat` or `chmod` and the path when it cannot be changed.
+void close_to_others(const std::string& path);
+
 /// Lets others run @p program without reading it (mode 0711): the hidden tests run as
 /// nobody, after every visible test. Nothing when it does not exist.
 /// @throws std::system_error naming `chmod` and the path when it cannot be changed.

@@ -200,10 +200,17 @@ std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& opt
     return grader::describe_submission(taken.notes, relative);
 }
 
-void write_reports(const grader::CourseResult& result, const std::string& dir) {
+// Writes every report of @p result into @p dir; with @p guard (the fallback as root: see
+// hidden_files.hpp) the two that name hidden tests are the owner's alone, out of reach of
+// the next run's tests.
+void write_reports(const grader::CourseResult& result, const std::string& dir, bool guard) {
     std::filesystem::create_directories(dir);
     grader::write_report_json(result, dir + "/report.json");
     grader::write_gradescope_results(result, dir + "/results.json");
+    if (guard) {
+        grader::close_to_others(dir + "/report.json");
+        grader::close_to_others(dir + "/results.json");
+    }
     grader::write_junit_xml(result, dir + "/junit.xml");
     grader::write_classroom_json(result, dir + "/classroom.json");
     // One Classroom runner per lab (classroom.yml): each fits an environment variable.
@@ -324,7 +331,8 @@ int run(Options options) {
     result.deadline_seconds = options.deadline;
     result.submission = submission;
     result.protections = grader::apply_protections(grading.limits, grading.layout);
-    grading.guard_hidden_files = !grading.limits.isolate && ::geteuid() == 0;
+    grading.guard_hidden_files =
+        !grading.limits.isolate && ::geteuid() == 0 && !grading.layout.hidden_sources.empty();
     grade_course(labs, options, grading, result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -344,7 +352,7 @@ int run(Options options) {
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
-    write_reports(result, reports);
+    write_reports(result, reports, grading.guard_hidden_files);
     if (grading.flavor == grader::Flavor::student && options.expect.empty())
         grader::print_next_step(result, std::cout);
     return options.expect.empty() ? 0 : check_expectation(result, options.expect);
