@@ -18,6 +18,7 @@
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
+#include "source_review.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {
@@ -326,6 +327,18 @@ TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
     EXPECT_NE(grader::markdown_summary(sample_result()).find("1 / 4"), std::string::npos);
     EXPECT_NE(instructor.str().find("ParseTest.Secret (hidden)"), std::string::npos)
         << instructor.str();
+}
+
+// Tests that student code naming the hidden tests' program, sources or objects is noted
+// for review (their names are known from the course: the convention is documented).
+TEST(SourceReviewTest, NotesCodeNamingHiddenTests) {
+    auto notes = grader::review_text("x.cpp",
+                                     "execl(\"build/bin/lab01_hidden_tests\", nullptr);\n"
+                                     "open(\"labs/01-process/process_hidden_test.cpp\", 0);\n"
+                                     "int visible_tests = 0;\n");
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes[0].line, 1);
+    EXPECT_EQ(notes[1].line, 2);
 }
 
 // A lab of two tasks, each test failing with @p message (pass when empty).
