@@ -191,7 +191,7 @@ std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& l
         active.push_back(fmt::format("RLIMIT_NPROC {} for the test's user{}", kProcessesPerUser,
                                      root ? " (not enforced if it has to run as root)" : ""));
         active.push_back(
-            "nothing is hidden from student code: it reads what its user may "
+            "no view hides anything from student code: it reads what its user may "
             "(the solutions, other submissions, unless their permissions forbid)");
         if (!layout.hidden_sources.empty())
             active.push_back(guard_hidden_tests(limits, root));
