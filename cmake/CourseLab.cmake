@@ -282,8 +282,8 @@ endfunction()
 
 # course_json_lab_hidden(ENTRY objects student [reference]): adds to the lab's manifest
 # entry @p ENTRY (a variable) where its hidden tests are: "hidden": {"student": ...,
-# "reference": ..., "objects": one path a line}, the programs that run them and the object library
-# they are linked from (whose files the grader keeps from student code).
+# "reference": ..., "objects": one path a line}: the programs that run them, and the
+# objects they are linked from (whose files the grader keeps from student code).
 function(course_json_lab_hidden entry_var objects student)
   set(hidden "{}")
   course_json_target(value ${student})
