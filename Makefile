@@ -75,7 +75,7 @@ grade-solutions: not-in-release configure
 ## test: verify the whole course (what CI runs)
 test: deps-test
 	@$(CMAKE_CONFIGURE)
-	cmake --build $(BUILD)
+	cmake --build $(BUILD) --target all course_hidden_tests
 	$(BUILD)/bin/run-and-reap -- ctest --preset default
 	@scripts/check-leftovers.sh $(BUILD)
 

@@ -5,9 +5,13 @@
 #   labNN_ref        the reference (solutions/<slug>/<sources>), warnings are errors
 # Both are built with the code given with the lab (DIR/<given>), which exists once and is
 # compiled once (labNN_given).
-#   labNN_tests      the lab's tests linked with labNN       (what `make` grades)
-#   labNN_tests_ref  the same tests linked with labNN_ref    (what `make test` grades)
-# The tests are compiled once (an object library) and linked twice.
+#   labNN_tests      the lab's visible tests linked with labNN       (what `make` grades)
+#   labNN_tests_ref  the same tests linked with labNN_ref            (what `make test` grades)
+# and, for a lab with "hidden_test_files", its hidden tests in programs of their own, so
+# that no program running a visible test holds anything of a hidden one:
+#   labNN_hidden_tests, labNN_hidden_tests_ref   built by the grader only (not by `all`;
+#                                                `course_hidden_tests` builds them all)
+# The tests are compiled once (object libraries) and linked twice.
 # A lab's "depends" (other lab ids) link the same flavour of those labs.
 # The student flavour's own sources (labNN and its programs) are compiled in the grader's
 # sandbox (harness/README.md, "The sandbox"): COURSE_COMPILE_LAUNCHER runs each compile
@@ -15,6 +19,7 @@
 # solutions, nor hidden tests, nor build trees, nor other submissions.
 
 set_property(GLOBAL PROPERTY COURSE_LABS "")
+add_custom_target(course_hidden_tests)  # every lab's hidden-test programs, for `make test`
 set(COURSE_COMPILE_SECONDS 120 CACHE STRING "Seconds one sandboxed compile of student code may take")
 set(COURSE_COMPILE_LAUNCHER "" CACHE FILEPATH
     "An existing sandboxed-compile to use (a batch passes its own); empty: this build's")
@@ -68,6 +73,25 @@ function(course_lab_include_directories target dir depends)
   endforeach()
 endfunction()
 
+# course_add_test_objects(target framework dir depends files...): an object library of
+# test sources @p files, compiled once for both flavours with the framework's headers, or
+# nothing when a batch's build imported @p target (cmake/Prebuilt.cmake).
+function(course_add_test_objects target framework dir depends)
+  course_prebuilt_library(${target})
+  if(TARGET ${target})
+    return()
+  endif()
+  add_library(${target} OBJECT ${ARGN})
+  course_lab_include_directories(${target} ${dir} "${depends}")
+  if(framework STREQUAL "catch2")
+    target_link_libraries(${target} PRIVATE course_support Catch2::Catch2)
+  else()
+    target_link_libraries(${target} PRIVATE course_support harness_testsupport)
+  endif()
+  course_strict_warnings(${target})
+  course_line_tables_only(${target})  # gdb still steps through a test by line
+endfunction()
+
 function(course_add_lab dir)
   get_filename_component(slug ${dir} NAME)
   file(READ ${dir}/lab.json json)
@@ -86,7 +110,6 @@ function(course_add_lab dir)
   list(TRANSFORM sources PREPEND ${dir}/ OUTPUT_VARIABLE student_sources)
   # Code given with the lab: one copy, in the lab's folder, built into both flavours.
   list(TRANSFORM given PREPEND ${dir}/ OUTPUT_VARIABLE given_sources)
-  list(TRANSFORM test_files PREPEND ${dir}/ OUTPUT_VARIABLE test_sources)
 
   set(flavours student)
   if(COURSE_WITH_SOLUTIONS AND EXISTS ${COURSE_SOLUTIONS_DIR}/${slug})
@@ -99,19 +122,23 @@ function(course_add_lab dir)
     set(test_main harness_gtest_main)
   endif()
 
-  # The tests, compiled once for both flavours.
+  # The tests, compiled once for both flavours; the hidden ones apart.
   # (A batch's build imports them from the course's build: cmake/Prebuilt.cmake.)
-  course_prebuilt_library(lab${id}_test_objects)
-  if(NOT TARGET lab${id}_test_objects)
-    add_library(lab${id}_test_objects OBJECT ${test_sources})
-    course_lab_include_directories(lab${id}_test_objects ${dir} "${depends}")
-    if(framework STREQUAL "catch2")
-      target_link_libraries(lab${id}_test_objects PRIVATE course_support Catch2::Catch2)
-    else()
-      target_link_libraries(lab${id}_test_objects PRIVATE course_support harness_testsupport)
+  course_json_list("${json}" hidden_test_files hidden_files)
+  set(visible_files ${test_files})
+  if(hidden_files)
+    list(REMOVE_ITEM visible_files ${hidden_files})
+  endif()
+  list(TRANSFORM visible_files PREPEND ${dir}/ OUTPUT_VARIABLE test_sources)
+  list(TRANSFORM hidden_files PREPEND ${dir}/ OUTPUT_VARIABLE hidden_sources)
+  course_add_test_objects(lab${id}_test_objects ${framework} ${dir} "${depends}" ${test_sources})
+  if(hidden_sources)
+    course_add_test_objects(lab${id}_hidden_test_objects ${framework} ${dir} "${depends}"
+                            ${hidden_sources})
+    get_property(imported TARGET lab${id}_hidden_test_objects PROPERTY IMPORTED)
+    if(NOT imported)
+      set_property(TARGET lab${id}_hidden_test_objects PROPERTY EXCLUDE_FROM_ALL TRUE)
     endif()
-    course_strict_warnings(lab${id}_test_objects)
-    course_line_tables_only(lab${id}_test_objects)  # gdb still steps through a test by line
   endif()
 
   # The code given with the lab: course code, compiled once (outside the sandbox, with the
@@ -151,6 +178,12 @@ function(course_add_lab dir)
 
     add_executable(lab${id}_tests${suffix} $<TARGET_OBJECTS:lab${id}_test_objects>)
     target_link_libraries(lab${id}_tests${suffix} PRIVATE lab${id}${suffix} ${test_main})
+    if(hidden_sources)
+      add_executable(lab${id}_hidden_tests${suffix} EXCLUDE_FROM_ALL
+                     $<TARGET_OBJECTS:lab${id}_hidden_test_objects>)
+      target_link_libraries(lab${id}_hidden_tests${suffix} PRIVATE lab${id}${suffix} ${test_main})
+      add_dependencies(course_hidden_tests lab${id}_hidden_tests${suffix})
+    endif()
 
     # Programs a lab ships (e.g. Lab 06's `progress`): one .cpp each, linked with the lab.
     foreach(program IN LISTS programs)
@@ -176,7 +209,12 @@ function(course_add_lab dir)
 
   set_property(GLOBAL PROPERTY COURSE_LAB_DIR_${id} ${dir})
   list(JOIN flavours "," flavour_names)
-  set_property(GLOBAL APPEND PROPERTY COURSE_LABS "${id}|${slug}|${dir}|${flavour_names}")
+  set(has_hidden 0)
+  if(hidden_sources)
+    set(has_hidden 1)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY COURSE_LABS
+               "${id}|${slug}|${dir}|${flavour_names}|${has_hidden}")
   set_property(GLOBAL APPEND PROPERTY COURSE_LAB_LIST "${id}|${slug}|${dir}|${flavour_names}")
 endfunction()
 
@@ -251,6 +289,24 @@ function(course_json_lab out id slug dir student)
   set(${out} "${entry}" PARENT_SCOPE)
 endfunction()
 
+# course_json_lab_hidden(ENTRY objects student [reference]): adds to the lab's manifest
+# entry @p ENTRY (a variable) where its hidden tests are: "hidden": {"student": ...,
+# "reference": ..., "objects": one path a line}: the programs that run them, and the
+# objects they are linked from (whose files the grader keeps from student code).
+function(course_json_lab_hidden entry_var objects student)
+  set(hidden "{}")
+  course_json_target(value ${student})
+  string(JSON hidden SET "${hidden}" student "${value}")
+  if(ARGC GREATER 3)
+    course_json_target(value ${ARGV3})
+    string(JSON hidden SET "${hidden}" reference "${value}")
+  endif()
+  # The objects' paths, one a line in one JSON string: filled in by file(GENERATE).
+  string(JSON hidden SET "${hidden}" objects "\"$<JOIN:$<TARGET_OBJECTS:${objects}>,\\n>\"")
+  string(JSON entry SET "${${entry_var}}" hidden "${hidden}")
+  set(${entry_var} "${entry}" PARENT_SCOPE)
+endfunction()
+
 # course_json_manifest(OUT build_dir): an empty manifest for a build in @p build_dir.
 function(course_json_manifest out build_dir)
   # Executable paths are inserted by file(GENERATE) after the JSON is built, unescaped.
@@ -313,11 +369,18 @@ function(course_write_manifest)
     list(GET parts 2 dir)
     list(GET parts 3 flavour_names)
     string(REPLACE "," ";" flavours "${flavour_names}")
+    list(GET parts 4 has_hidden)
     set(reference "")
+    set(hidden_reference "")
     if("ref" IN_LIST flavours)
       set(reference lab${id}_tests_ref)
+      set(hidden_reference lab${id}_hidden_tests_ref)
     endif()
     course_json_lab(entry ${id} ${slug} ${dir} lab${id}_tests ${reference})
+    if(has_hidden)
+      course_json_lab_hidden(entry lab${id}_hidden_test_objects lab${id}_hidden_tests
+                             ${hidden_reference})
+    endif()
     string(JSON manifest SET "${manifest}" labs ${index} "${entry}")
     math(EXPR index "${index} + 1")
   endforeach()

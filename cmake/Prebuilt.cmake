@@ -2,7 +2,8 @@
 #
 # Every build of the course exports, into <build>/course-prebuilt-targets.cmake, the harness
 # libraries the labs' tests link (course_prebuilt_library()), the objects of each lab's tests
-# (labNN_test_objects) and of the code given with it (labNN_given), and writes
+# (labNN_test_objects, and labNN_hidden_test_objects for a lab with hidden tests) and of
+# the code given with it (labNN_given), and writes
 # <build>/course-prebuilt.cmake: a signature of how they were compiled. The target
 # `course_prebuilt` builds them all.
 #

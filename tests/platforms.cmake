@@ -24,11 +24,22 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${catch2_template}/lab.json)
   course_json_list("${template_json}" sources template_sources)
   course_json_list("${template_json}" test_files template_tests)
+  course_json_list("${template_json}" hidden_test_files template_hidden)
+  list(REMOVE_ITEM template_tests ${template_hidden})
   list(TRANSFORM template_tests PREPEND ${catch2_template}/)
-  add_library(catch2_template_test_objects OBJECT ${template_tests})
-  target_include_directories(catch2_template_test_objects PRIVATE ${catch2_template})
-  target_link_libraries(catch2_template_test_objects PRIVATE course_support Catch2::Catch2)
-  course_strict_warnings(catch2_template_test_objects)
+  list(TRANSFORM template_hidden PREPEND ${catch2_template}/)
+  # Its visible and hidden tests apart, as a course lab's (cmake/CourseLab.cmake); the
+  # hidden programs are built by `all` here, for the checks below that grade --no-build.
+  foreach(kind test hidden_test)
+    if(kind STREQUAL "test")
+      add_library(catch2_template_${kind}_objects OBJECT ${template_tests})
+    else()
+      add_library(catch2_template_${kind}_objects OBJECT ${template_hidden})
+    endif()
+    target_include_directories(catch2_template_${kind}_objects PRIVATE ${catch2_template})
+    target_link_libraries(catch2_template_${kind}_objects PRIVATE course_support Catch2::Catch2)
+    course_strict_warnings(catch2_template_${kind}_objects)
+  endforeach()
   foreach(flavour student ref)
     if(flavour STREQUAL "student")
       list(TRANSFORM template_sources PREPEND ${catch2_template}/ OUTPUT_VARIABLE impl)
@@ -45,18 +56,26 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
     target_link_libraries(catch2_template${suffix} PUBLIC course_support)
     add_executable(catch2_template_tests${suffix} $<TARGET_OBJECTS:catch2_template_test_objects>)
     target_link_libraries(catch2_template_tests${suffix} PRIVATE catch2_template${suffix} harness_catch2_main)
+    add_executable(catch2_template_hidden_tests${suffix}
+                   $<TARGET_OBJECTS:catch2_template_hidden_test_objects>)
+    target_link_libraries(catch2_template_hidden_tests${suffix} PRIVATE catch2_template${suffix}
+                          harness_catch2_main)
     if(flavour STREQUAL "ref")
       course_strict_warnings(catch2_template_ref)
     endif()
   endforeach()
   # Its own manifest (cmake/CourseLab.cmake writes the JSON), for the grader.
   set(template_reference "")
+  set(template_hidden_reference "")
   if(TARGET catch2_template_tests_ref)
     set(template_reference catch2_template_tests_ref)
+    set(template_hidden_reference catch2_template_hidden_tests_ref)
   endif()
   string(JSON template_id GET "${template_json}" id)
   course_json_lab(template_entry ${template_id} catch2-lab ${catch2_template}
                   catch2_template_tests ${template_reference})
+  course_json_lab_hidden(template_entry catch2_template_hidden_test_objects
+                         catch2_template_hidden_tests ${template_hidden_reference})
   course_json_manifest(template_manifest_json "${platforms_dir}/catch2-template")
   string(JSON template_manifest_json SET "${template_manifest_json}" labs 0 "${template_entry}")
   set(template_manifest ${platforms_dir}/catch2-template/course-manifest.json)
@@ -64,6 +83,15 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
 
   add_test(NAME platforms.catch2_template_declares_its_tests
     COMMAND grader --manifest ${template_manifest} --flavor student --check-declared)
+  # Its visible program neither lists nor holds its hidden test (hidden_lab.sh proves the
+  # rest for a GoogleTest lab, in both sandboxes).
+  add_test(NAME platforms.catch2_template_visible_program_lacks_hidden_tests
+    COMMAND bash -c "set -e; h='Every exit code from 0 to 255 comes back'
+      $1 --list-test-names-only | grep -q 'Exit code of a child that returns'
+      ! $1 --list-test-names-only | grep -qF \"$h\"
+      $2 --list-test-names-only | grep -qF \"$h\"
+      ! grep -qaF \"$h\" $1; grep -qaF \"$h\" $2"
+      bash $<TARGET_FILE:catch2_template_tests> $<TARGET_FILE:catch2_template_hidden_tests>)
   add_test(NAME platforms.catch2_template_stub_has_todos
     COMMAND grader --manifest ${template_manifest} --check-stubs)
   add_test(NAME platforms.catch2_template_stub_scores_baseline
@@ -132,3 +160,48 @@ if(COURSE_WITH_SOLUTIONS)
       ENVIRONMENT "${platforms_env};WEAVE=$<TARGET_FILE:weave>" TIMEOUT 900 LABELS slow)
   endif()
 endif()
+
+# A GoogleTest lab with a hidden test, whose visible tests try every way to learn it
+# (harness/tests/fixtures/hidden_lab): graded in both sandboxes, the namespaces and the
+# fallback (GRADER_NO_NAMESPACES=1): reference full marks, stub 0, and the visible
+# program holds nothing of the hidden test (hidden_lab.sh).
+set(hidden_lab ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/hidden_lab)
+add_library(hidden_lab_test_objects OBJECT ${hidden_lab}/answer_test.cpp)
+add_library(hidden_lab_hidden_test_objects OBJECT ${hidden_lab}/answer_hidden_test.cpp)
+foreach(objects hidden_lab_test_objects hidden_lab_hidden_test_objects)
+  target_include_directories(${objects} PRIVATE ${hidden_lab})
+  target_link_libraries(${objects} PRIVATE course_support harness_testsupport)
+  course_strict_warnings(${objects})
+endforeach()
+target_compile_definitions(hidden_lab_test_objects PRIVATE
+  HIDDEN_LAB_DIR="${hidden_lab}" COURSE_LABS_DIR="${COURSE_LABS_DIR}"
+  HIDDEN_OBJECT="$<TARGET_OBJECTS:hidden_lab_hidden_test_objects>"
+  HIDDEN_PROGRAM="$<TARGET_FILE:hidden_lab_hidden_tests>"
+  HIDDEN_PROGRAM_REF="$<TARGET_FILE:hidden_lab_hidden_tests_ref>")
+foreach(suffix "" _ref)
+  set(impl ${hidden_lab}/answer.cpp)
+  if(suffix)
+    set(impl ${hidden_lab}/solution/answer.cpp)
+  endif()
+  add_library(hidden_lab${suffix} STATIC ${impl})
+  target_include_directories(hidden_lab${suffix} PUBLIC ${hidden_lab})
+  course_strict_warnings(hidden_lab${suffix})
+  foreach(kind test hidden_test)
+    add_executable(hidden_lab_${kind}s${suffix} $<TARGET_OBJECTS:hidden_lab_${kind}_objects>)
+    target_link_libraries(hidden_lab_${kind}s${suffix} PRIVATE hidden_lab${suffix} harness_gtest_main)
+  endforeach()
+endforeach()
+course_json_lab(hidden_lab_entry 91 hidden_lab ${hidden_lab} hidden_lab_tests hidden_lab_tests_ref)
+course_json_lab_hidden(hidden_lab_entry hidden_lab_hidden_test_objects hidden_lab_hidden_tests
+                       hidden_lab_hidden_tests_ref)
+course_json_manifest(hidden_lab_manifest_json "${platforms_dir}/hidden-lab")
+string(JSON hidden_lab_manifest_json SET "${hidden_lab_manifest_json}" labs 0 "${hidden_lab_entry}")
+set(hidden_lab_manifest ${platforms_dir}/hidden-lab/course-manifest.json)
+file(GENERATE OUTPUT ${hidden_lab_manifest} CONTENT "${hidden_lab_manifest_json}\n")
+add_test(NAME platforms.hidden_lab COMMAND bash ${platforms_scripts}/hidden_lab.sh)
+add_test(NAME platforms.hidden_lab_fallback COMMAND bash ${platforms_scripts}/hidden_lab.sh)
+set(hidden_lab_env "${platforms_env};MANIFEST=${hidden_lab_manifest}"
+    "VISIBLE=$<TARGET_FILE:hidden_lab_tests_ref>;HIDDEN=$<TARGET_FILE:hidden_lab_hidden_tests_ref>")
+set_tests_properties(platforms.hidden_lab PROPERTIES TIMEOUT 300 ENVIRONMENT "${hidden_lab_env}")
+set_tests_properties(platforms.hidden_lab_fallback PROPERTIES TIMEOUT 300
+  ENVIRONMENT "${hidden_lab_env};GRADER_NO_NAMESPACES=1")

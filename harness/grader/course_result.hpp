@@ -27,6 +27,15 @@ struct CourseResult {
     double max_score() const;  ///< Sum over labs.
 };
 
+/// What students may see of @p result (harness/README.md, "Hidden tests"): the same run
+/// with every hidden test left out, so that no total, count or next step shown to a
+/// student tells anything of their results. Instructors' outputs (report.json, the
+/// scoreboard with --show-hidden, the batch gradebook) use @p result itself.
+CourseResult shown_to_students(const CourseResult& result);
+
+/// How many hidden tests @p lab declares (those graded in this run).
+int hidden_test_count(const LabResult& lab);
+
 /// Scales every test's points and score by @p max / result.max_score() (nothing when that
 /// is 0), so that every report's total is out of @p max: per-test points stay proportional
 /// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).

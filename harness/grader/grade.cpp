@@ -16,6 +16,7 @@
 
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "hidden_files.hpp"
 #include "hsys/io.hpp"
 #include "hsys/temp_dir.hpp"
 #include "lab_inspection.hpp"
@@ -54,12 +55,12 @@ bool LabResult::flagged() const {
 }
 
 std::string LabResult::flag_reason() const {
-    int distrusted = 0;
+    int untrusted = 0;
     for (const auto& t : tests)
-        distrusted += t.verdict == Verdict::integrity;
+        untrusted += t.verdict == Verdict::integrity;
     std::string reason;
-    if (distrusted > 0)
-        reason = std::to_string(distrusted) + " test result(s) could not be trusted (integrity)";
+    if (untrusted > 0)
+        reason = std::to_string(untrusted) + " test result(s) could not be trusted (integrity)";
     if (!review.empty()) {
         reason += (reason.empty() ? "" : "; ") + std::to_string(review.size()) +
                   " note(s) on the sources or the compiled code need review";
@@ -244,10 +245,10 @@ static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeO
     return result;
 }
 
-// Builds the lab's test target; fills built / build_error / build_log. @returns false when
+// Builds the lab's test @p targets; fills built / build_error / build_log. @returns false when
 // the run's deadline stopped the build.
-static bool build_lab(const LabSpec& lab, const BuildTarget& target, const GradeOptions& options,
-                      LabResult& result) {
+static bool build_lab(const LabSpec& lab, const std::vector<std::string>& targets,
+                      const GradeOptions& options, LabResult& result) {
     fs::path logs = options.logs_dir.empty() ? fs::path(options.build_dir) / "logs"
                                              : fs::path(options.logs_dir);
     fs::create_directories(logs);
@@ -258,9 +259,10 @@ static bool build_lab(const LabSpec& lab, const BuildTarget& target, const Grade
     build_limits.output_cap = 4 << 20;
     build_limits.address_space = 0;
     build_limits.file_size = 0;
-    auto run = run_sandboxed(
-        {"/usr/bin/env", "cmake", "--build", options.build_dir, "--target", target.target},
-        options.build_dir, build_limits);
+    std::vector<std::string> command = {"/usr/bin/env", "cmake", "--build", options.build_dir,
+                                        "--target"};
+    command.insert(command.end(), targets.begin(), targets.end());
+    auto run = run_sandboxed(command, options.build_dir, build_limits);
     std::ofstream(result.build_log) << run.output;
     result.built = !run.timed_out && WIFEXITED(run.raw_status) && WEXITSTATUS(run.raw_status) == 0;
     if (run.timed_out && build_limits.wall_seconds < 900) {
@@ -346,9 +348,17 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     return result;
 }
 
+const BuildTarget& test_program(const LabSpec& lab, Flavor flavor, bool hidden) {
+    if (hidden)
+        return flavor == Flavor::student ? lab.hidden_student : lab.hidden_reference;
+    return flavor == Flavor::student ? lab.student : lab.reference;
+}
+
+namespace {
+
 // True when @p library was built from the lab's sources as they are now (not older than any
 // of them): a test program that failed to link still has it to inspect.
-static bool library_is_current(const LabSpec& lab, const std::string& library) {
+bool library_is_current(const LabSpec& lab, const std::string& library) {
     std::error_code error;
     auto built = fs::last_write_time(library, error);
     if (error)
@@ -361,61 +371,120 @@ static bool library_is_current(const LabSpec& lab, const std::string& library) {
     return true;
 }
 
-LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
-    LabResult result;
-    result.lab = lab;
+// Inspects the lab's compiled code (lab_inspection.hpp) into @p result: its findings join the
+// review notes, and one that refuses sets result.distrusted. The code is inspected even when
+// the test program did not link: a reference to something the course keeps to itself is a
+// link error, and a reason to look.
+void inspect_compiled_code(const LabSpec& lab, const GradeOptions& options, LabResult& result) {
     const BuildTarget& target = options.flavor == Flavor::student ? lab.student : lab.reference;
-    bool in_time = seconds_left(options) > 0;
-    if (!in_time) {
+    if (!options.inspect_compiled_code ||
+        !(result.built || library_is_current(lab, target.library)))
+        return;
+    auto inspection = inspect_lab(lab, options.flavor == Flavor::student, options.course,
+                                  options.trusted_binaries);
+    auto notes = inspection.notes();
+    result.review.insert(result.review.end(), notes.begin(), notes.end());
+    if (inspection.refuses())
+        result.distrusted = inspection.integrity_message();
+}
+
+bool has_hidden_tests(const LabSpec& lab) {
+    return std::any_of(lab.tests.begin(), lab.tests.end(), [](const auto& t) { return t.hidden; });
+}
+
+// Builds (or, without options.build, finds) the programs of the lab's tests, visible and
+// hidden; fills built / build_error / build_stopped.
+void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& result) {
+    const BuildTarget& visible = test_program(lab, options.flavor, false);
+    const BuildTarget& hidden = test_program(lab, options.flavor, true);
+    bool needs_hidden = has_hidden_tests(lab);
+    if (seconds_left(options) <= 0) {
         result.build_error = "not built: the run's deadline was reached";
-    } else if (target.target.empty()) {
-        result.build_error = "this build has no " + to_string(options.flavor) + " flavour";
+        result.build_stopped = true;
+    } else if (visible.target.empty() || (needs_hidden && hidden.target.empty())) {
+        result.build_error = "this build has no " + to_string(options.flavor) + " flavour" +
+                             (visible.target.empty() ? "" : " of the hidden tests");
     } else if (options.build) {
-        in_time = build_lab(lab, target, options, result);
+        std::vector<std::string> targets = {visible.target};
+        if (needs_hidden)
+            targets.push_back(hidden.target);
+        result.build_stopped = !build_lab(lab, targets, options, result);
     } else {
-        result.built = fs::exists(target.executable);
+        result.built =
+            fs::exists(visible.executable) && (!needs_hidden || fs::exists(hidden.executable));
         if (!result.built)
-            result.build_error = "not built: " + target.executable;
+            result.build_error =
+                "not built: " + (fs::exists(visible.executable) ? hidden : visible).executable;
     }
-    if (options.flavor == Flavor::student)
-        result.review = review_sources(lab, lab.dir);
-    std::string distrusted;  // why the lab's compiled code cannot be trusted
-    // The compiled code is inspected even when the test program did not link: a reference to
-    // something the course keeps to itself is a link error, and a reason to look.
-    if (options.inspect_compiled_code &&
-        (result.built || library_is_current(lab, target.library))) {
-        auto inspection = inspect_lab(lab, options.flavor == Flavor::student, options.course,
-                                      options.trusted_binaries);
-        auto notes = inspection.notes();
-        result.review.insert(result.review.end(), notes.begin(), notes.end());
-        if (inspection.refuses())
-            distrusted = inspection.integrity_message();
+    if (options.guard_hidden_files && has_hidden_tests(lab)) {
+        close_hidden_files(lab, options.layout);  // a new link is readable by all again
+        close_to_others(result.build_log);        // a link error names a hidden test
     }
+}
+
+// Grades the tests of @p lab whose `hidden` is @p hidden into @p result: each runs, or
+// gets not-run (deadline) or compile-error (the lab did not build).
+void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, LabResult& result) {
+    const std::string& executable = test_program(lab, options.flavor, hidden).executable;
     for (const auto& test : lab.tests) {
-        if (!in_time || seconds_left(options) <= 0) {
-            result.tests.push_back(not_run(lab, test, options, false));
+        if (test.hidden != hidden)
             continue;
-        }
-        if (!distrusted.empty()) {
+        if (result.build_stopped || seconds_left(options) <= 0) {
+            result.tests.push_back(not_run(lab, test, options, false));
+        } else if (!result.distrusted.empty()) {
             TestResult refused;
             refused.spec = test;
             refused.lab = lab.id;
             refused.verdict = Verdict::integrity;
-            refused.message = distrusted;
+            refused.message = result.distrusted;
             result.tests.push_back(refused);
-            continue;
-        }
-        if (!result.built) {
+        } else if (!result.built) {
             TestResult failed;
             failed.spec = test;
             failed.lab = lab.id;
             failed.verdict = Verdict::compile_error;
             failed.message = "the lab does not compile: " + result.build_error;
             result.tests.push_back(failed);
-            continue;
+        } else {
+            result.tests.push_back(run_one_test(lab, test, executable, options));
         }
-        result.tests.push_back(run_one_test(lab, test, target.executable, options));
     }
+}
+
+}  // namespace
+
+LabResult grade_visible_tests(const LabSpec& lab, const GradeOptions& options) {
+    LabResult result;
+    result.lab = lab;
+    prepare_lab(lab, options, result);
+    if (options.flavor == Flavor::student)
+        result.review = review_sources(lab, lab.dir);
+    inspect_compiled_code(lab, options, result);
+    grade_tests(lab, false, options, result);
+    return result;
+}
+
+void grade_hidden_tests(LabResult& result, const GradeOptions& options) {
+    const LabSpec& lab = result.lab;
+    if (!has_hidden_tests(lab))
+        return;
+    if (options.guard_hidden_files && result.built)
+        open_hidden_program(test_program(lab, options.flavor, true).executable);
+    grade_tests(lab, true, options, result);
+    // In lab.json's order again, whatever the order they ran in.
+    auto declared = [&](const TestResult& t) {
+        auto at = std::find_if(lab.tests.begin(), lab.tests.end(),
+                               [&](const TestSpec& spec) { return spec.name == t.spec.name; });
+        return at - lab.tests.begin();
+    };
+    std::stable_sort(
+        result.tests.begin(), result.tests.end(),
+        [&](const TestResult& a, const TestResult& b) { return declared(a) < declared(b); });
+}
+
+LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
+    auto result = grade_visible_tests(lab, options);
+    grade_hidden_tests(result, options);
     return result;
 }
 

@@ -41,18 +41,25 @@ struct GradeOptions {
     bool inspect_compiled_code = false;
     std::vector<LabSpec> course;                ///< Every lab of the build (for `depends`).
     std::vector<std::string> trusted_binaries;  ///< From the manifest (object_inspection.hpp).
+    /// Without namespaces, as root: keep hidden tests' files from the tests' user by their
+    /// permissions (hidden_files.hpp), after each build and until the hidden tests run.
+    bool guard_hidden_files = false;
 };
 
 /// One lab's grade.
 struct LabResult {
     LabSpec lab;
-    bool built = false;                 ///< Its test executable exists and is up to date.
+    bool built = false;                 ///< Its test programs exist and are up to date.
+    bool build_stopped = false;         ///< The run's deadline stopped (or preceded) its build.
     std::string build_error;            ///< The compiler's first error, when !built.
     std::string build_log;              ///< Where the full build output was saved.
     std::vector<std::string> warnings;  ///< The compiler's warnings in the lab's own files
                                         ///< (from this run's compiles only).
     std::vector<TestResult> tests;      ///< In declared order.
     std::vector<ReviewNote> review;     ///< The student's sources' lines worth a look.
+    /// Why the lab's compiled code cannot be trusted (lab_inspection.hpp): every test then
+    /// gets `integrity` with this message, unrun. Empty when it can.
+    std::string distrusted;
 
     /// True when an instructor should look: a test's result could not be trusted
     /// (verdict `integrity`) or the sources hold something a lab never needs.
@@ -100,7 +107,21 @@ std::vector<std::string> compiler_warnings(const std::string& log, const Quotabl
 /// first_compiler_error() for the course at @p source_dir (QuotableFiles::of_course).
 std::string first_compiler_error(const std::string& log, const std::string& source_dir);
 
-/// Builds and runs every test of @p lab. Never throws for what the lab's code does.
+/// The program that runs @p lab's visible tests, or its hidden ones, in @p flavor (an
+/// empty target when the build has none).
+const BuildTarget& test_program(const LabSpec& lab, Flavor flavor, bool hidden);
+
+/// Builds @p lab's test programs (visible and hidden) and runs its visible tests only:
+/// the result's tests are those, in declared order. Never throws for what the lab's code
+/// does.
+LabResult grade_visible_tests(const LabSpec& lab, const GradeOptions& options);
+
+/// Runs the hidden tests of @p result's lab, from its hidden program, and puts every test
+/// of @p result back in lab.json's order. A run grades them after every visible test of
+/// every lab, so that nothing a hidden test leaves behind reaches a visible test.
+void grade_hidden_tests(LabResult& result, const GradeOptions& options);
+
+/// grade_visible_tests() then grade_hidden_tests(): every test of @p lab.
 LabResult grade_lab(const LabSpec& lab, const GradeOptions& options);
 
 /// The test names @p executable reports (`--gtest_list_tests` or Catch2's

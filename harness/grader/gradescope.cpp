@@ -58,12 +58,15 @@ static std::string gradescope_output(const TestResult& t) {
     return text;
 }
 
-void write_gradescope_results(const CourseResult& result, const std::string& path) {
-    json tests = json::array();
-    std::string overview = result.submission + "## Scores\n\n";
-    for (const auto& lab : result.labs) {
-        int index = 0;
+// Gradescope's tests[] for @p lab: its visible tests numbered NN.1, NN.2, ... in lab.json's
+// order, then its hidden ones numbered after them, so that no number tells where a hidden
+// test sits among the visible ones. Hidden: never shown to students, counted in the score.
+static void add_gradescope_tests(const LabResult& lab, json& tests) {
+    int index = 0;
+    for (bool hidden : {false, true}) {
         for (const auto& t : lab.tests) {
+            if (t.spec.hidden != hidden)
+                continue;
             tests.push_back({{"score", t.score},
                              {"max_score", t.verdict == Verdict::skipped ? 0.0 : t.spec.points},
                              {"name", "Lab " + lab.lab.id + " · " + t.spec.name},
@@ -71,11 +74,27 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
                              {"output", gradescope_output(t)},
                              {"output_format", "md"},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
-                             // Hidden: never shown to the student, counted in the score.
-                             {"visibility", t.spec.hidden ? "hidden" : "visible"}});
+                             {"visibility", hidden ? "hidden" : "visible"}});
         }
+    }
+}
+
+void write_gradescope_results(const CourseResult& full, const std::string& path) {
+    json tests = json::array();
+    for (const auto& lab : full.labs)
+        add_gradescope_tests(lab, tests);
+    // The overview is visible: its totals leave hidden tests out (shown_to_students).
+    CourseResult result = shown_to_students(full);
+    std::string overview = result.submission + "## Scores\n\n";
+    for (const auto& lab : result.labs) {
         overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title +
                     "): " + points_text(lab.score()) + " / " + points_text(lab.max_score()) + "\n";
+        if (int hidden = hidden_test_count(lab); hidden > 0) {
+            overview += fmt::format(
+                "  - and {} hidden test(s), not in this total: they count in your score, "
+                "shown once the grades are published\n",
+                hidden);
+        }
         if (lab.compile_failed())
             overview +=
                 "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
@@ -88,7 +107,7 @@ void write_gradescope_results(const CourseResult& result, const std::string& pat
             overview += "  - flagged for the instructor's review: " + lab.flag_reason() + "\n";
     }
     json results = {
-        {"score", result.score()}, {"execution_time", static_cast<int>(result.seconds + 0.5)},
+        {"score", full.score()},   {"execution_time", static_cast<int>(result.seconds + 0.5)},
         {"output", overview},      {"output_format", "md"},
         {"visibility", "visible"}, {"stdout_visibility", "hidden"},
         {"tests", tests}};
@@ -105,32 +124,56 @@ static std::string cut(const std::string& text, std::size_t max_bytes) {
     return text.substr(0, end) + "…";
 }
 
+// A lab's hidden tests, for Classroom (whose reporter shows every entry to the student):
+// one entry, their points together, which the total shows anyway; no test's own result.
+static void add_classroom_hidden(const LabResult& lab, json& tests, bool& all_passed) {
+    double score = 0, available = 0;
+    int count = 0;
+    for (const auto& t : lab.tests) {
+        if (!t.spec.hidden)
+            continue;
+        ++count;
+        score += t.score;
+        available += t.verdict == Verdict::skipped ? 0.0 : t.spec.points;
+    }
+    if (count == 0)
+        return;
+    all_passed = all_passed && score == available;
+    tests.push_back({{"name", fmt::format("Lab {} · {} hidden test(s)", lab.lab.id, count)},
+                     {"status", score == available ? "pass" : "fail"},
+                     {"score", score},
+                     {"message", ""},
+                     {"test_code", ""},
+                     {"filename", ""},
+                     {"line_no", 0},
+                     {"duration", 0}});
+}
+
 // One runner's result for @p labs, each visible test's message cut at @p message_cap bytes.
 static json classroom_runner(const std::vector<const LabResult*>& labs, std::size_t message_cap) {
     json tests = json::array();
     bool all_passed = true, any_ran = false;
     double max_score = 0;
     for (const auto* lab : labs) {
-        int hidden = 0;
         max_score += lab->max_score();
         for (const auto& t : lab->tests) {
+            any_ran = any_ran || t.verdict != Verdict::compile_error;
+            if (t.spec.hidden)
+                continue;
             all_passed =
                 all_passed && (t.verdict == Verdict::pass || t.verdict == Verdict::skipped);
-            any_ran = any_ran || t.verdict != Verdict::compile_error;
             bool ok = t.verdict == Verdict::pass;
-            std::string name = t.spec.hidden
-                                   ? fmt::format("Lab {} · hidden test {}", lab->lab.id, ++hidden)
-                                   : "Lab " + lab->lab.id + " · " + t.spec.name;
             tests.push_back(
-                {{"name", name},
+                {{"name", "Lab " + lab->lab.id + " · " + t.spec.name},
                  {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
                  {"score", t.score},
-                 {"message", t.spec.hidden ? "" : cut(student_output(t), message_cap)},
+                 {"message", cut(student_output(t), message_cap)},
                  {"test_code", ""},
-                 {"filename", t.spec.hidden ? "" : lab->lab.slug},
+                 {"filename", lab->lab.slug},
                  {"line_no", 0},
                  {"duration", static_cast<int>(t.seconds * 1000 + 0.5)}});
         }
+        add_classroom_hidden(*lab, tests, all_passed);
     }
     // "error": nothing could run (every lab failed to compile), as the reporter defines it.
     std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");

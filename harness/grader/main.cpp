@@ -32,9 +32,12 @@
 #include <fstream>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "batch.hpp"
 #include "course/file.hpp"
 #include "course_result.hpp"
+#include "hidden_files.hpp"
 #include "protections.hpp"
 #include "submission.hpp"
 
@@ -72,29 +75,48 @@ bool selected(const Options& options, const std::string& id) {
     return false;
 }
 
-// --check-declared: every lab.json must list exactly the tests its executable has.
+// Whether the tests of @p lab that the program lists as @p actual agree with lab.json, for
+// its visible tests (@p hidden false) or hidden ones; says each difference on stderr.
+// @returns how many differences.
+int compare_declared(const grader::LabSpec& lab, bool hidden,
+                     const std::vector<std::string>& actual) {
+    int problems = 0;
+    const char* which = hidden ? "hidden" : "visible";
+    for (const auto& name : actual) {
+        auto declared = std::find_if(lab.tests.begin(), lab.tests.end(),
+                                     [&](const auto& t) { return t.name == name; });
+        if (declared == lab.tests.end() || declared->hidden != hidden) {
+            std::cerr << lab.dir << "/lab.json: test " << name << " of the " << which
+                      << " tests' program is not declared"
+                      << (declared == lab.tests.end() ? "" : " there (see \"hidden\")") << "\n";
+            ++problems;
+        }
+    }
+    for (const auto& t : lab.tests) {
+        if (t.hidden == hidden && std::find(actual.begin(), actual.end(), t.name) == actual.end()) {
+            std::cerr << lab.dir << "/lab.json: declares " << t.name << ", which the " << which
+                      << " tests' program does not define\n";
+            ++problems;
+        }
+    }
+    return problems;
+}
+
+// --check-declared: every lab.json must list exactly the tests its programs have: the
+// visible tests in the visible program, the hidden ones in the hidden program.
 int check_declared(const std::vector<grader::LabSpec>& labs, const Options& options) {
+    auto flavor =
+        options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     int problems = 0;
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
-        const auto& target = options.flavor == "reference" ? lab.reference : lab.student;
-        auto actual = grader::list_tests(lab, target.executable);
-        for (const auto& name : actual) {
-            bool declared = false;
-            for (const auto& t : lab.tests)
-                declared = declared || t.name == name;
-            if (!declared) {
-                std::cerr << lab.dir << "/lab.json: test " << name << " is not declared\n";
-                ++problems;
-            }
-        }
-        for (const auto& t : lab.tests) {
-            if (std::find(actual.begin(), actual.end(), t.name) == actual.end()) {
-                std::cerr << lab.dir << "/lab.json: declares " << t.name
-                          << ", which the tests do not define\n";
-                ++problems;
-            }
+        for (bool hidden : {false, true}) {
+            const auto& program = grader::test_program(lab, flavor, hidden);
+            std::vector<std::string> actual;
+            if (!program.executable.empty())
+                actual = grader::list_tests(lab, program.executable);
+            problems += compare_declared(lab, hidden, actual);
         }
     }
     std::cout << (problems ? "lab.json files disagree with the tests\n"
@@ -178,10 +200,17 @@ std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& opt
     return grader::describe_submission(taken.notes, relative);
 }
 
-void write_reports(const grader::CourseResult& result, const std::string& dir) {
+// Writes every report of @p result into @p dir; with @p guard (the fallback as root: see
+// hidden_files.hpp) the two that name hidden tests are the owner's alone, out of reach of
+// the next run's tests.
+void write_reports(const grader::CourseResult& result, const std::string& dir, bool guard) {
     std::filesystem::create_directories(dir);
     grader::write_report_json(result, dir + "/report.json");
     grader::write_gradescope_results(result, dir + "/results.json");
+    if (guard) {
+        grader::close_to_others(dir + "/report.json");
+        grader::close_to_others(dir + "/results.json");
+    }
     grader::write_junit_xml(result, dir + "/junit.xml");
     grader::write_classroom_json(result, dir + "/classroom.json");
     // One Classroom runner per lab (classroom.yml): each fits an environment variable.
@@ -239,6 +268,29 @@ bool keep_only_test(std::vector<grader::LabSpec>& labs, Options& options) {
     return true;
 }
 
+// Grades the labs selected: every visible test of every lab first, then the hidden tests
+// (so that nothing a hidden test leaves in a shared place, such as the fallback's /tmp,
+// can reach a visible test's message). Each lab's tests stay in lab.json's order.
+void grade_course(const std::vector<grader::LabSpec>& labs, const Options& options,
+                  const grader::GradeOptions& grading, grader::CourseResult& result) {
+    if (grading.guard_hidden_files) {
+        for (const auto& lab : labs)  // before any student code is compiled
+            grader::close_hidden_files(lab, grading.layout);
+    }
+    for (const auto& lab : labs) {
+        if (!selected(options, lab.id))
+            continue;
+        std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
+        result.labs.push_back(grader::grade_visible_tests(lab, grading));
+    }
+    for (auto& lab : result.labs)
+        grader::grade_hidden_tests(lab, grading);
+    if (grading.guard_hidden_files) {
+        for (const auto& lab : labs)
+            grader::close_hidden_files(lab, grading.layout);
+    }
+}
+
 int run(Options options) {
     auto start = std::chrono::steady_clock::now();
     auto labs = grader::load_course(options.manifest);
@@ -283,12 +335,9 @@ int run(Options options) {
     result.deadline_seconds = options.deadline;
     result.submission = submission;
     result.protections = grader::apply_protections(grading.limits, grading.layout);
-    for (const auto& lab : labs) {
-        if (!selected(options, lab.id))
-            continue;
-        std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
-        result.labs.push_back(grader::grade_lab(lab, grading));
-    }
+    grading.guard_hidden_files =
+        !grading.limits.isolate && ::geteuid() == 0 && !grading.layout.hidden_sources.empty();
+    grade_course(labs, options, grading, result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.scale > 0)
@@ -307,7 +356,7 @@ int run(Options options) {
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
-    write_reports(result, reports);
+    write_reports(result, reports, grading.guard_hidden_files);
     if (grading.flavor == grader::Flavor::student && options.expect.empty())
         grader::print_next_step(result, std::cout);
     return options.expect.empty() ? 0 : check_expectation(result, options.expect);

@@ -107,6 +107,21 @@ std::string hidden_in_words(const View& view, const std::string& source_dir) {
     return text.empty() ? "nothing" : text;
 }
 
+// Without namespaces: how hidden tests are kept from student code, in words for the
+// report; as root, tests then run as nobody only (a capless root reads root's files).
+std::string guard_hidden_tests(Limits& limits, bool root) {
+    if (!root) {
+        return "hidden tests are NOT hidden: without namespaces the tests run as the "
+               "grader's own user, who may read every file of theirs (lab.json, sources, "
+               "objects, programs); grade as root or with user namespaces";
+    }
+    limits.nobody_only = true;
+    return "hidden tests are kept from student code by permissions: their lab.json, "
+           "sources, objects and programs lose every right of group and others before each "
+           "build; tests and compiles run as nobody (never as root); the hidden programs may "
+           "be run, not read, once every visible test has run";
+}
+
 }  // namespace
 
 Limits compile_limits(double seconds) {
@@ -176,8 +191,10 @@ std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& l
         active.push_back(fmt::format("RLIMIT_NPROC {} for the test's user{}", kProcessesPerUser,
                                      root ? " (not enforced if it has to run as root)" : ""));
         active.push_back(
-            "nothing is hidden from student code: it reads what its user may "
+            "no view hides anything from student code: it reads what its user may "
             "(the solutions, other submissions, unless their permissions forbid)");
+        if (!layout.hidden_sources.empty())
+            active.push_back(guard_hidden_tests(limits, root));
     }
     std::string no_cgroup;
     limits.cgroup = CgroupParent::create(no_cgroup);

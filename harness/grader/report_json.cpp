@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "course_result.hpp"
 
 namespace grader {
@@ -28,6 +30,18 @@ double CourseResult::max_score() const {
     for (const auto& lab : labs)
         total += lab.max_score();
     return total;
+}
+
+CourseResult shown_to_students(const CourseResult& result) {
+    CourseResult shown = result;
+    for (auto& lab : shown.labs)
+        std::erase_if(lab.tests, [](const TestResult& t) { return t.spec.hidden; });
+    return shown;
+}
+
+int hidden_test_count(const LabResult& lab) {
+    return static_cast<int>(std::count_if(lab.lab.tests.begin(), lab.lab.tests.end(),
+                                          [](const TestSpec& t) { return t.hidden; }));
 }
 
 std::string points_text(double points) {

@@ -42,7 +42,7 @@ static std::string todo_location(const TestResult& t) {
     return t.message.substr(start, t.message.find_first_of("\n )\"", start) - start);
 }
 
-// The task's tests that did not pass (hidden ones too: they count, unnamed).
+// The task's tests that did not pass (hidden ones too, for an instructor's result).
 static std::vector<const TestResult*> failures_of(const LabResult& lab, int task) {
     std::vector<const TestResult*> failed;
     for (const auto& t : lab.tests) {
@@ -128,19 +128,9 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
         out << "      not started: its TODO is at " << todo_location(*first_todo(failed)) << "\n";
         return;
     }
-    int hidden = 0, hidden_failed = 0;
     for (const auto& t : lab.tests) {
-        if (t.spec.task != task.number)
-            continue;
-        hidden += t.spec.hidden;
-        hidden_failed += t.spec.hidden && t.verdict != Verdict::pass;
-        if (t.verdict != Verdict::pass && (!t.spec.hidden || style.show_hidden))
+        if (t.spec.task == task.number && t.verdict != Verdict::pass)
             out << describe_failure(t, style, previous);
-    }
-    // Students see that hidden tests exist and count, never which one failed or why.
-    if (hidden > 0 && !style.show_hidden) {
-        out << fmt::format("    + {} hidden test{} ({} not passed)\n", hidden,
-                           hidden == 1 ? "" : "s", hidden_failed);
     }
     if (!failed.empty())
         out << "      → re-read " << lesson_of(lab, task) << "\n";
@@ -173,7 +163,17 @@ static void print_warnings(const LabResult& lab, std::ostream& out) {
                            lab.build_log);
 }
 
-void print_next_step(const CourseResult& result, std::ostream& out) {
+// Students learn that a lab has hidden tests, never how they did: the totals shown leave
+// them out (harness/README.md, "Hidden tests").
+static void print_hidden_note(const LabResult& lab, std::ostream& out) {
+    if (int hidden = hidden_test_count(lab); hidden > 0) {
+        out << fmt::format("  + {} hidden test{}: graded apart, not in these totals\n", hidden,
+                           hidden == 1 ? "" : "s");
+    }
+}
+
+void print_next_step(const CourseResult& full, std::ostream& out) {
+    CourseResult result = shown_to_students(full);  // a hidden failure is no next step
     for (const auto& lab : result.labs) {
         if (lab.compile_failed()) {
             out << fmt::format(
@@ -202,7 +202,9 @@ void print_next_step(const CourseResult& result, std::ostream& out) {
         out << "\nEvery lab graded here passes: well done.\n";
 }
 
-void print_scoreboard(const CourseResult& result, std::ostream& out, const ScoreboardStyle& style) {
+void print_scoreboard(const CourseResult& full, std::ostream& out, const ScoreboardStyle& style) {
+    CourseResult shown = style.show_hidden ? CourseResult{} : shown_to_students(full);
+    const CourseResult& result = style.show_hidden ? full : shown;
     out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
     for (const auto& lab : result.labs) {
         std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
@@ -233,6 +235,8 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
         std::string previous;
         for (const auto& task : lab.lab.tasks)
             print_task(lab, task, out, style, previous);
+        if (!style.show_hidden)
+            print_hidden_note(lab, out);
     }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
                        points_text(result.max_score()), result.seconds);
@@ -244,14 +248,15 @@ void print_scoreboard(const CourseResult& result, std::ostream& out, const Score
     }
 }
 
-std::string markdown_summary(const CourseResult& result) {
+std::string markdown_summary(const CourseResult& full) {
+    CourseResult result = shown_to_students(full);  // GitHub shows it to the student
     std::string md = fmt::format("## Lab scores ({} code): {} / {}\n\n", to_string(result.flavor),
                                  points_text(result.score()), points_text(result.max_score()));
     md += "| Lab | Title | Score | Failed tests |\n|---|---|---|---|\n";
     for (const auto& lab : result.labs) {
         std::string failed;
         for (const auto& t : lab.tests) {
-            if (t.verdict == Verdict::pass || t.spec.hidden)
+            if (t.verdict == Verdict::pass)
                 continue;
             failed += (failed.empty() ? "" : ", ") +
                       fmt::format("`{}` ({})", t.spec.name, to_string(t.verdict));
@@ -259,6 +264,11 @@ std::string markdown_summary(const CourseResult& result) {
         md += fmt::format("| {} | {} | {} / {} | {} |\n", lab.lab.id, lab.lab.title,
                           points_text(lab.score()), points_text(lab.max_score()),
                           failed.empty() ? "—" : failed);
+    }
+    for (const auto& lab : result.labs) {
+        if (int hidden = hidden_test_count(lab); hidden > 0)
+            md += fmt::format("\nLab {}: + {} hidden test(s), graded apart, not in these totals.\n",
+                              lab.lab.id, hidden);
     }
     std::string flagged;
     for (const auto& lab : result.labs) {

@@ -42,6 +42,7 @@ constexpr std::array kRules = {
     ReviewRule{"__asm__", "inline assembly"},
     ReviewRule{"solutions/", "names the reference solutions"},
     ReviewRule{"_tests_ref", "names the reference's test program"},
+    ReviewRule{"_hidden_test", "names the hidden tests (their program, sources or objects)"},
     ReviewRule{"process_vm_", "reads or writes another process's memory"},
     ReviewRule{"/proc/self/mem", "reads or writes its own memory through /proc"},
     ReviewRule{"dlopen", "loads code at run time"},

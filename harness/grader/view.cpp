@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "course/file.hpp"
+#include "hidden_files.hpp"
 
 namespace grader {
 namespace fs = std::filesystem;
@@ -61,6 +62,25 @@ std::vector<std::string> closed_folders_above(const std::string& path) {
     return closed;
 }
 
+// The hidden tests' programs and the folders of their objects, from a lab's manifest
+// entry @p lab ("hidden"), into @p layout.
+void add_hidden_builds(const json& lab, CourseLayout& layout) {
+    if (!lab.contains("hidden"))
+        return;
+    const json& hidden = lab.at("hidden");
+    for (const char* flavour : {"student", "reference"}) {
+        if (hidden.contains(flavour))
+            layout.hidden_builds.push_back(hidden.at(flavour).at("executable").get<std::string>());
+    }
+    std::string objects = hidden.value("objects", "");
+    for (std::size_t start = 0; start < objects.size();) {
+        auto end = std::min(objects.find('\n', start), objects.size());
+        if (end > start)
+            layout.hidden_builds.push_back(object_folder(objects.substr(start, end - start)));
+        start = end + 1;
+    }
+}
+
 }  // namespace
 
 CourseLayout read_course_layout(const std::string& manifest_path) {
@@ -75,11 +95,17 @@ CourseLayout read_course_layout(const std::string& manifest_path) {
         std::string dir = lab.at("dir").get<std::string>();
         std::string slug = lab.at("slug").get<std::string>();
         json meta = read_json(lab.at("metadata").get<std::string>());
-        for (const auto& file : meta.value("hidden_test_files", std::vector<std::string>{})) {
+        auto files = meta.value("hidden_test_files", std::vector<std::string>{});
+        for (const auto& file : files) {
             // The built copy, and the course's own when the build uses another (a batch).
             layout.hidden_sources.push_back(dir + "/" + file);
             layout.hidden_sources.push_back(layout.source_dir + "/labs/" + slug + "/" + file);
         }
+        if (!files.empty()) {
+            layout.hidden_metadata.push_back(lab.at("metadata").get<std::string>());
+            layout.hidden_metadata.push_back(layout.source_dir + "/labs/" + slug + "/lab.json");
+        }
+        add_hidden_builds(lab, layout);
     }
     return layout;
 }
@@ -87,8 +113,11 @@ CourseLayout read_course_layout(const std::string& manifest_path) {
 View student_view(const CourseLayout& layout) {
     View view;
     add_existing(view.hidden, layout.solutions_dir);
-    for (const auto& source : layout.hidden_sources)
-        add_existing(view.hidden, source);
+    for (const auto* paths :
+         {&layout.hidden_sources, &layout.hidden_metadata, &layout.hidden_builds}) {
+        for (const auto& path : *paths)
+            add_existing(view.hidden, path);
+    }
     // Every build tree: *_ref programs and libraries, objects, logs, reports.
     add_existing(view.hidden, layout.build_dir);
     std::error_code error;

@@ -7,7 +7,8 @@
 /// sources under /home, a student's own copy of the labs under the batch's work folder).
 /// student_view() decides what from the build's manifest and each lab's lab.json, not
 /// from names written here: the solutions folder the build was configured with, each
-/// lab's `hidden_tests`, every CMake build tree of the course (its `*_ref` programs and
+/// lab's hidden tests (sources, programs, objects, and the lab.json that names them),
+/// every CMake build tree of the course (its `*_ref` programs and
 /// libraries, logs and reports), the folders a batch asks to hide, and home folders.
 #pragma once
 
@@ -44,9 +45,14 @@ struct CourseLayout {
     std::string labs_dir;                     ///< The labs built as the student's (a batch:
                                               ///< the student's own copy).
     std::string solutions_dir;                ///< The reference solutions (may not exist).
-    std::vector<std::string> hidden_sources;  ///< Every lab's `hidden_tests` files.
-    std::vector<std::string> sandbox_hide;    ///< More to hide (a batch: the work and
-                                              ///< submissions folders).
+    std::vector<std::string> hidden_sources;  ///< Every lab's `hidden_test_files`.
+    /// The lab.json files that name hidden tests (no test reads a lab.json).
+    std::vector<std::string> hidden_metadata;
+    /// The hidden tests' programs and object folders (also inside the build tree, which is
+    /// hidden; named for a batch, whose objects come from another build).
+    std::vector<std::string> hidden_builds;
+    std::vector<std::string> sandbox_hide;  ///< More to hide (a batch: the work and
+                                            ///< submissions folders).
 };
 
 /// Reads the layout of the build whose manifest is @p manifest_path.
@@ -54,7 +60,8 @@ struct CourseLayout {
 CourseLayout read_course_layout(const std::string& manifest_path);
 
 /// What student code (its compile and its tests) may see: everything read-only but the
-/// solutions, the hidden tests' sources, the course's build trees, the batch's other
+/// solutions, the hidden tests' sources, programs and objects, the lab.json of each lab
+/// with hidden tests, the course's build trees, the batch's other
 /// students and submissions, /root and /home; the course's sources and the labs folder
 /// stay (their hidden parts excepted). Only paths that exist are listed.
 View student_view(const CourseLayout& layout);

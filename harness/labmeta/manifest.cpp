@@ -2,6 +2,7 @@
 // cmake/CourseLab.cmake), read here for the grader and the weaver.
 #include "labmeta/manifest.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -16,6 +17,23 @@ namespace {
 BuildTarget build_target(const json& entry) {
     return {entry.at("target").get<std::string>(), entry.at("executable").get<std::string>(),
             entry.value("library", "")};
+}
+
+// The hidden-test programs and objects of a lab's entry @p entry ("hidden"), if any.
+void read_hidden(const json& entry, LabSpec& lab) {
+    if (!entry.contains("hidden"))
+        return;
+    const json& hidden = entry.at("hidden");
+    lab.hidden_student = build_target(hidden.at("student"));
+    if (hidden.contains("reference"))
+        lab.hidden_reference = build_target(hidden.at("reference"));
+    std::string objects = hidden.value("objects", "");
+    for (std::size_t start = 0; start < objects.size();) {
+        auto end = std::min(objects.find('\n', start), objects.size());
+        if (end > start)
+            lab.hidden_objects.push_back(objects.substr(start, end - start));
+        start = end + 1;
+    }
 }
 
 }  // namespace
@@ -39,6 +57,7 @@ Manifest load_manifest(const std::string& manifest_path) {
             lab.student = build_target(entry.at("student"));
             if (entry.contains("reference"))
                 lab.reference = build_target(entry.at("reference"));
+            read_hidden(entry, lab);
             manifest.labs.push_back(std::move(lab));
         }
         manifest.trusted_binaries = j.value("trusted_binaries", std::vector<std::string>{});

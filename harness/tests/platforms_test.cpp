@@ -2,8 +2,10 @@
 // messages, lessons, the leak check), the report formats (JUnit XML read back with
 // pugixml, Gradescope and Classroom JSON), hidden tests, submissions and the gradebook.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
+#include "source_review.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {
@@ -160,6 +163,7 @@ grader::CourseResult sample_result() {
         t.message = verdict == grader::Verdict::pass ? "" : "expected <1> & got \x01\xff";
         t.lesson = t.message.empty() ? "" : "lessons/01-process-identity.md#parse";
         t.output = std::string("binary \x00\x1b[31m\xc3\x28 output", 22);
+        lab_result.lab.tests.push_back(t.spec);
         lab_result.tests.push_back(t);
     };
     add("ParseTest.Passes", grader::Verdict::pass, false);
@@ -183,11 +187,11 @@ TEST(JunitTest, ParsesBackWithTheCommonSchema) {
     auto parsed = doc.load_file(path.c_str());
     ASSERT_TRUE(parsed) << parsed.description();
     auto suites = doc.child("testsuites");
-    EXPECT_EQ(suites.attribute("tests").as_int(), 6);
+    EXPECT_EQ(suites.attribute("tests").as_int(), 5);  // the hidden test left out
     auto suite = suites.child("testsuite");
     EXPECT_STREQ(suite.attribute("name").value(), "Lab 01: Process <identity> & \"more\"");
-    EXPECT_EQ(suite.attribute("tests").as_int(), 6);
-    EXPECT_EQ(suite.attribute("failures").as_int(), 2);
+    EXPECT_EQ(suite.attribute("tests").as_int(), 5);
+    EXPECT_EQ(suite.attribute("failures").as_int(), 1);
     EXPECT_EQ(suite.attribute("errors").as_int(), 2);
     EXPECT_EQ(suite.attribute("skipped").as_int(), 1);
     int cases = 0;
@@ -196,7 +200,7 @@ TEST(JunitTest, ParsesBackWithTheCommonSchema) {
         EXPECT_TRUE(testcase.attribute("classname") && testcase.attribute("name") &&
                     testcase.attribute("time"));
     }
-    EXPECT_EQ(cases, 6);
+    EXPECT_EQ(cases, 5);
     auto failed = suite.find_child_by_attribute("testcase", "name", "Fails");
     EXPECT_STREQ(failed.attribute("classname").value(), "lab01.ParseTest");
     EXPECT_NE(std::string(failed.child("failure").child_value()).find("Re-read: lessons/"),
@@ -207,25 +211,15 @@ TEST(JunitTest, ParsesBackWithTheCommonSchema) {
     EXPECT_STREQ(catch2.attribute("classname").value(), "lab01");
 }
 
-// Tests that a hidden test is counted in the JUnit XML but neither named nor explained:
-// students may see the file.
-TEST(JunitTest, HiddenTestIsCountedNotNamed) {
+// Tests that the JUnit XML, which students may see, leaves hidden tests out: neither
+// named, nor counted, nor their verdicts.
+TEST(JunitTest, HiddenTestIsLeftOut) {
     hsys::TempDir dir("platforms-test");
     auto path = (dir.path() / "junit.xml").string();
     grader::write_junit_xml(sample_result(), path);
     std::string xml = course::read_file(path);
     EXPECT_EQ(xml.find("Secret"), std::string::npos) << xml;
-    pugi::xml_document doc;
-    ASSERT_TRUE(doc.load_file(path.c_str()));
-    auto hidden = doc.child("testsuites")
-                      .child("testsuite")
-                      .find_child_by_attribute("testcase", "name", "hidden test 1");
-    ASSERT_TRUE(hidden) << xml;
-    EXPECT_STREQ(hidden.attribute("classname").value(), "lab01");
-    EXPECT_STREQ(hidden.child("failure").attribute("message").value(),
-                 "a hidden test did not pass");
-    EXPECT_FALSE(hidden.child("system-out"));
-    EXPECT_EQ(std::string(hidden.child("failure").child_value()), "");
+    EXPECT_EQ(xml.find("hidden"), std::string::npos) << xml;
 }
 
 // Tests that text becomes valid XML: control bytes and broken UTF-8 are replaced, valid
@@ -277,8 +271,34 @@ TEST(ClassroomTest, ResultHasTheReporterFieldsAndHidesHiddenTests) {
     ASSERT_EQ(result["tests"].size(), 6u);
     EXPECT_EQ(result["tests"][0]["status"], "pass");
     EXPECT_EQ(result["tests"][2]["status"], "error");
-    EXPECT_EQ(result["tests"][5]["name"], "Lab 01 · hidden test 1");
+    EXPECT_EQ(result["tests"][5]["name"], "Lab 01 · 1 hidden test(s)");
+    EXPECT_EQ(result["tests"][5]["score"], 0);
     EXPECT_EQ(result["tests"][5]["message"], "");
+    EXPECT_EQ(result.dump().find("Secret"), std::string::npos);
+}
+
+// Tests that Gradescope's numbers do not tell where a hidden test sits (visible tests are
+// numbered first, hidden ones after), and that the visible overview's lab total leaves
+// hidden tests out while the score, the grade, counts them.
+TEST(GradescopeTest, NumbersAndVisibleTotalsTellNothingOfHiddenTests) {
+    auto result = sample_result();
+    auto& tests = result.labs[0].tests;
+    std::rotate(tests.begin() + 1, tests.end() - 1, tests.end());  // Secret second
+    tests[1].verdict = grader::Verdict::pass;
+    tests[1].score = 1;
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(result, path);
+    json results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["score"], 2);
+    std::vector<std::string> visible, hidden;
+    for (const auto& t : results["tests"])
+        (t["visibility"] == "hidden" ? hidden : visible).push_back(t["number"]);
+    EXPECT_EQ(visible, (std::vector<std::string>{"01.1", "01.2", "01.3", "01.4", "01.5"}));
+    EXPECT_EQ(hidden, std::vector<std::string>{"01.6"});
+    std::string overview = results["output"];
+    EXPECT_NE(overview.find("1 / 4"), std::string::npos) << overview;
+    EXPECT_NE(overview.find("1 hidden test(s), not in this total"), std::string::npos) << overview;
 }
 
 // Tests that report.json survives output that is not UTF-8.
@@ -289,17 +309,36 @@ TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
     EXPECT_EQ(json::parse(course::read_file(path))["tests"].size(), 6u);
 }
 
-// Tests that the scoreboard hides a hidden test's name and message from students, says
-// that hidden tests exist, and shows everything with --show-hidden.
+// Tests that the scoreboard hides a hidden test's name, message and result from students
+// (their totals leave it out), says that hidden tests exist, and shows everything with
+// --show-hidden; and that the Markdown summary does alike.
 TEST(ScoreboardTest, HiddenTestsShowOnlyToInstructors) {
     std::ostringstream student, instructor;
     grader::print_scoreboard(sample_result(), student);
     grader::print_scoreboard(sample_result(), instructor, {.show_hidden = true});
     EXPECT_EQ(student.str().find("ParseTest.Secret"), std::string::npos) << student.str();
-    EXPECT_NE(student.str().find("1 hidden test (1 not passed)"), std::string::npos)
+    EXPECT_NE(student.str().find("1 hidden test: graded apart"), std::string::npos)
         << student.str();
+    EXPECT_EQ(student.str().find("not passed"), std::string::npos) << student.str();
+    // The student's totals leave it out (1 / 4), the instructor's count it (1 / 5).
+    EXPECT_NE(student.str().find("Total: 1 / 4"), std::string::npos) << student.str();
+    EXPECT_NE(instructor.str().find("Total: 1 / 5"), std::string::npos) << instructor.str();
+    EXPECT_EQ(grader::markdown_summary(sample_result()).find("Secret"), std::string::npos);
+    EXPECT_NE(grader::markdown_summary(sample_result()).find("1 / 4"), std::string::npos);
     EXPECT_NE(instructor.str().find("ParseTest.Secret (hidden)"), std::string::npos)
         << instructor.str();
+}
+
+// Tests that student code naming the hidden tests' program, sources or objects is noted
+// for review (their names are known from the course: the convention is documented).
+TEST(SourceReviewTest, NotesCodeNamingHiddenTests) {
+    auto notes = grader::review_text("x.cpp",
+                                     "execl(\"build/bin/lab01_hidden_tests\", nullptr);\n"
+                                     "open(\"labs/01-process/process_hidden_test.cpp\", 0);\n"
+                                     "int visible_tests = 0;\n");
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes[0].line, 1);
+    EXPECT_EQ(notes[1].line, 2);
 }
 
 // A lab of two tasks, each test failing with @p message (pass when empty).

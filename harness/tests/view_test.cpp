@@ -5,13 +5,16 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "cgroup.hpp"
 #include "compile_command.hpp"
+#include "hidden_files.hpp"
 #include "hsys/temp_dir.hpp"
 #include "outside_tmp.hpp"
 #include "view.hpp"
@@ -128,6 +131,49 @@ TEST(CgroupTest, ReadsACounter) {
     EXPECT_EQ(grader::cgroup_counter(events, "oom_kill"), 2u);
     EXPECT_EQ(grader::cgroup_counter(events, "max"), 12u);
     EXPECT_EQ(grader::cgroup_counter(events, "oom_group"), 0u);
+}
+
+// Writes @p text into @p path, folders included.
+void write(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+}
+
+// Tests that the view of a build whose lab has hidden tests hides, from the manifest and
+// lab.json only, the hidden source, the lab.json naming them, the hidden program and the
+// folder of the hidden objects, and not the visible program; and that the fallback's
+// list of files to close is the same.
+TEST(ViewTest, HidesEverythingOfHiddenTests) {
+    hsys::TempDir dir("view-test");
+    auto root = dir.path();
+    auto lab = root / "labs" / "01-lab";
+    auto build = root / "build";
+    auto objects = build / "CMakeFiles" / "lab01_hidden_test_objects.dir" / "a_hidden_test.cpp.o";
+    for (const auto& file : {lab / "a_test.cpp", lab / "a_hidden_test.cpp", objects,
+                             build / "bin" / "lab01_tests", build / "bin" / "lab01_hidden_tests"})
+        write(file, "x");
+    write(lab / "lab.json", R"({"hidden_test_files": ["a_hidden_test.cpp"]})");
+    write(root / "m.json", R"({"source_dir": ")" + root.string() +
+                               R"(", "build_dir": "/nonexistent",
+        "labs": [{"dir": ")" + lab.string() +
+                               R"(", "slug": "01-lab", "metadata": ")" +
+                               (lab / "lab.json").string() + R"(",
+        "hidden": {"student": {"target": "lab01_hidden_tests", "executable": ")" +
+                               (build / "bin" / "lab01_hidden_tests").string() + R"("},
+                   "objects": ")" +
+                               objects.string() + R"("}}]})");
+    auto layout = grader::read_course_layout((root / "m.json").string());
+    auto hidden = grader::student_view(layout).hidden;
+    auto hides = [&](const std::filesystem::path& path) {
+        return std::find(hidden.begin(), hidden.end(), path.string()) != hidden.end();
+    };
+    EXPECT_TRUE(hides(lab / "a_hidden_test.cpp"));
+    EXPECT_TRUE(hides(lab / "lab.json"));
+    EXPECT_TRUE(hides(build / "bin" / "lab01_hidden_tests"));
+    EXPECT_TRUE(hides(objects.parent_path()));
+    EXPECT_FALSE(hides(build / "bin" / "lab01_tests"));
+    EXPECT_FALSE(hides(lab / "a_test.cpp"));
+    EXPECT_EQ(grader::object_folder(objects.string()), objects.parent_path().string());
 }
 
 }  // namespace

@@ -21,12 +21,14 @@ if [ -z "${GRADER:-}" ]; then
   cmake --build "$root/build" --target grader
 fi
 labs=$(cat "$root/source/labs.txt" 2>/dev/null || true)
-# The labs' student test targets, from the manifest (JSON written by CMake; any spacing).
-targets=$(grep -oE '"target" *: *"lab[0-9]+_tests"' "$root/build/course-manifest.json" |
-  grep -oE 'lab[0-9]+_tests')
+# The labs' student test targets, visible and hidden, from the manifest (JSON written by
+# CMake; any spacing).
+targets=$(grep -oE '"target" *: *"lab[0-9]+_(hidden_)?tests"' "$root/build/course-manifest.json" |
+  grep -oE 'lab[0-9]+_(hidden_)?tests')
 for target in $targets; do
   id=${target#lab}
   id=${id%_tests}
+  id=${id%_hidden}
   if [ -z "$labs" ] || [[ " $labs " == *" $id "* ]]; then
     cmake --build "$root/build" --target "$target" || echo "setup: $target does not build yet"
   fi

@@ -1,6 +1,7 @@
 // The template lab's hidden tests: graded, shown to instructors only, and removed (this
 // file and its lab.json entries) from the student release. lab.json lists this file in
-// both "tests" (so it is built) and "hidden_tests" (so the release drops it).
+// both "test_files" and "hidden_test_files": it is built into a program of its own
+// (labNN_hidden_tests), never into the one that runs the visible tests.
 #include <unistd.h>
 
 #if __has_include(<catch2/catch_test_macros.hpp>)

@@ -37,7 +37,8 @@ struct ProgramSpec {
     std::vector<std::string> aliases;
 };
 
-/// One flavour's test executable: the student's (labs/) or the reference (solutions/).
+/// One flavour's test executable: the student's (labs/) or the reference (solutions/),
+/// of the visible tests or of the hidden ones.
 /// Known from the build's manifest only; empty in a LabSpec read from lab.json alone.
 struct BuildTarget {
     std::string target;      ///< The CMake target that builds it ("lab01_tests").
@@ -67,6 +68,11 @@ struct LabSpec {
     std::vector<TestSpec> tests;  ///< Every test of every task, in declared order.
     BuildTarget student;          ///< Always present in a manifest.
     BuildTarget reference;        ///< Empty target when the build has no solutions.
+    /// The programs that run the hidden tests, apart from the visible ones (empty targets
+    /// for a lab without hidden tests), and the object files they are linked from.
+    BuildTarget hidden_student;
+    BuildTarget hidden_reference;
+    std::vector<std::string> hidden_objects;
 
     /// The task numbered @p number, or nullptr.
     const TaskSpec* task(int number) const;

@@ -24,7 +24,7 @@ struct BuiltProgram {
 struct Manifest {
     std::string source_dir;              ///< The course's root.
     std::string build_dir;               ///< The build's root.
-    std::vector<LabSpec> labs;           ///< Each with slug, student and reference set.
+    std::vector<LabSpec> labs;           ///< Each with slug, student, reference and hidden set.
     std::vector<BuiltProgram> programs;  ///< Possibly none.
     /// The libraries a lab's test program links besides the lab's own code (the C and C++
     /// libraries, the test frameworks', the course's): what a student's code may not
