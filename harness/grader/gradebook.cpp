@@ -95,17 +95,31 @@ void fill_row(const json& report, GradebookRow& row) {
 
 }  // namespace
 
-void read_report(const std::string& report_path, GradebookRow& row) {
+void parse_report(const std::string& text, GradebookRow& row) {
     GradebookRow read = row;  // the row changes only when the whole report was read
     try {
-        json report = json::parse(hsys::read_file_bounded(report_path, kMaxReportBytes));
+        json report = json::parse(text);
         if (!report.is_object())
             throw std::runtime_error("it is not a JSON object");
         fill_row(report, read);
     } catch (const std::exception& e) {
-        throw std::runtime_error(report_path + " cannot be read as a report: " + e.what());
+        throw std::runtime_error(std::string("cannot be read as a report: ") + e.what());
     }
     row = std::move(read);
+}
+
+void read_report(const std::string& report_path, GradebookRow& row) {
+    std::string text;
+    try {
+        text = hsys::read_file_bounded(report_path, kMaxReportBytes);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(report_path + " cannot be read as a report: " + e.what());
+    }
+    try {
+        parse_report(text, row);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(report_path + " " + e.what());
+    }
 }
 
 namespace {

@@ -31,6 +31,10 @@ struct GradebookRow {
 /// larger than 64 MiB or malformed.
 void read_report(const std::string& report_path, GradebookRow& row);
 
+/// read_report() on the report's text @p text.
+/// @throws std::runtime_error ("cannot be read as a report: ...") when it is malformed.
+void parse_report(const std::string& text, GradebookRow& row);
+
 /// Writes the gradebook at @p path: the rows graded now and, when @p keep_others, the rows
 /// of the students not graded this time, as the gradebook already at @p path had them.
 /// @throws std::system_error when it cannot be written.
