@@ -47,7 +47,7 @@ int LabResult::not_run() const {
 }
 
 bool LabResult::compile_failed() const {
-    return !built && not_run() < static_cast<int>(tests.size());
+    return ungraded.empty() && !built && not_run() < static_cast<int>(tests.size());
 }
 
 bool LabResult::flagged() const {
@@ -55,6 +55,8 @@ bool LabResult::flagged() const {
 }
 
 std::string LabResult::flag_reason() const {
+    if (!ungraded.empty())
+        return "not graded: " + ungraded;
     int distrusted = 0;
     for (const auto& t : tests)
         distrusted += t.verdict == Verdict::integrity;
@@ -396,6 +398,23 @@ static TestResult run_one_test_guarded(const LabSpec& lab, const TestSpec& test,
                          "instructor to review.";
         return failed;
     }
+}
+
+LabResult ungraded_lab(const LabSpec& lab, Verdict verdict, const std::string& reason,
+                       const std::string& message) {
+    LabResult result;
+    result.lab = lab;
+    result.ungraded = reason;
+    result.build_error = "not graded: " + reason;
+    for (const auto& test : lab.tests) {
+        TestResult ungraded;
+        ungraded.spec = test;
+        ungraded.lab = lab.id;
+        ungraded.verdict = verdict;
+        ungraded.message = message;
+        result.tests.push_back(ungraded);
+    }
+    return result;
 }
 
 LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {

@@ -49,6 +49,8 @@ struct LabResult {
                                         ///< (from this run's compiles only).
     std::vector<TestResult> tests;      ///< In declared order.
     std::vector<ReviewNote> review;     ///< The student's sources' lines worth a look.
+    std::string ungraded;  ///< Why the lab was not graded at all ("" when it was): a refused
+                           ///< submission, a grader that failed (ungraded_lab()).
 
     /// True when an instructor should look: a test's result could not be trusted
     /// (verdict `integrity`) or the sources hold something a lab never needs.
@@ -96,6 +98,12 @@ std::vector<std::string> compiler_warnings(const std::string& log, const Quotabl
 
 /// first_compiler_error() for the course at @p source_dir (QuotableFiles::of_course).
 std::string first_compiler_error(const std::string& log, const std::string& source_dir);
+
+/// The result of a lab that was not graded at all (a refused submission, a grader that
+/// failed): every declared test gets @p verdict and @p message, 0 points; the lab is not
+/// built, `ungraded` and `build_error` say @p reason.
+LabResult ungraded_lab(const LabSpec& lab, Verdict verdict, const std::string& reason,
+                       const std::string& message);
 
 /// Builds and runs every test of @p lab. Never throws for what the lab's code does; a
 /// test the grader itself cannot run or judge (an exception) gets the verdict `integrity`
