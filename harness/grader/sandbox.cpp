@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -212,15 +213,38 @@ pid_t start_isolated(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& 
     return init;  // closing sync.write (here) lets the init go on
 }
 
+// Appends to @p bytes what the pipe @p fd holds now, up to @p cap bytes in all, without
+// waiting for its writers (made non-blocking). @returns "" or, when a call fails otherwise
+// than "nothing more now", "CALL WHAT: ERRNO" (no throw: the test's processes are not yet
+// cleaned up when this runs).
+std::string read_available(int fd, std::size_t cap, std::string& bytes, const char* what) {
+    if (::fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+        return std::string("fcntl O_NONBLOCK ") + what + ": " + std::strerror(errno);
+    char buffer[4096];
+    while (bytes.size() < cap) {
+        ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, cap - bytes.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0)
+            return std::string("read ") + what + ": " + std::strerror(errno);
+        if (n == 0)
+            break;
+        bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    return "";
+}
+
 // Reads the child's reports into @p out: a step that failed (the first one wins), else
 // the init's account of how the test ended.
 void read_reports(int report_fd, bool isolated, Outcome& out) {
-    course::check(::fcntl(report_fd, F_SETFL, O_NONBLOCK), "fcntl F_SETFL O_NONBLOCK");
     std::string bytes;
-    char buffer[sizeof(child::ChildReport) * 4];
-    for (ssize_t n; bytes.size() < child::kMaxReportBytes &&
-                    (n = ::read(report_fd, buffer, sizeof buffer)) > 0;)
-        bytes.append(buffer, static_cast<std::size_t>(n));
+    std::string failed = read_available(report_fd, child::kMaxReportBytes, bytes, "report pipe");
+    if (!failed.empty()) {
+        out.sandbox_error = "cannot read the sandbox's reports (" + failed + ")";
+        return;
+    }
     auto reports = child::decode_child_reports(bytes);
     if (reports.failed) {
         out.sandbox_error =
@@ -246,12 +270,9 @@ void read_reports(int report_fd, bool isolated, Outcome& out) {
 // is there, never wait for end of file).
 void read_resource_events(int fd, Outcome& out) {
     constexpr std::size_t kCap = 16384;
-    course::check(::fcntl(fd, F_SETFL, O_NONBLOCK), "fcntl F_SETFL O_NONBLOCK");
-    char buffer[4096];
-    for (ssize_t n;
-         out.resource_events.size() < kCap &&
-         (n = ::read(fd, buffer, std::min(sizeof buffer, kCap - out.resource_events.size()))) > 0;)
-        out.resource_events.append(buffer, static_cast<std::size_t>(n));
+    std::string failed = read_available(fd, kCap, out.resource_events, "resource events pipe");
+    if (!failed.empty() && out.sandbox_error.empty())
+        out.sandbox_error = "cannot read the test's resource events (" + failed + ")";
     out.resource_events_cut = out.resource_events.size() >= kCap;
 }
 
