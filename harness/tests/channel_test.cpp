@@ -169,6 +169,20 @@ TEST(SealedResultTest, MalformedAuthenticRecordsAreIntegrityNeverExceptions) {
     }
 }
 
+// Tests the input with which the channel's fuzz target (fuzz/channel_fuzzer.cpp) ended the
+// grader before the records were checked: an authentic result record whose duplicate
+// "kind" is a number (nlohmann's type_error 302 escaped read_sealed_result).
+TEST(SealedResultTest, FuzzFoundDuplicateNumericKindIsIntegrity) {
+    auto secret = fixed_secret();
+    auto stream = channel::seal(secret, 0, R"({"kind":"begin","test":"S.T"})") +
+                  channel::seal(secret, 1,
+                                R"({"kind":"result","message":"psutil is not installed",)"
+                                R"("outcome":"skipa5a7a7lt","messad":true,"k":true,"kind":0})");
+    grader::FrameworkResult r;
+    ASSERT_NO_THROW(r = grader::read_sealed_result(stream, stream.size(), 1 << 20, secret, "S.T"));
+    EXPECT_NE(r.integrity.find("no kind"), std::string::npos) << r.integrity;
+}
+
 // Tests that a test's name quoted in an integrity message is cut and made printable.
 TEST(SealedResultTest, QuotedNamesAreShortAndPrintable) {
     auto secret = fixed_secret();
