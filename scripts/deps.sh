@@ -10,8 +10,13 @@
 set -euo pipefail
 
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
-test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format zip unzip"
-test_optional="chromium g++-aarch64-linux-gnu"
+test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format clang zip unzip"
+# libclang-rt-dev: libFuzzer and the sanitizers' runtimes for the default clang
+# (scripts/fuzz.sh). Debian 12 and 13 and Ubuntu 24.04 package them apart from clang (this
+# package depends on libclang-rt-NN-dev, which clang only recommends); where the archive
+# has no such package (Ubuntu 22.04's clang 14 ships them in libclang-common-14-dev), the
+# fuzz script probes libFuzzer and skips, saying why, if it is missing.
+test_optional="chromium g++-aarch64-linux-gnu libclang-rt-dev"
 
 case "${1:-grade}" in
   grade) wanted=$grade_packages optional="" ;;

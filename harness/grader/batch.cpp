@@ -21,6 +21,7 @@
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "course_result.hpp"
 #include "gradebook.hpp"
 #include "hsys/spawn.hpp"
 #include "protections.hpp"
@@ -329,12 +330,59 @@ void reset_sources(const BatchOptions& options, const std::vector<LabSpec>& labs
     }
 }
 
-GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
-                           const std::vector<LabSpec>& labs, const std::string& student,
-                           Place& place, int build_parallelism) {
+// Where @p student's reports and logs go.
+fs::path work_of(const BatchOptions& options, const std::string& student) {
+    return fs::absolute(fs::path(options.work_dir) / student);
+}
+
+// The row of a student the batch could not grade (@p status: "refused: ...", "grader
+// failed: ..."), with the reports to match in @p work/reports: every test of @p graded gets
+// @p verdict and @p message, 0 points, through the grader's own report writers; the row is
+// read back from report.json and flagged with @p status.
+// @throws std::exception when the reports cannot be written.
+GradebookRow ungraded_row(const std::vector<LabSpec>& graded, const fs::path& work,
+                          const std::string& student, Verdict verdict, const std::string& status,
+                          const std::string& message, const std::string& overview) {
+    CourseResult result;
+    result.submission = overview + "\n\n";
+    for (const auto& lab : graded)
+        result.labs.push_back(ungraded_lab(lab, verdict, status, message));
+    write_reports(result, (work / "reports").string(), false);
     GradebookRow row;
     row.student = student;
-    fs::path work = fs::absolute(fs::path(options.work_dir) / student);
+    read_report((work / "reports" / "report.json").string(), row);
+    row.status = status;
+    row.flagged = status;
+    row.complete = true;
+    return row;
+}
+
+// The row of a student whose submission a symbolic link refused (@p why).
+GradebookRow refused_row(const std::vector<LabSpec>& graded, const fs::path& work,
+                         const std::string& student, const std::string& why) {
+    return ungraded_row(graded, work, student, Verdict::integrity, "refused: " + why,
+                        "integrity: your submission was refused (" + why +
+                            "): nothing of it was built or run, so this test is worth 0, and "
+                            "your instructor will review it.",
+                        "Your submission was refused: " + why + ".");
+}
+
+// The row of a student the grader failed to grade (@p why: which step, how it ended).
+GradebookRow grader_failed_row(const std::vector<LabSpec>& graded, const fs::path& work,
+                               const std::string& student, const std::string& why) {
+    return ungraded_row(graded, work, student, Verdict::not_run, "grader failed: " + why,
+                        "not graded: the grader failed (" + why +
+                            "). This test is worth 0 for now; your instructor will look.",
+                        "The autograder could not grade this submission (" + why +
+                            "). Please tell your instructor.");
+}
+
+GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
+                           const std::vector<LabSpec>& labs, const std::vector<LabSpec>& graded,
+                           const std::string& student, Place& place, int build_parallelism) {
+    GradebookRow row;
+    row.student = student;
+    fs::path work = work_of(options, student);
     fs::remove_all(work);
     fs::create_directories(work / "logs");
     std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
@@ -351,30 +399,22 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
     std::ofstream overlay_log(work / "logs" / "submission.log");
     for (const auto& note : overlay.notes)
         overlay_log << note << "\n";
-    if (!overlay.refused.empty()) {
-        row.status = "refused: " + overlay.refused;
-        return row;
-    }
+    if (!overlay.refused.empty())
+        return refused_row(graded, work, student, overlay.refused);
     if (!place.configured) {
         int status = run_logged(configure_command(options, shared, place),
                                 (work / "logs" / "configure.log").string(), env);
-        if (!succeeded(status)) {
-            row.status = step_failure("configure", status);
-            return row;
-        }
+        if (!succeeded(status))
+            return grader_failed_row(graded, work, student, step_failure("configure", status));
         place.configured = shared.share;
     }
-    std::vector<std::string> grade = {"timeout",
-                                      "-k",
-                                      "10",
-                                      std::to_string(options.timeout_seconds),
-                                      options.grader,
-                                      "--manifest",
-                                      (place.build / "course-manifest.json").string(),
-                                      "--reports",
-                                      (work / "reports").string(),
-                                      "--logs",
-                                      (work / "logs").string()};
+    std::vector<std::string> grade = {"timeout", "-k", "10",
+                                      std::to_string(options.timeout_seconds)};
+    if (!options.wrapper.empty())
+        grade.push_back(options.wrapper);
+    grade.insert(grade.end(),
+                 {options.grader, "--manifest", (place.build / "course-manifest.json").string(),
+                  "--reports", (work / "reports").string(), "--logs", (work / "logs").string()});
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
     // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
@@ -383,17 +423,16 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
                           : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
     grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
     int status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
-    if (!succeeded(status)) {
-        row.status = step_failure("grading", status);
-        return row;
-    }
+    if (!succeeded(status))
+        return grader_failed_row(graded, work, student, step_failure("grading", status));
     try {
         read_report((work / "reports" / "report.json").string(), row);
-        row.status = "graded";
-        row.complete = true;
     } catch (const std::exception& e) {
-        row.status = std::string("no readable report: ") + e.what();
+        return grader_failed_row(graded, work, student,
+                                 std::string("no readable report: ") + e.what());
     }
+    row.status = "graded";
+    row.complete = true;
     return row;
 }
 
@@ -427,6 +466,31 @@ void prepare_slots(const BatchOptions& options, SharedBuilds& shared, std::vecto
             run_logged({"cmake", "--build", slot.build.string(), "--target", "course_prebuilt"},
                        (logs / fmt::format("slot-{}-prebuilt.log", i + 1)).string(), shared.env);
         }
+    }
+}
+
+// grade_student(), whose exception (a copy or a folder the grader could not make) gives
+// the student a `grader failed` row and reports all the same; only when even those cannot
+// be written is the row incomplete (and the batch's exit status 1).
+GradebookRow grade_student_guarded(const BatchOptions& options, const SharedBuilds& shared,
+                                   const std::vector<LabSpec>& labs,
+                                   const std::vector<LabSpec>& graded, const std::string& student,
+                                   Place& place, int build_parallelism) {
+    std::string why;
+    try {
+        return grade_student(options, shared, labs, graded, student, place, build_parallelism);
+    } catch (const std::exception& e) {  // the batch goes on whatever one student does
+        why = e.what();
+    }
+    place.configured = false;  // a slot left half-prepared is configured again
+    try {
+        return grader_failed_row(graded, work_of(options, student), student, why);
+    } catch (const std::exception& e) {
+        GradebookRow row;
+        row.student = student;
+        row.status = "not graded: " + why + "; and its reports could not be written: " + e.what();
+        row.flagged = row.status;
+        return row;
     }
 }
 
@@ -475,12 +539,8 @@ int run_batch(const BatchOptions& options) {
     std::mutex print;
     auto worker = [&](Place& slot) {
         for (std::size_t i = next++; i < students.size(); i = next++) {
-            try {
-                rows[i] = grade_student(options, shared, all_labs, students[i], slot, parallelism);
-            } catch (const std::exception& e) {  // the batch goes on whatever one student does
-                rows[i].student = students[i];
-                rows[i].status = std::string("not graded: ") + e.what();
-            }
+            rows[i] = grade_student_guarded(options, shared, all_labs, labs, students[i], slot,
+                                            parallelism);
             std::lock_guard lock(print);
             std::cerr << fmt::format("[{}/{}] {}: {:g} / {:g} ({})\n", ++done, students.size(),
                                      students[i], rows[i].score, rows[i].max_score, rows[i].status);

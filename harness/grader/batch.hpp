@@ -39,11 +39,14 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
 
 /// What `grader batch` does.
 struct BatchOptions {
-    std::string course_dir;         ///< The course's root (its labs/ and CMakeLists.txt).
-    std::string submissions;        ///< One subfolder per student.
-    std::string gradebook;          ///< The CSV to write.
-    std::string work_dir;           ///< Per-student reports/ and logs/; the slots' builds.
-    std::string grader;             ///< This grader's executable, run once per student.
+    std::string course_dir;   ///< The course's root (its labs/ and CMakeLists.txt).
+    std::string submissions;  ///< One subfolder per student.
+    std::string gradebook;    ///< The CSV to write.
+    std::string work_dir;     ///< Per-student reports/ and logs/; the slots' builds.
+    std::string grader;       ///< This grader's executable, run once per student.
+    /// A program each student's grader runs under (`PROGRAM GRADER ARGS...`; empty: none):
+    /// a container runner, or a test's stand-in for a grader that fails (--wrap).
+    std::string wrapper;
     std::vector<std::string> labs;  ///< Only these lab ids (all when empty).
     /// Only these students (subfolder names; all when empty). The gradebook then keeps
     /// every other student's row as it was.
@@ -92,8 +95,14 @@ std::string describe(const SharedBuilds& shared);
 /// submission never stops the batch), @p options.jobs at a time, and writes the gradebook
 /// (gradebook.hpp). Each student's build and tests run in a sandbox view that hides the
 /// work folder (other students' copies, the shared builds) and the submissions folder, but
-/// for the student's own labs. A submission holding a symbolic link on its paths is refused
-/// (its status says which). @returns the number of students whose grading did not complete.
+/// for the student's own labs. Every student gets a row and reports: a submission holding a
+/// symbolic link on its paths is refused (status `refused: ...`, every test `integrity`),
+/// a grader that failed or timed out for one student costs only that student (status
+/// `grader failed: ...`, every test `not-run`), each with 0 points, flagged with the reason.
+/// @returns the number of students whose reports could not even be written (0 when every
+/// student got a row and reports).
+/// @throws std::exception when the batch cannot work at all (an unreadable course or
+/// submissions folder, a work folder it cannot make, a gradebook it cannot write).
 int run_batch(const BatchOptions& options);
 
 }  // namespace grader

@@ -44,6 +44,13 @@ void scale_points(CourseResult& result, double max);
 /// @p points as reports show them: `3`, `2.5`, `0.333333` (`{:g}`).
 std::string points_text(double points);
 
+/// Writes every report of @p result into @p dir (made if missing): report.json,
+/// results.json, junit.xml, classroom.json and one classroom-NN.json per lab (removing
+/// those of labs not in @p result), summary.md; with @p step_summary, the summary is also
+/// appended to the file $GITHUB_STEP_SUMMARY names, when set.
+/// @throws std::exception when a report cannot be written.
+void write_reports(const CourseResult& result, const std::string& dir, bool step_summary = true);
+
 /// `report.json`, the course's own schema (documented in harness/README.md).
 void write_report_json(const CourseResult& result, const std::string& path);
 

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -47,7 +49,7 @@ int LabResult::not_run() const {
 }
 
 bool LabResult::compile_failed() const {
-    return !built && not_run() < static_cast<int>(tests.size());
+    return ungraded.empty() && !built && not_run() < static_cast<int>(tests.size());
 }
 
 bool LabResult::flagged() const {
@@ -55,6 +57,8 @@ bool LabResult::flagged() const {
 }
 
 std::string LabResult::flag_reason() const {
+    if (!ungraded.empty())
+        return "not graded: " + ungraded;
     int untrusted = 0;
     for (const auto& t : tests)
         untrusted += t.verdict == Verdict::integrity;
@@ -144,6 +148,20 @@ std::string file_and_line(const std::string& line, const std::string& file) {
     return line.substr(start, end - start);
 }
 
+// The most of one log line the readers look at, and the most warnings they keep: a log
+// is the compiler's account of the student's code, as long as that code makes it.
+constexpr std::size_t kMaxLogLine = 4096;
+constexpr std::size_t kMaxWarnings = 200;
+
+// std::getline, then the line cut at kMaxLogLine bytes.
+bool next_log_line(std::istream& in, std::string& line) {
+    if (!std::getline(in, line))
+        return false;
+    if (line.size() > kMaxLogLine)
+        line.resize(kMaxLogLine);
+    return true;
+}
+
 bool quotable_file(const std::string& file, const QuotableFiles& quotable) {
     if (file.empty())
         return true;  // a tool's own words, no file's content
@@ -163,13 +181,12 @@ bool quotable_file(const std::string& file, const QuotableFiles& quotable) {
     return false;
 }
 
-}  // namespace
-
-std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable) {
+// first_compiler_error() without the guard against exceptions.
+std::string find_first_error(const std::string& log, const QuotableFiles& quotable) {
     std::istringstream lines(log);
     std::string line, found, reached_from;
     int context = 0;
-    while (std::getline(lines, line)) {
+    while (next_log_line(lines, line)) {
         if (found.empty() && line.find("error:") != std::string::npos) {
             if (!quotable_file(diagnostic_file(line), quotable)) {
                 found = "the build failed in a file outside your lab" +
@@ -194,16 +211,16 @@ std::string first_compiler_error(const std::string& log, const QuotableFiles& qu
     return replace_all(shown, quotable.build_dir + "/", "");
 }
 
-std::vector<std::string> compiler_warnings(const std::string& log, const QuotableFiles& quotable,
-                                           const std::string& lab_dir) {
-    std::vector<std::string> found;
+// compiler_warnings() without the guard against exceptions: what it found is in @p found.
+void find_warnings(const std::string& log, const QuotableFiles& quotable,
+                   const std::string& lab_dir, std::vector<std::string>& found) {
     std::error_code error;
     auto own = fs::weakly_canonical(lab_dir, error);
     if (error)
-        return found;
+        return;
     std::istringstream lines(log);
     std::string line;
-    while (std::getline(lines, line)) {
+    while (next_log_line(lines, line) && found.size() < kMaxWarnings) {
         if (line.find(": warning: ") == std::string::npos)
             continue;
         std::string file = diagnostic_file(line);
@@ -216,6 +233,25 @@ std::vector<std::string> compiler_warnings(const std::string& log, const Quotabl
                                  quotable.build_dir + "/", "");
         if (std::find(found.begin(), found.end(), shown) == found.end())
             found.push_back(shown);
+    }
+}
+
+}  // namespace
+
+std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable) noexcept {
+    try {
+        return find_first_error(log, quotable);
+    } catch (const std::exception&) {  // out of memory: the log is there to read
+        return std::string();
+    }
+}
+
+std::vector<std::string> compiler_warnings(const std::string& log, const QuotableFiles& quotable,
+                                           const std::string& lab_dir) noexcept {
+    std::vector<std::string> found;
+    try {
+        find_warnings(log, quotable, lab_dir, found);
+    } catch (const std::exception&) {  // out of memory: the warnings found so far
     }
     return found;
 }
@@ -348,6 +384,42 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     return result;
 }
 
+// run_one_test(), whose exception (the grader could not run or judge the test: no pipe,
+// no memory) becomes the test's verdict, `integrity`, instead of ending the whole run.
+static TestResult run_one_test_guarded(const LabSpec& lab, const TestSpec& test,
+                                       const std::string& executable, const GradeOptions& options) {
+    try {
+        return run_one_test(lab, test, executable, options);
+    } catch (const std::exception& e) {
+        TestResult failed;
+        failed.spec = test;
+        failed.lab = lab.id;
+        failed.verdict = Verdict::integrity;
+        failed.message = std::string("integrity: the grader could not run or judge this test (") +
+                         e.what() +
+                         "). It is worth 0, and the lab is flagged for your "
+                         "instructor to review.";
+        return failed;
+    }
+}
+
+LabResult ungraded_lab(const LabSpec& lab, Verdict verdict, const std::string& reason,
+                       const std::string& message) {
+    LabResult result;
+    result.lab = lab;
+    result.ungraded = reason;
+    result.build_error = "not graded: " + reason;
+    for (const auto& test : lab.tests) {
+        TestResult ungraded;
+        ungraded.spec = test;
+        ungraded.lab = lab.id;
+        ungraded.verdict = verdict;
+        ungraded.message = message;
+        result.tests.push_back(ungraded);
+    }
+    return result;
+}
+
 const BuildTarget& test_program(const LabSpec& lab, Flavor flavor, bool hidden) {
     if (hidden)
         return flavor == Flavor::student ? lab.hidden_student : lab.hidden_reference;
@@ -408,7 +480,12 @@ void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& res
         std::vector<std::string> targets = {visible.target};
         if (needs_hidden)
             targets.push_back(hidden.target);
-        result.build_stopped = !build_lab(lab, targets, options, result);
+        try {
+            result.build_stopped = !build_lab(lab, targets, options, result);
+        } catch (const std::exception& e) {  // the grader's own failure: no folder, no log
+            result.built = false;
+            result.build_error = std::string("the grader could not build this lab: ") + e.what();
+        }
     } else {
         result.built =
             fs::exists(visible.executable) && (!needs_hidden || fs::exists(hidden.executable));
@@ -446,7 +523,7 @@ void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, L
             failed.message = "the lab does not compile: " + result.build_error;
             result.tests.push_back(failed);
         } else {
-            result.tests.push_back(run_one_test(lab, test, executable, options));
+            result.tests.push_back(run_one_test_guarded(lab, test, executable, options));
         }
     }
 }
@@ -488,6 +565,71 @@ LabResult grade_lab(const LabSpec& lab, const GradeOptions& options) {
     return result;
 }
 
+namespace {
+
+// Why @p name cannot be a test's name ("" when it can): empty, longer than kMaxTestName,
+// or holding a control character.
+const char* test_name_problem(std::string_view name) {
+    if (name.empty() || name.size() > kMaxTestName)
+        return "a test name that is empty or too long";
+    bool control = std::any_of(name.begin(), name.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    return control ? "a test name with a control character" : "";
+}
+
+// Adds @p name to @p listing, or sets its problem.
+void add_listed(std::string name, TestListing& listing) {
+    const char* problem = test_name_problem(name);
+    if (*problem != '\0')
+        listing.problem = problem;
+    else if (listing.names.size() >= kMaxListedTests)
+        listing.problem = "more tests than a lab has";
+    else
+        listing.names.push_back(std::move(name));
+}
+
+// One line of GoogleTest's listing: "Suite." (maybe "  # TypeParam = ..." after it) starts a
+// suite, "  Name" (maybe "  # GetParam() = ...") is one of its tests.
+void parse_gtest_line(const std::string& line, std::string& suite, TestListing& listing) {
+    if (line[0] != ' ') {
+        suite = line.substr(0, line.find(' '));
+        if (suite.size() < 2 || suite.back() != '.')
+            listing.problem = "a suite line that does not end with '.'";
+        return;
+    }
+    if (suite.empty() || line.size() < 3 || line.compare(0, 2, "  ") != 0 || line[2] == ' ') {
+        listing.problem = "a test line that is not \"  Name\" under a suite";
+        return;
+    }
+    add_listed(suite + line.substr(2, line.find(' ', 2) - 2), listing);
+}
+
+}  // namespace
+
+TestListing parse_test_listing(const std::string& framework, const std::string& output) noexcept {
+    TestListing listing;
+    try {
+        std::istringstream lines(output);
+        std::string line, suite;
+        while (*listing.problem == '\0' && std::getline(lines, line)) {
+            if (line.empty())
+                continue;
+            if (framework == "catch2")
+                add_listed(line, listing);
+            else
+                parse_gtest_line(line, suite, listing);
+        }
+    } catch (const std::exception&) {
+        listing.problem = nullptr;
+    }
+    if (listing.problem == nullptr)
+        listing.problem = "a listing too large to read";
+    if (*listing.problem != '\0')
+        listing.names.clear();
+    return listing;
+}
+
 std::vector<std::string> list_tests(const LabSpec& lab, const std::string& executable) {
     hsys::TempDir scratch("grader");
     Limits limits;
@@ -497,22 +639,13 @@ std::vector<std::string> list_tests(const LabSpec& lab, const std::string& execu
     if (lab.framework == "catch2")
         command = {executable, "--list-test-names-only"};
     auto run = run_sandboxed(command, scratch.path().string(), limits);
-    std::vector<std::string> names;
-    std::istringstream lines(run.output);
-    std::string line, suite;
-    while (std::getline(lines, line)) {
-        if (line.empty())
-            continue;
-        if (lab.framework == "catch2") {
-            names.push_back(line);
-        } else if (line[0] != ' ') {
-            suite = line.substr(0, line.find(' '));  // "Suite." (may carry a comment)
-        } else {
-            auto name = line.substr(2, line.find(' ', 2) - 2);
-            names.push_back(suite + name);
-        }
+    auto listing = parse_test_listing(lab.framework, run.output);
+    if (*listing.problem != '\0') {
+        throw std::runtime_error(executable +
+                                 " listed its tests in a way the grader cannot read (" +
+                                 listing.problem + ")");
     }
-    return names;
+    return std::move(listing.names);
 }
 
 }  // namespace grader

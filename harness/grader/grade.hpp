@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,8 @@ struct LabResult {
     /// Why the lab's compiled code cannot be trusted (lab_inspection.hpp): every test then
     /// gets `integrity` with this message, unrun. Empty when it can.
     std::string distrusted;
+    std::string ungraded;  ///< Why the lab was not graded at all ("" when it was): a refused
+                           ///< submission, a grader that failed (ungraded_lab()).
 
     /// True when an instructor should look: a test's result could not be trusted
     /// (verdict `integrity`) or the sources hold something a lab never needs.
@@ -95,14 +98,15 @@ struct QuotableFiles {
 /// made relative to quotable.source_dir. An error located in a file that is not
 /// quotable is not shown: "the build failed in a file outside your lab", with, when the
 /// log has it, the line of the student's file that reached it. Empty when the log holds
-/// no "error:" line.
-std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable);
+/// no "error:" line. Each log line is read up to its first 4 KiB. Never throws (out of
+/// memory: empty).
+std::string first_compiler_error(const std::string& log, const QuotableFiles& quotable) noexcept;
 
 /// The compiler's warnings in @p log located in the lab folder @p lab_dir (the student's own
 /// code, not the course's headers), each once, as the compiler wrote its first line, with
-/// paths made relative to quotable.source_dir.
+/// paths made relative to quotable.source_dir; at most 200 of them. Never throws.
 std::vector<std::string> compiler_warnings(const std::string& log, const QuotableFiles& quotable,
-                                           const std::string& lab_dir);
+                                           const std::string& lab_dir) noexcept;
 
 /// first_compiler_error() for the course at @p source_dir (QuotableFiles::of_course).
 std::string first_compiler_error(const std::string& log, const std::string& source_dir);
@@ -121,11 +125,38 @@ LabResult grade_visible_tests(const LabSpec& lab, const GradeOptions& options);
 /// every lab, so that nothing a hidden test leaves behind reaches a visible test.
 void grade_hidden_tests(LabResult& result, const GradeOptions& options);
 
-/// grade_visible_tests() then grade_hidden_tests(): every test of @p lab.
+/// The result of a lab that was not graded at all (a refused submission, a grader that
+/// failed): every declared test gets @p verdict and @p message, 0 points; the lab is not
+/// built, `ungraded` and `build_error` say @p reason.
+LabResult ungraded_lab(const LabSpec& lab, Verdict verdict, const std::string& reason,
+                       const std::string& message);
+
+/// grade_visible_tests() then grade_hidden_tests(): builds and runs every test of @p lab.
+/// Never throws for what the lab's code does; a test the grader itself cannot run or judge
+/// (an exception) gets the verdict `integrity` with the reason, and the other tests are
+/// graded.
 LabResult grade_lab(const LabSpec& lab, const GradeOptions& options);
+
+/// The longest test name a listing may hold, and the most names.
+inline constexpr std::size_t kMaxTestName = 4096;
+inline constexpr std::size_t kMaxListedTests = 10000;
+
+/// A test program's list of its tests.
+struct TestListing {
+    std::vector<std::string> names;  ///< "Suite.Name" (GoogleTest) or the test case's name.
+    const char* problem = "";        ///< Why the listing cannot be read ("" when it can);
+                                     ///< names is then empty.
+};
+
+/// Reads @p output, what a test program written with @p framework ("gtest" or "catch2")
+/// printed for `--gtest_list_tests` or `--list-test-names-only`. Every line is checked:
+/// a name is 1 to kMaxTestName bytes without control characters; a GoogleTest test line is
+/// "  Name" under a "Suite." line; at most kMaxListedTests names. Never throws.
+TestListing parse_test_listing(const std::string& framework, const std::string& output) noexcept;
 
 /// The test names @p executable reports (`--gtest_list_tests` or Catch2's
 /// `--list-test-names-only`), run in the sandbox.
+/// @throws std::runtime_error when its listing cannot be read (parse_test_listing).
 std::vector<std::string> list_tests(const LabSpec& lab, const std::string& executable);
 
 }  // namespace grader

@@ -4,16 +4,25 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <system_error>
+#include <type_traits>
 
 #include "course/file.hpp"
+#include "hsys/io.hpp"
 
 namespace grader {
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+// A grader's report.json is a few MiB at most (every test's output is capped); one text
+// in it, a few hundred KiB.
+constexpr std::size_t kMaxReportBytes = 64 << 20;
+constexpr std::size_t kMaxReportText = 1 << 20;
 
 std::string csv_field(const std::string& field) {
     if (field.find_first_of(",\"\r\n") == std::string::npos)
@@ -24,29 +33,92 @@ std::string csv_field(const std::string& field) {
     return quoted + "\"";
 }
 
-void read_report(const std::string& report_path, GradebookRow& row) {
-    json report = json::parse(course::read_file(report_path));
-    row.score = report.at("score").get<double>();
-    row.max_score = report.at("max_score").get<double>();
+namespace {
+
+// A report's fields as read_report() takes them: nlohmann's own exceptions (a field
+// missing or of another type) become one plain std::runtime_error naming the report.
+template <typename T>
+T field(const json& object, const char* name) {
+    if (!object.is_object())
+        throw std::runtime_error(std::string("an entry is not an object (looking for \"") + name +
+                                 "\")");
+    auto found = object.find(name);
+    if (found == object.end())
+        throw std::runtime_error(std::string("the field \"") + name + "\" is missing");
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!found->is_string() || found->get_ref<const std::string&>().size() > kMaxReportText)
+            throw std::runtime_error(std::string("the field \"") + name + "\" is not a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (!found->is_boolean())
+            throw std::runtime_error(std::string("the field \"") + name + "\" is not a boolean");
+    } else {
+        if (!found->is_number() || !std::isfinite(found->get<double>()))
+            throw std::runtime_error(std::string("the field \"") + name + "\" is not a number");
+    }
+    return found->get<T>();
+}
+
+// The array field @p name of @p object. @throws when it is missing or not an array.
+const json& array_field(const json& object, const char* name) {
+    const json& found = object.at(name);
+    if (!found.is_array())
+        throw std::runtime_error(std::string("the field \"") + name + "\" is not an array");
+    return found;
+}
+
+// read_report() on the parsed report.
+void fill_row(const json& report, GradebookRow& row) {
+    row.score = field<double>(report, "score");
+    row.max_score = field<double>(report, "max_score");
     std::map<std::string, int> timeouts;  // per lab
-    for (const auto& test : report.at("tests")) {
-        auto verdict = test.at("verdict").get<std::string>();
+    for (const auto& test : array_field(report, "tests")) {
+        auto verdict = field<std::string>(test, "verdict");
         ++row.verdicts[verdict];
-        timeouts[test.at("lab").get<std::string>()] += verdict == "timeout";
+        timeouts[field<std::string>(test, "lab")] += verdict == "timeout";
     }
     auto flag = [&row](const std::string& why) {
         row.flagged += (row.flagged.empty() ? "" : "; ") + why;
     };
-    for (const auto& lab : report.at("labs")) {
-        auto id = lab.at("id").get<std::string>();
-        row.lab_scores[id] = lab.at("score").get<double>();
-        row.lab_max[id] = lab.at("max_score").get<double>();
-        if (!lab.value("built", true))
+    for (const auto& lab : array_field(report, "labs")) {
+        auto id = field<std::string>(lab, "id");
+        row.lab_scores[id] = field<double>(lab, "score");
+        row.lab_max[id] = field<double>(lab, "max_score");
+        if (lab.contains("built") && !field<bool>(lab, "built"))
             flag("lab " + id + " does not compile");
         if (timeouts[id] > 0)
             flag(fmt::format("lab {}: {} test(s) timed out", id, timeouts[id]));
-        if (lab.value("flagged", false))
-            flag("lab " + id + ": " + lab.value("flag_reason", ""));
+        if (lab.contains("flagged") && field<bool>(lab, "flagged"))
+            flag("lab " + id + ": " +
+                 (lab.contains("flag_reason") ? field<std::string>(lab, "flag_reason") : ""));
+    }
+}
+
+}  // namespace
+
+void parse_report(const std::string& text, GradebookRow& row) {
+    GradebookRow read = row;  // the row changes only when the whole report was read
+    try {
+        json report = json::parse(text);
+        if (!report.is_object())
+            throw std::runtime_error("it is not a JSON object");
+        fill_row(report, read);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("cannot be read as a report: ") + e.what());
+    }
+    row = std::move(read);
+}
+
+void read_report(const std::string& report_path, GradebookRow& row) {
+    std::string text;
+    try {
+        text = hsys::read_file_bounded(report_path, kMaxReportBytes);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(report_path + " cannot be read as a report: " + e.what());
+    }
+    try {
+        parse_report(text, row);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(report_path + " " + e.what());
     }
 }
 

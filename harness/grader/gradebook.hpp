@@ -25,8 +25,15 @@ struct GradebookRow {
 
 /// Fills @p row's scores, verdicts and `flagged` (a lab that does not compile, tests that
 /// timed out, results that could not be trusted) from the grader's report.json.
-/// @throws std::exception when the report is missing or malformed.
+/// Every field is checked for its type (and texts for their size) before it is used;
+/// @p row is left as it was unless the whole report could be read.
+/// @throws std::runtime_error (one plain sentence naming the report) when it is missing,
+/// larger than 64 MiB or malformed.
 void read_report(const std::string& report_path, GradebookRow& row);
+
+/// read_report() on the report's text @p text.
+/// @throws std::runtime_error ("cannot be read as a report: ...") when it is malformed.
+void parse_report(const std::string& text, GradebookRow& row);
 
 /// Writes the gradebook at @p path: the rows graded now and, when @p keep_others, the rows
 /// of the students not graded this time, as the gradebook already at @p path had them.

@@ -6,7 +6,7 @@
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
-//          [--cmake-arg ARG ...] [--no-compile-cache]
+//          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -22,8 +22,9 @@
 // with --student, only those students, whose rows replace theirs in the gradebook.
 //
 // Exit status: 0 when grading ran (whatever the score); 1 when --expect or
-// --check-declared found a difference (batch: when a student could not be graded); 2 for
-// bad usage or when grading could not run.
+// --check-declared found a difference (batch: when a student's reports could not be
+// written); 2 for bad usage, when grading could not run, or when --overlay refused the
+// submission (its reports are written all the same, every test `integrity`, saying why).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -200,37 +201,51 @@ std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& opt
     return grader::describe_submission(taken.notes, relative);
 }
 
-// Writes every report of @p result into @p dir; with @p guard (the fallback as root: see
-// hidden_files.hpp) the two that name hidden tests are the owner's alone, out of reach of
-// the next run's tests.
-void write_reports(const grader::CourseResult& result, const std::string& dir, bool guard) {
-    std::filesystem::create_directories(dir);
-    grader::write_report_json(result, dir + "/report.json");
-    grader::write_gradescope_results(result, dir + "/results.json");
-    if (guard) {
-        grader::close_to_others(dir + "/report.json");
-        grader::close_to_others(dir + "/results.json");
+// @p grade (grading a lab), whose exception (the grader's own failure, never the lab's code)
+// costs only this lab: its tests get `integrity` with the reason, and the run goes on to
+// write every report.
+template <typename Grade>
+grader::LabResult guarded(const grader::LabSpec& lab, Grade&& grade) {
+    try {
+        return grade();
+    } catch (const std::exception& e) {
+        std::string why = std::string("the grader failed: ") + e.what();
+        std::cerr << "grader: Lab " << lab.id << ": " << why << "\n";
+        return grader::ungraded_lab(lab, grader::Verdict::integrity, why,
+                                    "integrity: " + why +
+                                        ". This test is worth 0 for now; "
+                                        "your instructor will review it.");
     }
-    grader::write_junit_xml(result, dir + "/junit.xml");
-    grader::write_classroom_json(result, dir + "/classroom.json");
-    // One Classroom runner per lab (classroom.yml): each fits an environment variable.
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        std::string name = entry.path().filename().string();
-        if (name.rfind("classroom-", 0) == 0 && entry.path().extension() == ".json")
-            std::filesystem::remove(entry.path());  // a lab this run did not grade
-    }
-    for (const auto& lab : result.labs) {
-        grader::write_classroom_json(result, dir + "/classroom-" + lab.lab.id + ".json",
-                                     lab.lab.id);
-    }
-    std::string summary = grader::markdown_summary(result);
-    std::ofstream(dir + "/summary.md") << summary;
-    if (const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY")) {
-        std::ofstream(step_summary, std::ios::app) << summary << "\n";
-    }
+}
+
+void print_reports_written(const std::string& dir) {
     std::cout
         << "Reports: " << dir
         << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
+}
+
+// --overlay refused the submission: every lab graded gets its report all the same, each
+// test `integrity` with the reason, so that Gradescope, Classroom and the gradebook say
+// why the score is 0. @returns 2 (the run graded nothing).
+int report_refusal(const std::vector<grader::LabSpec>& labs, const Options& options,
+                   const std::string& refused) {
+    std::cerr << "grader: submission refused: " << refused << "\n";
+    grader::CourseResult result;
+    result.submission = "Your submission was refused: " + refused + ".\n\n";
+    std::string message = "integrity: your submission was refused (" + refused +
+                          "): nothing of it was built or run, so this test is worth 0, and "
+                          "your instructor will review it.";
+    for (const auto& lab : labs) {
+        if (selected(options, lab.id)) {
+            result.labs.push_back(grader::ungraded_lab(lab, grader::Verdict::integrity,
+                                                       "refused: " + refused, message));
+        }
+    }
+    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
+    std::string reports = options.reports.empty() ? build_dir + "/reports" : options.reports;
+    grader::write_reports(result, reports);
+    print_reports_written(reports);
+    return 2;
 }
 
 // True when every --lab names a lab of this course; otherwise lists the labs on stderr.
@@ -281,10 +296,15 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
         if (!selected(options, lab.id))
             continue;
         std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
-        result.labs.push_back(grader::grade_visible_tests(lab, grading));
+        result.labs.push_back(
+            guarded(lab, [&] { return grader::grade_visible_tests(lab, grading); }));
     }
-    for (auto& lab : result.labs)
-        grader::grade_hidden_tests(lab, grading);
+    for (auto& lab : result.labs) {
+        lab = guarded(lab.lab, [&] {
+            grader::grade_hidden_tests(lab, grading);
+            return lab;
+        });
+    }
     if (grading.guard_hidden_files) {
         for (const auto& lab : labs)
             grader::close_hidden_files(lab, grading.layout);
@@ -306,10 +326,8 @@ int run(Options options) {
     if (!options.overlay.empty()) {
         std::string refused;
         submission = overlay(labs, options, refused);
-        if (!refused.empty()) {
-            std::cerr << "grader: submission refused: " << refused << "\n";
-            return 2;
-        }
+        if (!refused.empty())
+            return report_refusal(labs, options, refused);
     }
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     grader::GradeOptions grading;
@@ -356,7 +374,12 @@ int run(Options options) {
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
-    write_reports(result, reports, grading.guard_hidden_files);
+    grader::write_reports(result, reports);
+    if (grading.guard_hidden_files) {  // they name hidden tests: the owner's alone
+        grader::close_to_others(reports + "/report.json");
+        grader::close_to_others(reports + "/results.json");
+    }
+    print_reports_written(reports);
     if (grading.flavor == grader::Flavor::student && options.expect.empty())
         grader::print_next_step(result, std::cout);
     return options.expect.empty() ? 0 : check_expectation(result, options.expect);
@@ -383,6 +406,8 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
                      "seconds for each student's grading run (default: --timeout - 60)")
         ->check(CLI::PositiveNumber);
     command->add_option("--cmake-arg", batch.cmake_args, "extra argument for each configure");
+    command->add_option("--wrap", batch.wrapper,
+                        "run each student's grader under this program (PROGRAM GRADER ARGS...)");
     command->add_flag(
         "!--no-compile-cache", batch.share_builds,
         "share nothing: every student's build compiles the harness and tests (the old way)");
@@ -403,6 +428,7 @@ int run_batch_command(grader::BatchOptions batch) {
         if (id.size() == 1)
             id = "0" + id;
     }
+    // 0 when every student got a row and reports (a refused or failed one with 0 points).
     return grader::run_batch(batch) == 0 ? 0 : 1;
 }
 

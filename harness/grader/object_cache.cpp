@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <filesystem>
@@ -77,6 +78,13 @@ Secret secret_of(const ObjectCache& cache) {
     return keys;
 }
 
+// Whether @p key is one cache_key() makes: 32 lowercase hex digits (no '/', no "..").
+bool valid_key(const std::string& key) {
+    return key.size() == 32 && std::all_of(key.begin(), key.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
 std::string object_path(const ObjectCache& cache, const std::string& key) {
     return (fs::path(cache.dir) / (key + ".o")).string();
 }
@@ -117,16 +125,25 @@ std::optional<std::string> cache_key(const ObjectCache& cache, const std::string
 }
 
 std::optional<CachedObject> find_cached(const ObjectCache& cache, const std::string& key) {
+    if (!valid_key(key))
+        return std::nullopt;
     CachedObject found{object_path(cache, key), ""};
     // The messages are stored last: with them there, the object is whole.
+    bool too_long = false;
     try {
-        found.messages = put_back_root(
-            hsys::read_file_bounded(messages_path(cache, key), kMaxMessages), cache.root);
+        found.messages =
+            hsys::read_file_bounded(messages_path(cache, key), kMaxMessages, &too_long);
     } catch (const std::system_error& error) {
         if (error.code() == std::errc::no_such_file_or_directory)
             return std::nullopt;
         throw;
     }
+    // What the cache never stores is a miss, compiled again: messages longer than it keeps,
+    // or an object that is not a regular file of its own (a link, a folder, gone).
+    struct stat object {};
+    if (too_long || ::lstat(found.object.c_str(), &object) != 0 || !S_ISREG(object.st_mode))
+        return std::nullopt;
+    found.messages = put_back_root(found.messages, cache.root);
     return found;
 }
 
@@ -135,6 +152,8 @@ void store_cached(const ObjectCache& cache, const std::string& key, const std::s
     auto stored = leave_out_root(messages.substr(0, kMaxMessages), cache.root);
     if (!stored)
         return;  // messages that hold the marker could not be put back as they were
+    if (stored->size() > kMaxMessages)
+        stored->resize(kMaxMessages);  // find_cached() takes no longer ones
     cache_folder(cache);
     hsys::copy_file_atomically(object, object_path(cache, key));
     hsys::write_file_atomically(messages_path(cache, key), *stored, 0600);

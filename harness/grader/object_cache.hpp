@@ -42,7 +42,10 @@ std::optional<std::string> cache_key(const ObjectCache& cache, const std::string
                                      const std::string& preprocessed);
 
 /// A cached compile: the object's path in the cache and the compiler's messages (the
-/// root put back), or nullopt on a miss.
+/// root put back), or nullopt on a miss. What the cache would never have stored is a miss
+/// too: a key that is not 32 hex digits, messages longer than it keeps (1 MiB), an object
+/// that is not a regular file (a symbolic link, a folder, missing).
+/// @throws std::system_error when the messages exist but cannot be read.
 struct CachedObject {
     std::string object;
     std::string messages;

@@ -10,12 +10,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 
+#include "child_reports.hpp"
 #include "course/file.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
@@ -23,6 +27,7 @@
 #include "hsys/proc.hpp"
 #include "hsys/run.hpp"
 #include "namespaces.hpp"
+#include "resource_event_reader.hpp"
 #include "sandbox_child.hpp"
 
 namespace grader {
@@ -208,25 +213,50 @@ pid_t start_isolated(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& 
     return init;  // closing sync.write (here) lets the init go on
 }
 
+// Appends to @p bytes what the pipe @p fd holds now, up to @p cap bytes in all, without
+// waiting for its writers (made non-blocking). @returns "" or, when a call fails otherwise
+// than "nothing more now", "CALL WHAT: ERRNO" (no throw: the test's processes are not yet
+// cleaned up when this runs).
+std::string read_available(int fd, std::size_t cap, std::string& bytes, const char* what) {
+    if (::fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+        return std::string("fcntl O_NONBLOCK ") + what + ": " + std::strerror(errno);
+    char buffer[4096];
+    while (bytes.size() < cap) {
+        ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, cap - bytes.size()));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n < 0)
+            return std::string("read ") + what + ": " + std::strerror(errno);
+        if (n == 0)
+            break;
+        bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    return "";
+}
+
 // Reads the child's reports into @p out: a step that failed (the first one wins), else
 // the init's account of how the test ended.
 void read_reports(int report_fd, bool isolated, Outcome& out) {
-    ::fcntl(report_fd, F_SETFL, O_NONBLOCK);
-    child::ChildReport report;
-    bool ended = false;
-    while (::read(report_fd, &report, sizeof report) == static_cast<ssize_t>(sizeof report)) {
-        if (report.step[0] != '\0') {
-            out.sandbox_error = std::string("cannot ") + report.step +
-                                (report.path[0] ? std::string(" (") + report.path + ")" : "") +
-                                ": " + std::strerror(report.error);
-            return;
-        }
-        ended = true;
-        out.raw_status = report.status;
-        out.leftovers_killed += report.leftovers;
-        out.processes_started = report.last_pid;
+    std::string bytes;
+    std::string failed = read_available(report_fd, child::kMaxReportBytes, bytes, "report pipe");
+    if (!failed.empty()) {
+        out.sandbox_error = "cannot read the sandbox's reports (" + failed + ")";
+        return;
     }
-    if (!isolated || ended || out.timed_out)
+    auto reports = child::decode_child_reports(bytes);
+    if (reports.failed) {
+        out.sandbox_error =
+            reports.failure.empty() ? "the sandbox's child reported a failure" : reports.failure;
+        return;
+    }
+    if (reports.ended) {
+        out.raw_status = reports.status;
+        out.leftovers_killed += reports.leftovers;
+        out.processes_started = reports.last_pid;
+    }
+    if (!isolated || reports.ended || out.timed_out)
         return;
     if (out.memory_limit_kills > 0) {
         out.raw_status = SIGKILL;  // the OOM killer took the init too: the test died with it
@@ -239,24 +269,20 @@ void read_reports(int report_fd, bool isolated, Outcome& out) {
 // What the program's resource events pipe holds (its writers may still live: read what
 // is there, never wait for end of file).
 void read_resource_events(int fd, Outcome& out) {
-    ::fcntl(fd, F_SETFL, O_NONBLOCK);
-    char buffer[4096];
-    for (ssize_t n;
-         out.resource_events.size() < 16384 && (n = ::read(fd, buffer, sizeof buffer)) > 0;)
-        out.resource_events.append(buffer, static_cast<std::size_t>(n));
+    constexpr std::size_t kCap = 16384;
+    std::string failed = read_available(fd, kCap, out.resource_events, "resource events pipe");
+    if (!failed.empty() && out.sandbox_error.empty())
+        out.sandbox_error = "cannot read the test's resource events (" + failed + ")";
+    out.resource_events_cut = out.resource_events.size() >= kCap;
 }
 
 }  // namespace
 
 bool Outcome::resource_event(const char* kind) const {
-    std::string line = std::string(kind) + " ";
-    for (std::size_t at = 0; at < resource_events.size();) {
-        if (resource_events.compare(at, line.size(), line) == 0)
-            return true;
-        auto next = resource_events.find('\n', at);
-        at = next == std::string::npos ? next : next + 1;
-    }
-    return false;
+    auto events = decode_resource_events(resource_events, resource_events_cut);
+    if (std::string_view(kind) == harness::kOutOfMemoryEvent)
+        return events.out_of_memory;
+    return std::string_view(kind) == harness::kTooManyProcessesEvent && events.too_many_processes;
 }
 
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,

@@ -97,6 +97,7 @@ struct Outcome {
     std::uint64_t process_limit_refusals = 0;  ///< With a cgroup: forks refused at pids.max.
     std::string resource_events;               ///< The program's resource events, one per line
                                                ///< (harness/resource_events.hpp).
+    bool resource_events_cut = false;          ///< More came than the grader reads.
 
     /// Whether the program recorded a resource event of @p kind ("out-of-memory", ...).
     bool resource_event(const char* kind) const;

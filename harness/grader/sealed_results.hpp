@@ -24,9 +24,12 @@ std::string catch2_test_spec(const std::string& name);
 /// Reads what the test process sent on its result channel: @p stream (the first bytes,
 /// up to the cap) of @p stream_bytes in all. The grader accepts exactly one begin and one
 /// result for @p test, then the canary's record, then one end record, each sealed with
-/// @p secret in sequence; anything else sets `integrity` to a plain description.
+/// @p secret in sequence; anything else sets `integrity` to a plain description. Every
+/// record is checked against the channel's schema first (its kind, and each field's type,
+/// range and size): an authentic record that does not fit is `integrity` too. Never throws,
+/// whatever the bytes.
 FrameworkResult read_sealed_result(const std::string& stream, std::size_t stream_bytes,
                                    std::size_t cap, const harness::channel::Secret& secret,
-                                   const std::string& test);
+                                   const std::string& test) noexcept;
 
 }  // namespace grader

@@ -8,6 +8,7 @@
 
 #include "harness/resource_events.hpp"
 #include "hsys/signals.hpp"
+#include "resource_event_reader.hpp"
 
 namespace grader {
 namespace {
@@ -140,6 +141,9 @@ std::string why_distrusted(const Outcome& run, const FrameworkResult& reported) 
         return "";
     if (!reported.integrity.empty())
         return reported.integrity;
+    auto events = decode_resource_events(run.resource_events, run.resource_events_cut);
+    if (!events.problem.empty())
+        return std::string(events.problem);
     bool exited = !run.timed_out && WIFEXITED(run.raw_status);
     if (!exited)
         return "";  // a crash or a timeout is judged as such: it earns nothing anyway

@@ -53,7 +53,9 @@ std::string renamed_hint(const std::string& where, const std::string& key) {
 
 void only_keys(const json& object, std::initializer_list<const char*> allowed,
                const std::string& where) {
-    for (const auto& [key, value] : object.items()) {
+    for (const auto& item : object.items()) {
+        // Not a structured binding: clang before 16 cannot capture one in the lambda.
+        const std::string& key = item.key();
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return key == k; }))
             throw Malformed(where + " has an unknown key \"" + key + "\"" +
                             renamed_hint(where, key));

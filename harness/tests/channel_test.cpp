@@ -103,10 +103,88 @@ TEST(SealedResultTest, EveryDeviationIsAnIntegrityProblem) {
         record(secret, 2, {{"kind", "canary"}, {"failed", false}}) +
         record(secret, 3, {{"kind", "end"}, {"exit_code", 0}});
     EXPECT_NE(read(canary_passed).find("hiding failures"), std::string::npos);
-    auto after_end = honest_run(secret, "pass") + record(secret, 4, {{"kind", "begin"}});
+    auto after_end =
+        honest_run(secret, "pass") + record(secret, 4, {{"kind", "begin"}, {"test", "S.T"}});
     EXPECT_NE(read(after_end).find("after the end"), std::string::npos);
     auto flood = honest_run(secret, "pass");
     EXPECT_NE(grader::read_sealed_result(flood, 10 << 20, 1 << 20, secret, "S.T").integrity, "");
+}
+
+// Tests that an authentic record whose fields are of the wrong type, out of range, too
+// long, unknown or missing is `integrity` with a plain message, and never an exception
+// (nlohmann's type_error once escaped and ended the grader without a report).
+TEST(SealedResultTest, MalformedAuthenticRecordsAreIntegrityNeverExceptions) {
+    auto secret = fixed_secret();
+    auto begin = record(secret, 0, {{"kind", "begin"}, {"test", "S.T"}});
+    auto result = [&](const nlohmann::json& j) { return begin + record(secret, 1, j); };
+    auto through_canary = [&](const nlohmann::json& canary_record) {
+        return begin +
+               record(secret, 1, {{"kind", "result"}, {"test", "S.T"}, {"outcome", "pass"}}) +
+               record(secret, 2, canary_record);
+    };
+    auto ending = [&](const nlohmann::json& end_record) {
+        return through_canary({{"kind", "canary"}, {"failed", true}}) +
+               record(secret, 3, end_record);
+    };
+    struct Case {
+        std::string stream;
+        std::string said;  // a part of the plain message
+    };
+    std::vector<Case> cases = {
+        {record(secret, 0, {{"kind", 5}}), "no kind"},
+        {record(secret, 0, {{"test", "S.T"}}), "no kind"},
+        {record(secret, 0, {{"kind", "launch"}, {"test", "S.T"}}), "unknown kind"},
+        {record(secret, 0, {{"kind", "begin"}, {"test", 7}}), "\"test\" is not a string"},
+        {record(secret, 0, {{"kind", "begin"}}), "\"test\" is missing"},
+        {record(secret, 0, {{"kind", "begin"}, {"test", std::string(5000, 'x')}}), "longer than"},
+        {record(secret, 0, {{"kind", "begin"}, {"test", "S.T"}, {"extra", 1}}), "never sends"},
+        {result({{"kind", "result"}, {"test", "S.T"}, {"outcome", "won"}}), "not one of"},
+        {result({{"kind", "result"}, {"test", "S.T"}, {"outcome", true}}), "not a string"},
+        {result({{"kind", "result"}, {"test", "S.T"}, {"outcome", "fail"}, {"message", {1}}}),
+         "\"message\" is not a string"},
+        {through_canary({{"kind", "canary"}, {"failed", "yes"}}), "not true or false"},
+        {through_canary({{"kind", "canary"}, {"test", "CourseCanary.X"}, {"failed", true}}),
+         "never sends"},
+        {ending({{"kind", "end"}, {"exit_code", "x"}}), "not an integer"},
+        {ending({{"kind", "end"}, {"exit_code", 256}}), "between 0 and 255"},
+        {ending({{"kind", "end"}, {"exit_code", -1}}), "between 0 and 255"},
+        {ending({{"kind", "end"}, {"exit_code", 18446744073709551615ULL}}), "between 0 and 255"},
+        {ending({{"kind", "end"}, {"exit_code", 1.5}}), "not an integer"},
+        {record(secret, 0, nlohmann::json::array({"begin"})), "not a JSON object"},
+    };
+    for (const auto& c : cases) {
+        grader::FrameworkResult r;
+        ASSERT_NO_THROW(
+            r = grader::read_sealed_result(c.stream, c.stream.size(), 1 << 20, secret, "S.T"))
+            << c.said;
+        EXPECT_NE(r.integrity.find(c.said), std::string::npos) << r.integrity;
+        EXPECT_FALSE(r.passed && r.ended) << c.said;
+    }
+}
+
+// Tests the input with which the channel's fuzz target (fuzz/channel_fuzzer.cpp) ended the
+// grader before the records were checked: an authentic result record whose duplicate
+// "kind" is a number (nlohmann's type_error 302 escaped read_sealed_result).
+TEST(SealedResultTest, FuzzFoundDuplicateNumericKindIsIntegrity) {
+    auto secret = fixed_secret();
+    auto stream = channel::seal(secret, 0, R"({"kind":"begin","test":"S.T"})") +
+                  channel::seal(secret, 1,
+                                R"({"kind":"result","message":"psutil is not installed",)"
+                                R"("outcome":"skipa5a7a7lt","messad":true,"k":true,"kind":0})");
+    grader::FrameworkResult r;
+    ASSERT_NO_THROW(r = grader::read_sealed_result(stream, stream.size(), 1 << 20, secret, "S.T"));
+    EXPECT_NE(r.integrity.find("no kind"), std::string::npos) << r.integrity;
+}
+
+// Tests that a test's name quoted in an integrity message is cut and made printable.
+TEST(SealedResultTest, QuotedNamesAreShortAndPrintable) {
+    auto secret = fixed_secret();
+    auto stream =
+        record(secret, 0, {{"kind", "begin"}, {"test", "\x1b[2J" + std::string(3000, 'a')}});
+    auto r = grader::read_sealed_result(stream, stream.size(), 1 << 20, secret, "S.T");
+    EXPECT_NE(r.integrity.find("did not ask"), std::string::npos) << r.integrity;
+    EXPECT_EQ(r.integrity.find('\x1b'), std::string::npos);
+    EXPECT_LT(r.integrity.size(), 400u);
 }
 
 // Tests that the source review notes what a lab never needs, and nothing in plain code.

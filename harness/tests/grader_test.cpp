@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "child_reports.hpp"
 #include "grade.hpp"
 #include "harness/testsupport.hpp"
+#include "resource_event_reader.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {
@@ -250,6 +255,115 @@ TEST(CompilerErrorTest, NeverQuotesAHiddenTest) {
     EXPECT_EQ(grader::first_compiler_error(
                   "/src/labs/01-process/process_hidden_test.cpp:9:1: error: x\n", quotable),
               "the build failed in a file outside your lab");
+}
+
+// Tests that GoogleTest's and Catch2's listings read as their names, parameterised and
+// typed tests included.
+TEST(TestListingTest, ReadsBothFrameworksListings) {
+    auto gtest = grader::parse_test_listing(
+        "gtest",
+        "ProcessTest.\n  ReadsItself\n  ReadsInit\nTyped/0.  # TypeParam = int\n  Works\n"
+        "Param/P.\n  Takes/0  # GetParam() = 1\n");
+    EXPECT_STREQ(gtest.problem, "");
+    EXPECT_EQ(gtest.names,
+              (std::vector<std::string>{"ProcessTest.ReadsItself", "ProcessTest.ReadsInit",
+                                        "Typed/0.Works", "Param/P.Takes/0"}));
+    auto catch2 = grader::parse_test_listing("catch2", "spawn runs true\nwait reaps\n\n");
+    EXPECT_STREQ(catch2.problem, "");
+    EXPECT_EQ(catch2.names, (std::vector<std::string>{"spawn runs true", "wait reaps"}));
+}
+
+// Tests that a listing the test program could not have printed is refused, not half read:
+// a line of one space (it once threw std::out_of_range), a test before any suite, a name
+// with a control character or longer than the limit.
+TEST(TestListingTest, RefusesWhatNoFrameworkPrints) {
+    for (std::string output :
+         {std::string("S.\n \n"), std::string("  Orphan\n"), std::string("S.\n  A\x1b[2J\n"),
+          std::string("NoDot\n  A\n"), "S.\n  " + std::string(5000, 'a') + "\n"}) {
+        grader::TestListing listing;
+        ASSERT_NO_THROW(listing = grader::parse_test_listing("gtest", output));
+        EXPECT_STRNE(listing.problem, "") << output;
+        EXPECT_TRUE(listing.names.empty()) << output;
+    }
+    EXPECT_STRNE(grader::parse_test_listing("catch2", "a\ab\n").problem, "");
+}
+
+// Tests that the resource events the test-support library writes are read, and that
+// anything else on the descriptor is a problem (the test's result is then integrity).
+TEST(ResourceEventsTest, ReadsEventLinesAndRefusesTheRest) {
+    auto both = grader::decode_resource_events(
+        "out-of-memory operator new\ntoo-many-processes fork\n", false);
+    EXPECT_TRUE(both.out_of_memory);
+    EXPECT_TRUE(both.too_many_processes);
+    EXPECT_EQ(both.problem, "");
+    EXPECT_EQ(grader::decode_resource_events("", false).problem, "");
+    auto cut = grader::decode_resource_events("too-many-processes fork\ntoo-many-pro", true);
+    EXPECT_TRUE(cut.too_many_processes);
+    EXPECT_EQ(cut.problem, "") << "a line cut at the grader's cap is no one's doing";
+    for (std::string bytes :
+         {std::string("out-of-memory\n"), std::string("passed fork\n"),
+          std::string("out-of-memory \n"), std::string("out-of-memory a\x01\n"),
+          std::string("out-of-memory fork"), "out-of-memory " + std::string(100, 'f') + "\n",
+          std::string("\0\0\n", 3)}) {
+        EXPECT_NE(grader::decode_resource_events(bytes, false).problem, "") << bytes;
+    }
+}
+
+// Tests that a forged resource event makes the test's result untrusted.
+TEST(ResourceEventsTest, ForgedEventsAreIntegrity) {
+    grader::Outcome run;
+    run.started = true;
+    run.resource_events = "score 100\n";
+    grader::FrameworkResult reported;
+    reported.sealed = true;
+    reported.found = reported.began = reported.ended = reported.passed = true;
+    reported.end_code = 0;
+    grader::TestSpec spec;
+    spec.name = "S.T";
+    spec.points = 1;
+    grader::LabSpec lab;
+    auto result = grader::judge(spec, lab, run, reported);
+    EXPECT_EQ(result.verdict, grader::Verdict::integrity);
+    EXPECT_NE(result.message.find("resource events"), std::string::npos) << result.message;
+}
+
+// Tests that the sandbox child's reports are read only when whole and valid: a text that
+// does not end inside its array (it once ran off the end), an impossible wait status, a
+// partial report.
+TEST(ChildReportsTest, ReadsOnlyWholeValidReports) {
+    auto bytes = [](const grader::child::ChildReport& report) {
+        return std::string(reinterpret_cast<const char*>(&report), sizeof report);
+    };
+    grader::child::ChildReport ended;
+    ended.status = 1 << 8;  // exited 1
+    ended.leftovers = 2;
+    ended.last_pid = 7;
+    auto good = grader::child::decode_child_reports(bytes(ended));
+    EXPECT_FALSE(good.failed);
+    EXPECT_TRUE(good.ended);
+    EXPECT_EQ(good.status, 1 << 8);
+    EXPECT_EQ(good.leftovers, 2);
+
+    grader::child::ChildReport failed;
+    std::strcpy(failed.step, "mount");
+    std::strcpy(failed.path, "/proc");
+    failed.error = EPERM;
+    auto step = grader::child::decode_child_reports(bytes(failed) + bytes(ended));
+    EXPECT_TRUE(step.failed);
+    EXPECT_EQ(step.failure.rfind("cannot mount (/proc): ", 0), 0u) << step.failure;
+
+    grader::child::ChildReport unended;
+    std::memset(unended.step, 'x', sizeof unended.step);
+    grader::child::ChildReport impossible = ended;
+    impossible.status = 0x7f;  // stopped, which the init never reports
+    grader::child::ChildReport no_errno = failed;
+    no_errno.error = 0;
+    for (const auto& wrong : {bytes(unended), bytes(impossible), bytes(no_errno),
+                              bytes(ended).substr(0, 10), bytes(ended) + "x"}) {
+        auto read = grader::child::decode_child_reports(wrong);
+        EXPECT_TRUE(read.failed);
+        EXPECT_NE(read.failure, "");
+    }
 }
 
 }  // namespace

@@ -91,4 +91,21 @@ TEST_F(ObjectCacheTest, StoresAndFindsAnObjectWithItsMessages) {
     EXPECT_FALSE(grader::find_cached(slot1, key(slot1, arguments, "int g();\n")).has_value());
 }
 
+// Tests that what the cache never stores is a miss, never an object taken: an object that
+// is a symbolic link, or missing, and a key that is not 32 hex digits.
+TEST_F(ObjectCacheTest, WhatTheCacheNeverStoresIsAMiss) {
+    std::string k = key(slot1, arguments, "int h();\n");
+    auto object = (dir.path() / "output.o").string();
+    std::ofstream(object) << "an object";
+    grader::store_cached(slot1, k, object, "");
+    ASSERT_TRUE(grader::find_cached(slot1, k).has_value());
+    auto stored = fs::path(slot1.dir) / (k + ".o");
+    fs::remove(stored);
+    EXPECT_FALSE(grader::find_cached(slot1, k).has_value()) << "no object";
+    fs::create_symlink("/etc/passwd", stored);
+    EXPECT_FALSE(grader::find_cached(slot1, k).has_value()) << "a link";
+    EXPECT_FALSE(grader::find_cached(slot1, "../../etc/passwd").has_value());
+    EXPECT_FALSE(grader::find_cached(slot1, k.substr(1)).has_value());
+}
+
 }  // namespace

@@ -15,6 +15,7 @@
 #include "batch.hpp"
 #include "course/file.hpp"
 #include "course_result.hpp"
+#include "gradebook.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
@@ -494,6 +495,39 @@ TEST(GradebookTest, CsvFieldsAreQuotedWhenNeeded) {
     EXPECT_EQ(grader::csv_field("configure failed (status 256)"), "configure failed (status 256)");
     EXPECT_EQ(grader::csv_field("a,b"), "\"a,b\"");
     EXPECT_EQ(grader::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+}
+
+// Tests that a report whose fields are missing or of the wrong type is refused with one
+// plain sentence naming it, and leaves the row as it was.
+TEST(GradebookTest, MalformedReportsAreRefusedPlainly) {
+    hsys::TempDir dir("gradebook-test");
+    auto path = (dir.path() / "report.json").string();
+    const char* good = R"({"score": 1, "max_score": 2, "tests": [{"verdict": "pass", "lab": "01"}],
+                           "labs": [{"id": "01", "score": 1, "max_score": 2}]})";
+    for (const char* text :
+         {"", "[]", "{\"score\": \"x\"}", R"({"score": 1, "max_score": 2, "tests": 5})",
+          R"({"score": 1, "max_score": 2, "tests": [{"verdict": 3, "lab": "01"}], "labs": []})",
+          R"({"score": 1, "max_score": 2, "tests": [], "labs": [{"id": "01", "score": 1,
+              "max_score": 2, "built": "no"}]})",
+          R"({"score": 1, "max_score": 2, "tests": [7], "labs": []})"}) {
+        std::ofstream(path, std::ios::trunc) << text;
+        grader::GradebookRow row;
+        row.status = "before";
+        try {
+            grader::read_report(path, row);
+            ADD_FAILURE() << "accepted: " << text;
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("cannot be read as a report"), std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(row.status, "before");
+        EXPECT_TRUE(row.lab_scores.empty()) << text;
+    }
+    std::ofstream(path, std::ios::trunc) << good;
+    grader::GradebookRow row;
+    grader::read_report(path, row);
+    EXPECT_EQ(row.lab_scores["01"], 1);
+    EXPECT_EQ(row.verdicts["pass"], 1);
 }
 
 }  // namespace

@@ -15,6 +15,11 @@
 /// one). `vfork` cannot be wrapped (its child borrows the caller's stack frame), so an
 /// EAGAIN from vfork is found by the sandbox's process count alone. Without the
 /// descriptor (a test run by hand) nothing is written.
+///
+/// The grader reads the descriptor as untrusted bytes (lab code may write there too):
+/// grader/resource_event_reader.hpp accepts only whole lines `EVENT CALL` with one of the
+/// events below and a short printable call; anything else makes the test's result
+/// `integrity`.
 #pragma once
 
 namespace harness {

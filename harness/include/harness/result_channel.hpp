@@ -71,7 +71,8 @@ struct Opened {
 };
 
 /// Checks and unpacks every record of @p stream; stops at the first one that does not
-/// authenticate (a wrong tag, a wrong sequence number, an impossible length).
-Opened open(const Secret& secret, std::string_view stream);
+/// authenticate (a wrong tag, a wrong sequence number, an impossible length). Reads only
+/// within @p stream whatever its bytes claim; never throws (out of memory: `problem`).
+Opened open(const Secret& secret, std::string_view stream) noexcept;
 
 }  // namespace harness::channel

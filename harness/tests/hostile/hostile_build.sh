@@ -12,7 +12,8 @@
 #          06 #includes a FIFO no one ever writes
 #   carol  `labs` is a symbolic link to alice's; dave: a lab folder links to the solutions
 # and checks the verdicts, that no report holds the secret or the solutions' text, and
-# that carol and dave are refused, saying why. Expected differences without namespaces
+# that carol and dave are refused, saying why: 0 points, flagged, every report written
+# with each test `integrity` and the reason; the batch exits 0 (every student graded). Expected differences without namespaces
 # (GRADER_NO_NAMESPACES=1): the solutions, alice's and bob's files are readable to the
 # compiler (lab 02 compiles the reference, bob's labs may build), /dev/zero is read
 # until the memory limit; and an ordinary user's compile may read that user's own secret
@@ -65,7 +66,7 @@ status=0
   --gradebook "$tmp/gradebook.csv" --cmake-arg -DCOURSE_COMPILE_SECONDS=20 \
   --lab 01 --lab 02 --lab 03 --lab 04 --lab 05 --lab 06 || status=$?
 cat "$tmp/gradebook.csv"
-[ "$status" = 1 ] || fail "grader batch exited $status, expected 1 (two submissions refused)"
+[ "$status" = 0 ] || fail "grader batch exited $status, expected 0 (two refused: graded with 0)"
 
 "$python" - "$work" "$tmp/gradebook.csv" "$secret_text" "$SOURCE_DIR/solutions" "$(id -u)" <<'PY'
 import csv, json, os, sys
@@ -79,9 +80,17 @@ def check(ok, what):
 
 check(rows["carol"]["status"].startswith("refused: labs is a symbolic link"), rows["carol"])
 check(rows["dave"]["status"].startswith("refused: labs/01-process is a symbolic link"), rows["dave"])
-check(not os.path.exists(os.path.join(work, "carol", "reports")), "carol was graded")
 check("symbolic link" in open(os.path.join(work, "carol", "logs", "submission.log")).read(),
       "carol's log does not say why")
+for refused in ("carol", "dave"):
+    row = rows[refused]
+    check(float(row["total"]) == 0 and row["flagged"].startswith("refused: "), row)
+    refused_report = json.load(open(os.path.join(work, refused, "reports", "report.json")))
+    check(refused_report["tests"] and all(t["verdict"] == "integrity" and "symbolic link" in
+                                          t["message"] for t in refused_report["tests"]),
+          "%s's report: %s" % (refused, refused_report["tests"][:1]))
+    check(not os.path.exists(os.path.join(work, refused, "logs", "grade.log")),
+          "%s was built or graded" % refused)
 
 report = json.load(open(os.path.join(work, "alice", "reports", "report.json")))
 isolated = not any("namespaces unavailable" in p for p in report["protections"])
