@@ -248,7 +248,8 @@ void append_string(std::string_view text, std::size_t cap) noexcept {
 // own, so that addresses learnt from another build (a student's) find nothing here.
 #define COURSE_STRINGIFY_(x) #x
 #define COURSE_STRINGIFY(x) COURSE_STRINGIFY_(x)
-__asm__(".pushsection .text\n.balign 16\n.skip " COURSE_STRINGIFY(COURSE_TEXT_PADDING) "\n.popsection");
+__asm__(
+    ".pushsection .text\n.balign 16\n.skip " COURSE_STRINGIFY(COURSE_TEXT_PADDING) "\n.popsection");
 [[gnu::used]] char data_padding[kDataPadding] = {1};
 [[gnu::used]] const char rodata_padding[kRodataPadding] = {1};
 [[gnu::used]] char bss_padding[kBssPadding];
