@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "catch_guard.hpp"
 #include "channel_writer.hpp"
 #include "course/todo.hpp"
 #include "harness/resource_events.hpp"
@@ -60,6 +61,21 @@ const std::string& canary_test_name() {
 
 // True while a test case runs: exit() then must end the process at once (see main).
 bool in_test_case = false;
+
+// True once an assertion of the running test case failed: Catch2 throws its
+// TestFailureException only then (catch_guard.hpp checks every catch of one).
+bool assertion_failed = false;
+
+// Catch2's TestFailureException caught with no failed assertion before it is lab code's,
+// thrown to end a test case quietly.
+const char* refuse_catch2_exceptions(const char* name) {
+    std::string_view type = name;
+    if (type.find("20TestFailureException") != std::string_view::npos && !assertion_failed) {
+        return "Catch2's TestFailureException was caught with no failed assertion before it "
+               "(lab code threw it, to end a test case quietly)";
+    }
+    return nullptr;
+}
 
 // True when every graded test case passed (or skipped) and the canary failed as it must.
 bool all_good = true;
@@ -127,6 +143,7 @@ class CourseListener : public ListenerBase {
 
     void testCaseStarting(Catch::TestCaseInfo const& info) override {
         in_test_case = true;
+        assertion_failed = false;
         failed_ = false;
         canary_failure_seen_ = false;
         todo_reached_ = false;
@@ -149,6 +166,7 @@ class CourseListener : public ListenerBase {
         if (result.isOk())
             HARNESS_ASSERTION_DONE;
         failed_ = true;
+        assertion_failed = true;
         std::string text = static_cast<std::string>(result.getMessage());
         canary_failure_seen_ = canary_failure_seen_ || text.find(kCanaryWords) != std::string::npos;
         todo_reached_ =
@@ -258,6 +276,7 @@ std::vector<char*> catch2_arguments(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    harness::catch_guard::refused_exception = &refuse_catch2_exceptions;
     harness::report_resource_events();     // out of memory, out of processes: told to the grader
     ::on_exit(exit_during_test, nullptr);  // glibc: like atexit, but is given the status
     if (harness::channel::active())

@@ -336,6 +336,15 @@ void take_the_grader_secret(int, char**, char** envp) {
     return send_record();
 }
 
+// A record saying what the test main saw lab code do to the framework (catch_guard.hpp):
+// the grader's verdict is integrity, with @p why.
+[[maybe_unused]] bool send_tampered(std::string_view why) noexcept {
+    append_raw("{\"kind\":\"tampered\",\"reason\":");
+    append_string(why, 512);
+    append_raw("}");
+    return send_record();
+}
+
 // The canary's record: whether it failed as it must.
 [[maybe_unused]] bool send_canary(bool failed) noexcept {
     append_raw(failed ? "{\"kind\":\"canary\",\"failed\":true}"
