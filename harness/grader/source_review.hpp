@@ -29,4 +29,10 @@ std::vector<ReviewNote> review_text(const std::string& file, const std::string& 
 /// link), at most 1 MiB each. A file that cannot be read gets a note saying so.
 std::vector<ReviewNote> review_sources(const LabSpec& lab, const std::string& dir);
 
+/// The lines of the lab's `sources` in @p dir that still call a stub's `todo("Task N")` for
+/// a task N of @p passing_tasks (every test of it passed): code that passes without being
+/// written is worth a look, however it did.
+std::vector<ReviewNote> todos_of_passing_tasks(const LabSpec& lab, const std::string& dir,
+                                               const std::vector<int>& passing_tasks);
+
 }  // namespace grader

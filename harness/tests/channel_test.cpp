@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include "harness/result_channel.hpp"
+#include "hsys/temp_dir.hpp"
 #include "sealed_results.hpp"
 #include "source_review.hpp"
 #include "text_safety.hpp"
@@ -229,6 +231,30 @@ TEST(TextSafetyTest, ConsoleShowsControlsEscaped) {
               "\\xc2\\x9b31m");  // C1 CSI
     EXPECT_EQ(grader::console_safe("\xff"), "\\xff");
     EXPECT_EQ(grader::console_safe("caf\xC3\xA9\tok\n"), "caf\xC3\xA9\tok\n");
+}
+
+}  // namespace
+
+namespace {
+
+// Tests that a task passing in full while its stub's todo() is still in the source (spliced
+// or not) is noted for review, and that a task not passing in full is not.
+TEST(SourceReviewTest, NotesTheTodosOfTasksThatPass) {
+    hsys::TempDir dir("review");
+    std::ofstream(dir.path() / "x.cpp") << "int f() {\n"
+                                           "    course::todo(\"Task 1\");\n"
+                                           "}\n"
+                                           "int g() {\n"
+                                           "    course::to\\\n"
+                                           "do(\"Task 2\");\n"
+                                           "}\n";
+    grader::LabSpec lab;
+    lab.sources = {"x.cpp"};
+    auto notes = grader::todos_of_passing_tasks(lab, dir.path().string(), {2});
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].line, 5);
+    EXPECT_NE(notes[0].what.find("Task 2 passes every test"), std::string::npos);
+    EXPECT_TRUE(grader::todos_of_passing_tasks(lab, dir.path().string(), {}).empty());
 }
 
 }  // namespace
