@@ -19,8 +19,10 @@
 /// looks into the program's own code or memory (`dlsym`, `dl_iterate_phdr`, `syscall`,
 /// `process_vm_readv`, ...) | needs review |
 ///
-/// Copies of inline and template code (COMDAT) are what every use of the standard library
-/// compiles to: the same copy may stand in the C++ library, and that is no shadowing.
+/// Copies of the standard library's template code (COMDAT: `std::string`'s members) are what
+/// every use of it compiles to: the same copy may stand in the C++ library, and that is no
+/// shadowing. A copy of one of its non-template functions is (an inline definition of
+/// `std::logic_error`'s constructor would run for the whole program).
 #pragma once
 
 #include <string>
