@@ -10,6 +10,9 @@
 #          class; a key made with it picks the object another student's code gets);
 #          03 alice's submission;
 #          06 #includes a FIFO no one ever writes
+#   bella  01 the reference; 05 the stub with a definition of every C library function the
+#          test main calls (hostile/submissions/interposes_libc.cpp): integrity for 05 only,
+#          her 01 and everyone else graded in full around her
 #   carol  `labs` is a symbolic link to alice's; dave: a lab folder links to the solutions
 # and checks the verdicts, that no report holds the secret or the solutions' text, and
 # that carol and dave are refused, saying why: 0 points, flagged, every report written
@@ -54,6 +57,13 @@ mkdir -p "$subs/bob"
 printf '#include "%s"\n' "$work/.compile-cache/objects/secret" >"$subs/bob/process.cpp"
 printf '#include "%s"\n' "$subs/alice/labs/$(slug 03)/spawn.cpp" >"$subs/bob/spawn.cpp"
 printf '#include "%s"\n' "$outside/fifo" >"$subs/bob/progress_bar.cpp"
+
+b1=$(lab bella 01) b5=$(lab bella 05)
+cp "$SOURCE_DIR/solutions/$(slug 01)/process.cpp" "$b1/"
+{
+  cat "$SOURCE_DIR/labs/$(slug 05)/environment.cpp"
+  grep -v '#include "stub.inc"' "$SOURCE_DIR/harness/tests/hostile/submissions/interposes_libc.cpp"
+} >"$b5/environment.cpp"
 
 mkdir -p "$subs/carol" "$subs/dave/labs"
 ln -s ../alice/labs "$subs/carol/labs"
@@ -121,6 +131,17 @@ if isolated:
 check("was stopped after 20 s" in bob_labs["06"]["build_error"],
       "bob's 06, the FIFO: " + bob_labs["06"]["build_error"])
 check(rows["alice"]["status"] == "graded" and rows["bob"]["status"] == "graded", rows)
+
+bella = json.load(open(os.path.join(work, "bella", "reports", "report.json")))
+bella_labs = {lab["id"]: lab for lab in bella["labs"]}
+check(rows["bella"]["status"] == "graded", rows["bella"])
+check(bella_labs["01"]["score"] == bella_labs["01"]["max_score"] > 0, "bella's 01 (the reference)")
+check(bella_labs["05"]["score"] == 0 and bella_labs["05"]["flagged"], "bella's 05 passed unflagged")
+check(all(t["verdict"] == "integrity" for t in bella["tests"] if t["lab"] == "05"),
+      "bella's 05: not every test integrity")
+check(any("defines read," in n["what"] for n in bella_labs["05"]["review"]),
+      "bella's 05: the review does not name read")
+check("05" in rows["bella"]["flagged"], "bella's row does not flag 05: " + rows["bella"]["flagged"])
 
 # No report of anyone holds the secret or the solutions' text.
 quoted = []
