@@ -45,64 +45,14 @@ bool in_std(std::string_view name) {
     return false;
 }
 
-// True when the mangled @p name is an instance of a template (a member of a class template,
-// or a function template): what a header's template code compiles to in every user, and so
-// may stand in a library too. A non-template function of the library (std::logic_error's
-// constructor) is no such copy: a definition of it replaces the library's.
-bool names_a_template_instance(std::string_view name) {
-    auto digit = [&](std::size_t at) {
-        return at < name.size() && name[at] >= '0' && name[at] <= '9';
-    };
-    auto lower = [&](std::size_t at) {
-        return at < name.size() && name[at] >= 'a' && name[at] <= 'z';
-    };
-    // Skips one unqualified name at @p at (a source name "7logic_error", an operator "pl",
-    // a constructor or destructor "C2"); @returns false when it is none of those.
-    auto skip_name = [&](std::size_t& at) {
-        if (digit(at)) {
-            std::size_t length = 0;
-            while (digit(at) && length < name.size())
-                length = length * 10 + static_cast<std::size_t>(name[at++] - '0');
-            at += length;
-            return at <= name.size();
-        }
-        if (at < name.size() && (name[at] == 'C' || name[at] == 'D' || lower(at))) {
-            at += 2;
-            return true;
-        }
-        return false;
-    };
-    std::size_t at = 2;  // after "_Z"
-    if (at < name.size() && name[at] == 'N') {
-        for (++at; at < name.size() && (name[at] == 'K' || name[at] == 'V' || name[at] == 'r');)
-            ++at;
-        while (at < name.size() && name[at] != 'E') {
-            if (name[at] == 'I')
-                return true;  // template arguments of a part of the nested name
-            if (name.substr(at, 2) == "St" || (name[at] == 'S' && lower(at + 1))) {
-                at += 2;  // std::, or an abbreviation (Sa, Ss, ...)
-            } else if (name[at] == 'S') {
-                auto end = name.find('_', at);  // a substitution: S_, S0_, ...
-                if (end == std::string_view::npos)
-                    return false;
-                at = end + 1;
-            } else if (!skip_name(at)) {
-                return false;
-            }
-        }
-        return false;
-    }
-    if (name.substr(at, 2) == "St")
-        at += 2;
-    return skip_name(at) && at < name.size() && name[at] == 'I';
-}
-
-// True when @p name reaches into the C++ runtime's type information beyond the vtables that
-// every compiled type_info points to: a type_info class of its own, an upcast or a catch
-// of its own (a forged exception type that a framework's handler takes for its own).
+// True when @p name reaches into the C++ runtime's type information: a type_info class of its
+// own, an upcast or a catch of its own (a forged exception type that a framework's handler
+// takes for its own; catch_guard.hpp checks every catch at run time too).
 bool reaches_the_runtime_type_info(std::string_view name) {
-    return mangled(name) && names_identifier(name, "__cxxabiv1") &&
-           name.substr(0, 17) != "_ZTVN10__cxxabiv1";
+    // Its functions: the members of its type_info classes (__do_upcast, __do_catch, ...),
+    // which a class derived from one refers to. Its vtables and typeinfo objects are
+    // what any compiled type_info, or a catch of a thread's cancellation, refers to.
+    return name.substr(0, 15) == "_ZN10__cxxabiv1" || name.substr(0, 16) == "_ZNK10__cxxabiv1";
 }
 
 // Which framework or course internals a mangled name belongs to, or "" for none.
@@ -220,9 +170,7 @@ void judge_definition(const elf::Symbol& symbol, const std::string& object,
     // An inline copy the compiler makes for every user: of a standard library template's
     // code, or the reference to the exception personality routine (DW.ref.__gxx_personality_v0).
     bool compiler_copy = name.rfind("DW.ref.", 0) == 0;
-    bool shared_copy =
-        symbol.in_group &&
-        ((mangled(name) && in_std(name) && names_a_template_instance(name)) || compiler_copy);
+    bool shared_copy = symbol.in_group && ((mangled(name) && in_std(name)) || compiler_copy);
     if (trusted.exported(name) && !shared_copy) {
         found.push_back(
             finding(true, object, name,

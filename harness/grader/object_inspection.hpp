@@ -19,10 +19,12 @@
 /// looks into the program's own code or memory (`dlsym`, `dl_iterate_phdr`, `syscall`,
 /// `process_vm_readv`, ...) | needs review |
 ///
-/// Copies of the standard library's template code (COMDAT: `std::string`'s members) are what
-/// every use of it compiles to: the same copy may stand in the C++ library, and that is no
-/// shadowing. A copy of one of its non-template functions is (an inline definition of
-/// `std::logic_error`'s constructor would run for the whole program).
+/// Copies of the standard library's inline and template code (COMDAT: `std::string`'s
+/// members, `std::exception_ptr`'s) are what every use of it compiles to: the same copy may
+/// stand in the C++ library, and it is no shadowing the inspection can tell from a
+/// student's own inline definition of such a function. What such a definition could be
+/// used for that matters (an exception passed off as a framework's) is checked when it
+/// happens (catch_guard.hpp).
 #pragma once
 
 #include <string>

@@ -3,9 +3,9 @@
 // AssertionException or Catch2's TestFailureException (their "already reported" exceptions,
 // which end a test quietly), thrown from the C++ library's own std::logic_error constructor,
 // replaced for the whole program by an inline copy, which the stub's todo() runs. The
-// inspection of the compiled code refuses the copy of the library's constructor and the
-// reach into the runtime's type information (integrity); were they let through, the test
-// main's check of every catch would refuse the exception (catch_guard.hpp).
+// inspection of the compiled code refuses the reach into the runtime's type information
+// (integrity); were it let through, the test main's check of every catch would refuse the
+// exception (catch_guard.hpp).
 #include "stub.inc"
 
 #include <cxxabi.h>
