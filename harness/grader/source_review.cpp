@@ -146,6 +146,25 @@ std::vector<ReviewNote> review_text(const std::string& file, const std::string& 
     return notes;
 }
 
+// @p text without its white space and line splices, and the line each kept byte is on:
+// `course::todo ( "Task" " 1" )` reads as `course::todo("Task""1")` there.
+std::pair<std::string, std::vector<int>> without_spaces(const std::string& text) {
+    std::string kept;
+    std::vector<int> lines;
+    int line = 1;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        char c = text[at];
+        if (c == '\n')
+            ++line;
+        bool splice = c == '\\' && at + 1 < text.size() && text[at + 1] == '\n';
+        if (splice || std::isspace(static_cast<unsigned char>(c)))
+            continue;
+        kept.push_back(c);
+        lines.push_back(line);
+    }
+    return {kept, lines};
+}
+
 std::vector<ReviewNote> todos_of_passing_tasks(const LabSpec& lab, const std::string& dir,
                                                const std::vector<int>& passing_tasks) {
     constexpr std::size_t kCap = 1 << 20;
@@ -157,14 +176,18 @@ std::vector<ReviewNote> todos_of_passing_tasks(const LabSpec& lab, const std::st
         } catch (const std::system_error&) {
             continue;  // review_sources() says so already
         }
-        for (const auto& [number, line] : spliced_lines(text)) {
-            for (int task : passing_tasks) {
-                if (line.find("todo(\"Task " + std::to_string(task) + "\"") == std::string::npos)
-                    continue;
-                notes.push_back({file, number,
-                                 "Task " + std::to_string(task) +
-                                     " passes every test while its stub's todo() is still here",
-                                 trimmed(line)});
+        auto [kept, lines] = without_spaces(text);
+        for (int task : passing_tasks) {
+            std::string number = std::to_string(task);
+            for (const std::string& call :
+                 {"todo(\"Task" + number + "\"", "todo(\"Task\"\"" + number + "\""}) {
+                for (auto at = kept.find(call); at != std::string::npos;
+                     at = kept.find(call, at + 1)) {
+                    notes.push_back({file, lines[at],
+                                     "Task " + number +
+                                         " passes every test while its stub's todo() is still here",
+                                     call});
+                }
             }
         }
     }

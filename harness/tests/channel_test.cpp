@@ -247,12 +247,14 @@ TEST(SourceReviewTest, NotesTheTodosOfTasksThatPass) {
                                            "int g() {\n"
                                            "    course::to\\\n"
                                            "do(\"Task 2\");\n"
+                                           "    course::todo (\"Task\" \" 2\");\n"
                                            "}\n";
     grader::LabSpec lab;
     lab.sources = {"x.cpp"};
     auto notes = grader::todos_of_passing_tasks(lab, dir.path().string(), {2});
-    ASSERT_EQ(notes.size(), 1u);
+    ASSERT_EQ(notes.size(), 2u);
     EXPECT_EQ(notes[0].line, 5);
+    EXPECT_EQ(notes[1].line, 7);
     EXPECT_NE(notes[0].what.find("Task 2 passes every test"), std::string::npos);
     EXPECT_TRUE(grader::todos_of_passing_tasks(lab, dir.path().string(), {}).empty());
 }

@@ -12,12 +12,19 @@
 /// caught, and tells the grader (a sealed "tampered" record: `integrity`) when that type's
 /// information is not the runtime's own, or is a framework's exception the test could not
 /// have thrown honestly.
+///
+/// A test can also end early without an exception: a jump out of the test body to its
+/// caller (longjmp, setcontext). No test and no lab of the course jumps so; the test
+/// main defines those functions too, and tells the grader when one is called.
 #pragma once
 
 #include <cxxabi.h>
 #include <dlfcn.h>
+#include <setjmp.h>
+#include <ucontext.h>
 
 #include <cstdlib>
+#include <string>
 #include <typeinfo>
 
 #include "channel_writer.hpp"
@@ -76,8 +83,72 @@ const char* forged(const std::type_info* type, int depth) {
     return "";
 }
 
+// The C library's @p name, which the test main stands in for (dlsym: the next definition).
+template <typename Function>
+Function next_definition(const char* name) {
+    auto found = reinterpret_cast<Function>(::dlsym(RTLD_NEXT, name));
+    if (found == nullptr)
+        std::abort();  // the C library lacks it: nothing sensible can go on
+    return found;
+}
+
+// Tells the grader that lab code jumped by @p call (under the grader only).
+void report_jump(const char* call) {
+    if (!harness::channel::active())
+        return;
+    std::string why = std::string("lab code jumped with ") + call +
+                      ", which no test of the course does (a test body left without returning "
+                      "to its end, or returned into a frame that was not its caller)";
+    harness::channel::send_tampered(why);
+}
+
 }  // namespace
 }  // namespace harness::catch_guard
+
+// The jumps a program can make without an exception. Each is the C library's, after the
+// grader was told (report_jump). Defined once, by the test main: no lab code may define
+// them (object_inspection.hpp).
+extern "C" [[noreturn]] void longjmp(struct __jmp_buf_tag env[1], int value) noexcept {
+    using Real = void (*)(struct __jmp_buf_tag*, int);
+    static const Real real = harness::catch_guard::next_definition<Real>("longjmp");
+    harness::catch_guard::report_jump("longjmp");
+    real(env, value);
+    std::abort();
+}
+extern "C" [[noreturn]] void _longjmp(struct __jmp_buf_tag env[1], int value) noexcept {
+    using Real = void (*)(struct __jmp_buf_tag*, int);
+    static const Real real = harness::catch_guard::next_definition<Real>("_longjmp");
+    harness::catch_guard::report_jump("_longjmp");
+    real(env, value);
+    std::abort();
+}
+extern "C" [[noreturn]] void siglongjmp(struct __jmp_buf_tag env[1], int value) noexcept {
+    using Real = void (*)(struct __jmp_buf_tag*, int);
+    static const Real real = harness::catch_guard::next_definition<Real>("siglongjmp");
+    harness::catch_guard::report_jump("siglongjmp");
+    real(env, value);
+    std::abort();
+}
+extern "C" [[noreturn]] void __longjmp_chk(struct __jmp_buf_tag env[1], int value) noexcept {
+    using Real = void (*)(struct __jmp_buf_tag*, int);
+    static const Real real = harness::catch_guard::next_definition<Real>("__longjmp_chk");
+    harness::catch_guard::report_jump("longjmp");
+    real(env, value);
+    std::abort();
+}
+extern "C" int setcontext(const ucontext_t* context) noexcept {
+    using Real = int (*)(const ucontext_t*);
+    static const Real real = harness::catch_guard::next_definition<Real>("setcontext");
+    harness::catch_guard::report_jump("setcontext");
+    return real(context);
+}
+extern "C" int swapcontext(ucontext_t* __restrict save,
+                           const ucontext_t* __restrict context) noexcept {
+    using Real = int (*)(ucontext_t*, const ucontext_t*);
+    static const Real real = harness::catch_guard::next_definition<Real>("swapcontext");
+    harness::catch_guard::report_jump("swapcontext");
+    return real(save, context);
+}
 
 /// The C++ runtime's __cxa_begin_catch, then the check above (under the grader only).
 /// Defined once, by the test main: no lab code may define it (object_inspection.hpp).
