@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -532,7 +533,8 @@ void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& res
 // stays named in leftover (and so in the flag): the test did make it.
 void retry_leftovers(LabResult& result) {
     for (auto& t : result.tests) {
-        if (t.leftover.empty() || !fs::exists(fs::symlink_status(t.leftover)))
+        std::error_code gone;  // removed by an earlier try, or the path cannot be read
+        if (t.leftover.empty() || !fs::exists(fs::symlink_status(t.leftover, gone)))
             continue;
         if (hsys::remove_tree(t.leftover))
             t.message += " A second try, after the lab's other tests, removed it.";
