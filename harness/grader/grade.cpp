@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -68,6 +69,18 @@ std::string LabResult::flag_reason() const {
     if (!review.empty()) {
         reason += (reason.empty() ? "" : "; ") + std::to_string(review.size()) +
                   " note(s) on the sources or the compiled code need review";
+    }
+    std::string leftovers;
+    for (const auto& t : tests) {
+        if (!t.leftover.empty())
+            leftovers += (leftovers.empty() ? "" : ", ") + t.spec.name + " (" + t.leftover + ")";
+    }
+    if (!leftovers.empty()) {
+        reason += (reason.empty() ? "" : "; ") +
+                  std::string(
+                      "the grader could not remove at once what these tests left in "
+                      "their scratch folders: ") +
+                  leftovers;
     }
     return reason;
 }
@@ -364,6 +377,20 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const LabSpec& lab, const 
     return {std::move(run), std::move(reported)};
 }
 
+// Removes the scratch folder of a test whose processes are all gone. What cannot be removed
+// (a tree too big for remove_tree()'s budget, an error) is never left silently: the test's
+// message and leftover name it, and the lab is flagged (LabResult::flag_reason()).
+static void remove_scratch(hsys::TempDir& scratch_dir, TestResult& result) {
+    fs::path scratch = scratch_dir.release();
+    if (hsys::remove_tree(scratch))
+        return;
+    result.leftover = scratch.string();
+    result.message += std::string(result.message.empty() ? "" : "\n") +
+                      "the grader could not remove everything this test left in its scratch "
+                      "folder (" +
+                      result.leftover + "): the lab is flagged for your instructor to review.";
+}
+
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
@@ -377,10 +404,12 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
         auto stopped = not_run(lab, test, options, true);
         stopped.seconds = run.seconds;
         stopped.output = run.output;  // for instructors: what it printed until then
+        remove_scratch(scratch_dir, stopped);
         return stopped;
     }
     auto result = judge(test, lab, run, reported);
     result.message = replace_all(result.message, options.source_dir + "/", "");
+    remove_scratch(scratch_dir, result);
     return result;
 }
 
@@ -499,6 +528,19 @@ void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& res
     }
 }
 
+// Tries again, with a fresh budget, to remove the scratch folders the lab's tests left, so
+// that a run does not keep them: one removed now is said so in its test's message, and
+// stays named in leftover (and so in the flag): the test did make it.
+void retry_leftovers(LabResult& result) {
+    for (auto& t : result.tests) {
+        std::error_code gone;  // removed by an earlier try, or the path cannot be read
+        if (t.leftover.empty() || !fs::exists(fs::symlink_status(t.leftover, gone)))
+            continue;
+        if (hsys::remove_tree(t.leftover))
+            t.message += " A second try, after the lab's other tests, removed it.";
+    }
+}
+
 // Grades the tests of @p lab whose `hidden` is @p hidden into @p result: each runs, or
 // gets not-run (deadline) or compile-error (the lab did not build).
 void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, LabResult& result) {
@@ -526,6 +568,7 @@ void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, L
             result.tests.push_back(run_one_test_guarded(lab, test, executable, options));
         }
     }
+    retry_leftovers(result);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ static json test_json(const TestResult& t) {
             {"max_score", t.spec.points}, {"verdict", to_string(t.verdict)},
             {"message", t.message},       {"lesson", t.lesson},
             {"hidden", t.spec.hidden},    {"seconds", t.seconds},
-            {"output", t.output}};
+            {"output", t.output},         {"leftover", t.leftover}};
 }
 
 static json review_json(const std::vector<ReviewNote>& notes) {

@@ -40,6 +40,10 @@ struct TestResult {
     std::string lesson;   ///< "lessons/FILE#ANCHOR" to re-read, for a failure.
     std::string output;   ///< What the test printed (capped), for instructors.
     double seconds = 0;   ///< Wall time of the test's process.
+    /// The test's scratch folder, when the grader could not remove all of it after the test
+    /// (more than hsys::remove_tree()'s budget of entries, or an error): "" when it could.
+    /// The lab is then flagged; the grader tries again after the lab's tests.
+    std::string leftover;
 };
 
 /// What the test framework reported for one test: from the sealed records of the result

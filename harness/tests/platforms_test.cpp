@@ -365,6 +365,26 @@ grader::LabResult two_task_lab(const std::string& id, const std::string& message
     return lab;
 }
 
+// Tests that a scratch folder the grader could not remove flags the lab, naming the test
+// and the folder, and reaches report.json as the test's leftover.
+TEST(ReportJsonTest, LeftoverScratchFolderFlagsTheLab) {
+    grader::CourseResult result;
+    result.labs.push_back(two_task_lab("01", "", ""));
+    EXPECT_FALSE(result.labs[0].flagged());
+    result.labs[0].tests[1].leftover = "/tmp/grader-abc123";
+    EXPECT_TRUE(result.labs[0].flagged());
+    EXPECT_NE(result.labs[0].flag_reason().find("Suite.Task2 (/tmp/grader-abc123)"),
+              std::string::npos)
+        << result.labs[0].flag_reason();
+    hsys::TempDir dir("report-test");
+    auto path = (dir.path() / "report.json").string();
+    grader::write_report_json(result, path);
+    auto report = nlohmann::json::parse(course::read_file(path));
+    EXPECT_EQ(report["tests"][0]["leftover"], "");
+    EXPECT_EQ(report["tests"][1]["leftover"], "/tmp/grader-abc123");
+    EXPECT_TRUE(report["labs"][0]["flagged"].get<bool>());
+}
+
 std::string todo_message(const std::string& id, int task) {
     return "an exception escaped the test: Task " + std::to_string(task) +
            " is not implemented yet: write it at its TODO in labs/" + id +

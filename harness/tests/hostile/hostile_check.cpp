@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "course/file.hpp"
 #include "course_result.hpp"
@@ -182,6 +183,18 @@ std::string ipc_left_on_the_host() {
     return left;
 }
 
+// The grader's scratch folders (TMPDIR-or-/tmp/grader-*) there are now.
+std::set<std::string> grader_scratch_folders() {
+    std::set<std::string> found;
+    std::error_code error;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), error)) {
+        if (entry.path().filename().string().rfind("grader-", 0) == 0)
+            found.insert(entry.path().string());
+    }
+    return found;
+}
+
 TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     grader::GradeOptions options;
     options.build = false;
@@ -202,6 +215,7 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
         load_expectations(time_limit, options.limits.isolate, options.limits.cgroup != nullptr);
     for (const auto& p : course.protections)
         std::cout << "  protection: " << p << "\n";
+    auto scratch_before = grader_scratch_folders();  // another grader's may be there
     auto start = std::chrono::steady_clock::now();
     course.labs.push_back(grader::grade_lab(hostile_lab(expected, time_limit), options));
     course.seconds =
@@ -223,6 +237,7 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
             EXPECT_FALSE(r.message.empty()) << expected[i].test << " has no message";
         }
         EXPECT_LE(r.seconds, time_limit + 1) << expected[i].test << " ran past its limit + 1 s";
+        EXPECT_EQ(r.leftover, "") << expected[i].test << " left a scratch folder behind";
     }
     std::printf("  %zu tests graded in %.1f s\n", results.size(), course.seconds);
     // The report: written to a file, complete, valid JSON, a verdict for every test.
@@ -253,6 +268,10 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     // Nothing survives: no child of ours, no process running the hostile program.
     EXPECT_TRUE(harness::children_of(::getpid()).empty()) << "the grader left a child";
     EXPECT_TRUE(hostile_processes().empty()) << "a hostile process survived the grading";
+    // Nor a file: every test's scratch folder is gone (Hostile.MakesADeepTree's 60,000
+    // levels included).
+    for (const auto& folder : grader_scratch_folders())
+        EXPECT_TRUE(scratch_before.count(folder)) << folder << " survived the grading";
     if (!options.limits.isolate) {
         std::error_code ignored;  // the fallback's shared /tmp keeps the poison
         std::filesystem::remove("/tmp/hostile-poison", ignored);

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -434,6 +435,27 @@ TEST(Hostile, WritesAHugeFile) {
     int fd = ::open("huge", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ASSERT_GE(fd, 0);
     write_all(fd, SIZE_MAX);
+}
+
+// Makes a chain of 60,000 folders in its working directory (about a second), one
+// descriptor at a time, then passes: the grader must remove it all afterwards, in its
+// own stack and descriptors, or say what it left. On a loaded machine it stops making
+// levels after 2 s, so as to pass within its time limit whatever the depth reached.
+TEST(Hostile, MakesADeepTree) {
+    auto stop = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    int fd = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    for (int level = 0;
+         level < 60'000 && (level % 1024 != 0 || std::chrono::steady_clock::now() < stop);
+         ++level) {
+        int next = -1;
+        if (::mkdirat(fd, "d", 0700) == 0)
+            next = ::openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ::close(fd);
+        ASSERT_GE(next, 0) << "level " << level << ": " << std::strerror(errno);
+        fd = next;
+    }
+    ::close(fd);
 }
 
 // Tries to open the course's files for writing: its own executable, the expected verdicts,

@@ -2,6 +2,7 @@
 /// @brief A temporary directory that removes itself, whatever a test did to it.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -26,7 +27,8 @@ class TempDir {
     TempDir& operator=(TempDir&& other) noexcept;
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
-    /// Removes the directory and its contents; never throws, ignores what it cannot remove.
+    /// Removes the directory and its contents (remove_tree()); never throws, ignores what it
+    /// cannot remove.
     ~TempDir();
 
     /// The directory's absolute path; empty after release() or a move.
@@ -38,10 +40,20 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+/// How many directory entries remove_tree() reads, by default, before it gives up: far more
+/// than a test makes in its time limit on an ordinary disk, few enough to bound the time a
+/// removal takes (seconds).
+inline constexpr std::size_t kRemoveTreeBudget = 4'000'000;
+
 /// Removes @p path and, when it is a directory, everything in it, without following
-/// symbolic links and after giving the owner rwx on each directory met. What cannot be
-/// removed is left in place.
+/// symbolic links or leaving the tree, and after giving the owner rwx on each directory met.
+/// Whatever the tree's depth and width, it uses a constant amount of stack and at most 2
+/// descriptors at a time (no recursion: the way down is kept on the heap, and the way up
+/// goes through "..", checked against the directory it came from; sound only once no
+/// process writes in the tree any more, as after a test). It stops after reading @p budget
+/// entries. What cannot be removed, or is left when the budget runs out, stays in place.
 /// @returns true when @p path no longer exists. Never throws.
-bool remove_tree(const std::filesystem::path& path) noexcept;
+bool remove_tree(const std::filesystem::path& path,
+                 std::size_t budget = kRemoveTreeBudget) noexcept;
 
 }  // namespace hsys
