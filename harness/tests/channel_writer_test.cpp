@@ -59,6 +59,10 @@ std::uint64_t tag_of_record(const std::string& record) {
 // Tests that a record the test main seals has the tag the grader's reader expects, and that
 // the key it was given lies nowhere in memory afterwards (only as masked shares).
 TEST(ChannelWriterTest, SealsWhatTheGraderOpensAndKeepsNoWholeKey) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer maps terabytes of shadow memory, some of it unreadable: "
+                    "the search of the whole memory runs in the ordinary build";
+#endif
     auto secret = channel::make_secret();
     MaskedKey kept{};
     ASSERT_EQ(::getrandom(kept.mask, sizeof kept.mask, 0), 16);
