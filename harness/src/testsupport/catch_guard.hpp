@@ -14,15 +14,21 @@
 /// have thrown honestly.
 ///
 /// A test can also end early without an exception: a jump out of the test body to its
-/// caller (longjmp, setcontext). No test and no lab of the course jumps so; the test
-/// main defines those functions too, and tells the grader when one is called.
+/// caller (longjmp, setcontext), or a signal handler that rewrites the registers the
+/// interrupted code resumes with. No test and no lab of the course does either: the test
+/// main defines those functions too, and every handler installed with sigaction() or
+/// signal() runs behind one of its own that checks where the interrupted code resumes; it
+/// tells the grader when any of that happens.
 #pragma once
 
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 
+#include <cstdarg>
 #include <cstdlib>
 #include <string>
 #include <typeinfo>
@@ -92,18 +98,149 @@ Function next_definition(const char* name) {
     return found;
 }
 
-// Tells the grader that lab code jumped by @p call (under the grader only).
+// Tells the grader that lab code used @p call (under the grader only).
 void report_jump(const char* call) {
     if (!harness::channel::active())
         return;
-    std::string why = std::string("lab code jumped with ") + call +
-                      ", which no test of the course does (a test body left without returning "
-                      "to its end, or returned into a frame that was not its caller)";
+    std::string why = std::string("lab code used ") + call +
+                      ", which no test of the course uses (a way to leave a test body without "
+                      "returning to its end)";
     harness::channel::send_tampered(why);
+}
+
+// What a program asked sigaction() for, per signal: the test main installs a handler of
+// its own in its place (checked_handler) and calls this one from it.
+struct Installed {
+    struct sigaction asked {};
+    bool ours = false;  // the kernel holds checked_handler for this signal
+};
+Installed installed[NSIG];
+
+// Where the interrupted code will resume: its instruction and stack pointers.
+std::pair<unsigned long long, unsigned long long> resume_point(const void* raw) {
+    const auto* context = static_cast<const ucontext_t*>(raw);
+#if defined(__x86_64__)
+    return {static_cast<unsigned long long>(context->uc_mcontext.gregs[REG_RIP]),
+            static_cast<unsigned long long>(context->uc_mcontext.gregs[REG_RSP])};
+#elif defined(__aarch64__)
+    return {context->uc_mcontext.pc, context->uc_mcontext.sp};
+#endif
+}
+
+// Calls the program's handler for @p signal; tells the grader when it changed where the
+// interrupted code resumes (a handler never needs to: it is how a test body is left).
+void checked_handler(int signal, siginfo_t* info, void* context) {
+    const struct sigaction& asked = installed[signal].asked;
+    auto before = resume_point(context);
+    if (asked.sa_flags & SA_SIGINFO)
+        asked.sa_sigaction(signal, info, context);
+    else if (asked.sa_handler != SIG_DFL && asked.sa_handler != SIG_IGN)
+        asked.sa_handler(signal);
+    if (resume_point(context) != before && harness::channel::active()) {
+        harness::channel::send_tampered(
+            "a signal handler changed where the interrupted code resumes, which no test of "
+            "the course does (a test body left without returning to its end)");
+    }
+}
+
+// The C library's sigaction.
+int real_sigaction(int signal, const struct sigaction* action, struct sigaction* old) {
+    using Real = int (*)(int, const struct sigaction*, struct sigaction*);
+    static const Real real = next_definition<Real>("sigaction");
+    return real(signal, action, old);
 }
 
 }  // namespace
 }  // namespace harness::catch_guard
+
+/// sigaction() as the C library's, but a handler runs behind checked_handler(), and what
+/// was asked for is what a query returns.
+extern "C" int sigaction(int signal, const struct sigaction* __restrict action,
+                         struct sigaction* __restrict old) noexcept {
+    using namespace harness::catch_guard;
+    bool known = signal > 0 && signal < NSIG;
+    struct sigaction previous {};
+    struct sigaction wrapped {};
+    const struct sigaction* given = action;
+    if (known && action != nullptr && action->sa_handler != SIG_DFL &&
+        action->sa_handler != SIG_IGN) {
+        wrapped = *action;
+        wrapped.sa_flags |= SA_SIGINFO;
+        wrapped.sa_sigaction = &checked_handler;
+        given = &wrapped;
+    }
+    Installed before = known ? installed[signal] : Installed{};
+    if (known && action != nullptr) {  // before the kernel can deliver to it
+        installed[signal].asked = *action;
+        installed[signal].ours = given == &wrapped;
+    }
+    int result = real_sigaction(signal, given, &previous);
+    if (result != 0 && known)
+        installed[signal] = before;
+    if (result == 0 && old != nullptr) {
+        bool was_ours = known && previous.sa_sigaction == &checked_handler;
+        *old = was_ours ? before.asked : previous;
+        if (was_ours)
+            old->sa_mask = previous.sa_mask;
+    }
+    return result;
+}
+
+/// signal() as the C library's (BSD semantics: SA_RESTART), through sigaction() above.
+extern "C" sighandler_t signal(int number, sighandler_t handler) noexcept {
+    struct sigaction action {};
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, number);
+    struct sigaction old {};
+    if (sigaction(number, &action, &old) != 0)
+        return SIG_ERR;
+    return old.sa_handler;
+}
+
+/// sysv_signal() and bsd_signal(), the C library's other names for it, through sigaction()
+/// above too (with their semantics: reset after one delivery, or BSD's).
+extern "C" sighandler_t sysv_signal(int number, sighandler_t handler) noexcept {
+    struct sigaction action {};
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    struct sigaction old {};
+    if (sigaction(number, &action, &old) != 0)
+        return SIG_ERR;
+    return old.sa_handler;
+}
+extern "C" sighandler_t bsd_signal(int number, sighandler_t handler) noexcept {
+    return signal(number, handler);
+}
+
+/// sigset(), an old way to install a handler that the C library makes without sigaction()
+/// above: no test of the course uses it, so the grader is told, then it is the C library's.
+extern "C" sighandler_t sigset(int number, sighandler_t handler) noexcept {
+    using Real = sighandler_t (*)(int, sighandler_t);
+    static const Real real = harness::catch_guard::next_definition<Real>("sigset");
+    harness::catch_guard::report_jump("sigset (a signal handler installed past the check)");
+    return real(number, handler);
+}
+
+/// syscall(), the C library's, after the grader is told of a signal handler installed with
+/// the raw system call (past sigaction() above).
+extern "C" long syscall(long number, ...) noexcept {
+    va_list given;
+    va_start(given, number);
+    long arguments[6];
+    for (long& argument : arguments)  // a system call takes at most six
+        argument = va_arg(given, long);
+    va_end(given);
+    using Real = long (*)(long, ...);
+    static const Real real = harness::catch_guard::next_definition<Real>("syscall");
+    if (number == SYS_rt_sigaction)
+        harness::catch_guard::report_jump(
+            "rt_sigaction (a signal handler installed past the check)");
+    return real(number, arguments[0], arguments[1], arguments[2], arguments[3], arguments[4],
+                arguments[5]);
+}
 
 // The jumps a program can make without an exception. Each is the C library's, after the
 // grader was told (report_jump). Defined once, by the test main: no lab code may define

@@ -2,10 +2,9 @@
 // out of the test body into the frame that called it, as if the body had returned: the
 // unwinder walks the stack to that frame (a fixed number of frames below main), and a
 // signal handler rewrites the interrupted registers to resume there. No exception, nothing
-// of the framework or the course named, the records all genuine. What the course can see
-// is the tools: the inspection flags the unwinder's and main's names (needs review), and a
-// jump with longjmp or setcontext would be integrity (jumps_with_setcontext). The lab is
-// flagged, its points stand for an instructor to judge (harness/README.md, "What remains").
+// of the framework or the course named, the records all genuine. The test mains run every
+// handler behind one of their own that sees the resume point change: integrity (and the
+// inspection flags the unwinder's names for review).
 #include <signal.h>
 #include <ucontext.h>
 #include <unistd.h>
