@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -31,6 +32,19 @@ Child held_cat() {
     options.in = Redirect::pipe();
     options.out = Redirect::null();
     return proc::spawn("/bin/cat", {"cat"}, {}, options);
+}
+
+// Sends @p sig to @p child's process and to nothing else: a Child without a process (pid -1,
+// or 0 from a spawn gone wrong) would make kill() signal every process the test may reach,
+// or its whole group.
+::testing::AssertionResult signalled(const Child& child, int sig) {
+    if (child.pid() <= 0) {
+        return ::testing::AssertionFailure() << "spawn returned a Child without a process (pid "
+                                             << child.pid() << "): there is nothing to signal";
+    }
+    if (::kill(child.pid(), sig) != 0)
+        return ::testing::AssertionFailure() << "kill: " << std::strerror(errno);
+    return ::testing::AssertionSuccess();
 }
 
 // Blocks until @p child has ended but leaves it unreaped (a zombie): waitid with WNOWAIT.
@@ -183,7 +197,7 @@ TEST(WaitTest, FalseGivesRawStatus256) {
 // Tests wait on a child killed by SIGKILL.
 TEST(WaitTest, KilledBySigkill) {
     Child child = held_cat();
-    ::kill(child.pid(), SIGKILL);
+    ASSERT_TRUE(signalled(child, SIGKILL));
     ExitStatus status = proc::wait(child);
     EXPECT_KILLED_BY(status.raw(), SIGKILL);
     EXPECT_EQ(status.to_string(), "killed by SIGKILL (raw status 9)");
@@ -368,7 +382,7 @@ TEST(WaitForTest, ReturnsWhenTheChildEnds) {
 // Tests that wait_for reports a child killed by a signal.
 TEST(WaitForTest, ReportsAKilledChild) {
     Child child = held_cat();
-    ::kill(child.pid(), SIGKILL);
+    ASSERT_TRUE(signalled(child, SIGKILL));
     auto status = proc::wait_for(child, std::chrono::hours(1));
     ASSERT_TRUE(status.has_value());
     EXPECT_KILLED_BY(status->raw(), SIGKILL);
