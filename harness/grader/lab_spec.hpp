@@ -18,8 +18,4 @@ using labmeta::parse_lab_json;
 using labmeta::TaskSpec;
 using labmeta::TestSpec;
 
-/// Loads every lab listed in the build's course-manifest.json, in order.
-/// @throws std::runtime_error when the manifest or a lab.json is missing or malformed.
-std::vector<LabSpec> load_course(const std::string& manifest_path);
-
 }  // namespace grader

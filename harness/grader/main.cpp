@@ -313,7 +313,8 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
 
 int run(Options options) {
     auto start = std::chrono::steady_clock::now();
-    auto labs = grader::load_course(options.manifest);
+    auto manifest = labmeta::load_manifest(options.manifest);  // read once, here
+    auto labs = manifest.labs;
     if (!every_lab_exists(labs, options))
         return 2;
     if (!options.test.empty() && !keep_only_test(labs, options))
@@ -345,7 +346,6 @@ int run(Options options) {
     }
     grading.layout = grader::read_course_layout(options.manifest);
     grading.inspect_compiled_code = true;
-    auto manifest = labmeta::load_manifest(options.manifest);
     grading.course = manifest.labs;
     grading.trusted_binaries = manifest.trusted_binaries;
     grader::CourseResult result;

@@ -108,6 +108,17 @@ void report_jump(const char* call) {
     harness::channel::send_tampered(why);
 }
 
+// Reports @p shown (report_jump), then makes the C library's jump @p name: one of the
+// longjmp family, all of one signature.
+[[noreturn]] void jump_on(const char* name, const char* shown, struct __jmp_buf_tag* env,
+                          int value) {
+    using Real = void (*)(struct __jmp_buf_tag*, int);
+    Real real = next_definition<Real>(name);  // looked up each time: a jump is rare
+    report_jump(shown);
+    real(env, value);
+    std::abort();  // the C library's jump does not return
+}
+
 // What a program asked sigaction() for, per signal: the test main installs a handler of
 // its own in its place (checked_handler) and calls this one from it.
 struct Installed {
@@ -246,32 +257,16 @@ extern "C" long syscall(long number, ...) noexcept {
 // grader was told (report_jump). Defined once, by the test main: no lab code may define
 // them (object_inspection.hpp).
 extern "C" [[noreturn]] void longjmp(struct __jmp_buf_tag env[1], int value) noexcept {
-    using Real = void (*)(struct __jmp_buf_tag*, int);
-    static const Real real = harness::catch_guard::next_definition<Real>("longjmp");
-    harness::catch_guard::report_jump("longjmp");
-    real(env, value);
-    std::abort();
+    harness::catch_guard::jump_on("longjmp", "longjmp", env, value);
 }
 extern "C" [[noreturn]] void _longjmp(struct __jmp_buf_tag env[1], int value) noexcept {
-    using Real = void (*)(struct __jmp_buf_tag*, int);
-    static const Real real = harness::catch_guard::next_definition<Real>("_longjmp");
-    harness::catch_guard::report_jump("_longjmp");
-    real(env, value);
-    std::abort();
+    harness::catch_guard::jump_on("_longjmp", "_longjmp", env, value);
 }
 extern "C" [[noreturn]] void siglongjmp(struct __jmp_buf_tag env[1], int value) noexcept {
-    using Real = void (*)(struct __jmp_buf_tag*, int);
-    static const Real real = harness::catch_guard::next_definition<Real>("siglongjmp");
-    harness::catch_guard::report_jump("siglongjmp");
-    real(env, value);
-    std::abort();
+    harness::catch_guard::jump_on("siglongjmp", "siglongjmp", env, value);
 }
 extern "C" [[noreturn]] void __longjmp_chk(struct __jmp_buf_tag env[1], int value) noexcept {
-    using Real = void (*)(struct __jmp_buf_tag*, int);
-    static const Real real = harness::catch_guard::next_definition<Real>("__longjmp_chk");
-    harness::catch_guard::report_jump("longjmp");
-    real(env, value);
-    std::abort();
+    harness::catch_guard::jump_on("__longjmp_chk", "longjmp", env, value);
 }
 extern "C" int setcontext(const ucontext_t* context) noexcept {
     using Real = int (*)(const ucontext_t*);
