@@ -37,3 +37,13 @@ if(COURSE_WITH_SOLUTIONS)  # the course only: they start from the untouched stub
             $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
   set_tests_properties(grader.hostile_submissions PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 endif()
+# A failing test tells the processes it caused: planted Lab 04 mistakes (a zombie, a signal
+# decoded wrongly, a wait for any child that hangs, a leaked pipe) each show, on the
+# scoreboard, the timeline line that names the culprit (harness/tests/timeline/).
+add_subdirectory(${CMAKE_SOURCE_DIR}/harness/tests/timeline ${CMAKE_BINARY_DIR}/timeline)
+if(COURSE_WITH_SOLUTIONS)
+  add_test(NAME grader.timeline_mistakes
+    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/timeline/timeline_mistakes.sh
+            $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
+  set_tests_properties(grader.timeline_mistakes PROPERTIES TIMEOUT 300)
+endif()

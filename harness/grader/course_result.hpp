@@ -104,4 +104,8 @@ void print_next_step(const CourseResult& result, std::ostream& out);
 /// The first @p max_lines lines of @p text (with "…" when cut).
 std::string first_lines(const std::string& text, int max_lines);
 
+/// How many lines of a failed test's timeline (TestResult::timeline) the scoreboard and the
+/// platform reports show; `make grade TEST=...` and report.json show all of it.
+inline constexpr int kTimelineLines = 8;
+
 }  // namespace grader

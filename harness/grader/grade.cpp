@@ -370,6 +370,7 @@ static std::pair<Outcome, FrameworkResult> run_sealed(const LabSpec& lab, const 
     io.stream_fd = results.read.get();
     io.stream_cap = kSealedStreamCap;
     io.env = {std::string(harness::channel::kEnvironmentVariable) + "=3,4"};
+    io.look_at_deadline = true;  // a timeout is told with where the test was
     auto run = run_sandboxed(sealed_test_command(lab.framework, executable, test.name),
                              scratch.string(), limits, io);
     auto reported =
@@ -408,7 +409,10 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
         return stopped;
     }
     auto result = judge(test, lab, run, reported);
+    if (result.verdict == Verdict::timeout)
+        result.timeline = describe_deadline_snapshot(run.at_deadline, options.source_dir);
     result.message = replace_all(result.message, options.source_dir + "/", "");
+    result.timeline = replace_all(result.timeline, options.source_dir + "/", "");
     remove_scratch(scratch_dir, result);
     return result;
 }

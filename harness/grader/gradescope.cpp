@@ -30,6 +30,8 @@ static std::string student_output(const TestResult& t) {
     if (t.verdict == Verdict::pass)
         return "";
     std::string text = to_string(t.verdict) + ": " + first_lines(t.message, 20);
+    if (!t.timeline.empty())
+        text += "\n" + first_lines(t.timeline, kTimelineLines);
     if (!t.lesson.empty())
         text += "\nRe-read: " + t.lesson;
     return text;
@@ -53,6 +55,8 @@ static std::string gradescope_output(const TestResult& t) {
     if (t.verdict == Verdict::pass)
         return "";
     std::string text = "**" + to_string(t.verdict) + "**\n\n" + fenced(first_lines(t.message, 20));
+    if (!t.timeline.empty())
+        text += "\n" + fenced(first_lines(t.timeline, kTimelineLines));
     if (!t.lesson.empty())
         text += "\nRe-read: `" + t.lesson + "`\n";
     return text;

@@ -78,8 +78,9 @@ static json test_json(const TestResult& t) {
             {"task", t.spec.task},        {"score", t.score},
             {"max_score", t.spec.points}, {"verdict", to_string(t.verdict)},
             {"message", t.message},       {"lesson", t.lesson},
-            {"hidden", t.spec.hidden},    {"seconds", t.seconds},
-            {"output", t.output},         {"leftover", t.leftover}};
+            {"timeline", t.timeline},     {"hidden", t.spec.hidden},
+            {"seconds", t.seconds},       {"output", t.output},
+            {"leftover", t.leftover}};
 }
 
 static json review_json(const std::vector<ReviewNote>& notes) {

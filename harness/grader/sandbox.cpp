@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 
@@ -54,14 +55,16 @@ struct Streams {
     }
 };
 
-// Waits for the program to end or for the deadline (then kills it), reading its streams
-// meanwhile.
-void supervise(pid_t pid, Streams& streams, Outcome& out, const Limits& limits,
-               Clock::time_point start) {
+// Waits for the program to end or for the deadline (then, after a look at it when @p io asks
+// for one, kills it), reading its streams meanwhile.
+void supervise(pid_t pid, Streams& streams, Outcome& out, const Limits& limits, const SandboxIo& io,
+               const char* program, Clock::time_point start) {
     auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(limits.wall_seconds));
     auto list = streams.open();
-    auto waited = hsys::wait_with_deadline(pid, list, deadline);
+    auto look = [&] { out.at_deadline = take_deadline_snapshot(pid, limits.isolate, program); };
+    auto waited = hsys::wait_with_deadline(pid, list, deadline, SIGKILL, true,
+                                           io.look_at_deadline ? look : std::function<void()>());
     out.raw_status = waited.status;
     out.timed_out = waited.timed_out;
     out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -363,7 +366,7 @@ Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& w
     events.write.reset();
     out.started = true;
     Streams streams{{output.read.get(), limits.output_cap}, {io.stream_fd, io.stream_cap}};
-    supervise(pid, streams, out, limits, start);
+    supervise(pid, streams, out, limits, io, argv.at(0).c_str(), start);
     if (cgroup) {
         try {
             auto counted = cgroup->events();

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "cgroup.hpp"
+#include "deadline_snapshot.hpp"
 #include "view.hpp"
 
 namespace grader {
@@ -71,6 +72,9 @@ struct SandboxIo {
     /// Where the program starts (read-only unless inside the working directory); empty:
     /// the working directory.
     std::string cwd;
+    /// When the program runs past its deadline, look at it before it is killed
+    /// (Outcome::at_deadline): where its threads were, its children, its descriptors.
+    bool look_at_deadline = false;
 };
 
 /// How a sandboxed run ended.
@@ -95,6 +99,7 @@ struct Outcome {
     std::uint64_t memory_limit_kills = 0;  ///< With a cgroup: processes the kernel's OOM
                                            ///< killer ended at memory.max.
     std::uint64_t process_limit_refusals = 0;  ///< With a cgroup: forks refused at pids.max.
+    DeadlineSnapshot at_deadline;              ///< With SandboxIo::look_at_deadline and a timeout.
     std::string resource_events;               ///< The program's resource events, one per line
                                                ///< (harness/resource_events.hpp).
     bool resource_events_cut = false;          ///< More came than the grader reads.

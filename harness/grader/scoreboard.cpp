@@ -107,9 +107,13 @@ static std::string describe_failure(const TestResult& t, const ScoreboardStyle& 
     std::string message = console_safe(t.message);
     std::string shown =
         style.failure_lines > 0 ? first_lines(message, style.failure_lines) : message;
-    if (shown != message) {
+    std::string timeline = console_safe(t.timeline);
+    if (!timeline.empty())
+        shown +=
+            "\n" + (style.failure_lines > 0 ? first_lines(timeline, kTimelineLines) : timeline);
+    bool cut = shown != message + (timeline.empty() ? "" : "\n" + timeline);
+    if (cut)
         shown += fmt::format("\n(the rest: make grade LAB={} TEST={})", t.lab, t.spec.name);
-    }
     return text + indent(shown, "        ") + "\n";
 }
 

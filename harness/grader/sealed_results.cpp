@@ -64,6 +64,8 @@ struct KindRule {
 // A test's name: GoogleTest's "Suite.Name" or a Catch2 test case's name, a few KiB at most.
 constexpr std::int64_t kMaxName = 4096;
 constexpr std::int64_t kMaxMessage = harness::channel::kMaxPayload;
+// A failed test's process timeline (harness/src/testsupport/process_timeline.hpp).
+constexpr std::int64_t kMaxTimeline = 16 * 1024;
 
 const std::vector<KindRule>& record_kinds() {
     static const std::vector<KindRule> kinds = {
@@ -71,7 +73,8 @@ const std::vector<KindRule>& record_kinds() {
         {"result",
          {{"test", FieldType::string, 0, kMaxName},
           {"outcome", FieldType::string, 0, 4, {"pass", "fail", "skip"}},
-          {"message", FieldType::string, 0, kMaxMessage, {}, true}}},
+          {"message", FieldType::string, 0, kMaxMessage, {}, true},
+          {"timeline", FieldType::string, 0, kMaxTimeline, {}, true}}},
         {"canary", {{"failed", FieldType::boolean}}},
         {"tampered", {{"reason", FieldType::string, 0, 1024}}},
         {"end", {{"exit_code", FieldType::integer, 0, 255}}},
@@ -176,6 +179,7 @@ struct Reading {
             result.passed = outcome == "pass";
             result.skipped = outcome == "skip";
             result.message = record.value("message", std::string());
+            result.timeline = record.value("timeline", std::string());
             return "";
         }
         if (kind == "tampered")  // the test main saw lab code forge the framework's state

@@ -242,6 +242,8 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
         result.message = plain_failure(reported.message);
     }
     if (result.verdict != Verdict::pass && result.verdict != Verdict::skipped) {
+        if (result.verdict != Verdict::integrity)
+            result.timeline = reported.timeline;
         const TaskSpec* task = lab.task(spec.task);
         if (task && !task->section.empty()) {
             result.lesson = "lessons/" + lab.lesson + "#" + task->section;

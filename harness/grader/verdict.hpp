@@ -38,8 +38,11 @@ struct TestResult {
     double score = 0;     ///< spec.points for a pass, else 0.
     std::string message;  ///< Plain words: what went wrong (empty for a pass).
     std::string lesson;   ///< "lessons/FILE#ANCHOR" to re-read, for a failure.
-    std::string output;   ///< What the test printed (capped), for instructors.
-    double seconds = 0;   ///< Wall time of the test's process.
+    /// For a failure: what the test's processes did (its main's timeline), or, for a
+    /// timeout, where the test was when the grader stopped it. Lines; "" when none.
+    std::string timeline;
+    std::string output;  ///< What the test printed (capped), for instructors.
+    double seconds = 0;  ///< Wall time of the test's process.
     /// The test's scratch folder, when the grader could not remove all of it after the test
     /// (more than hsys::remove_tree()'s budget of entries, or an error): "" when it could.
     /// The lab is then flagged; the grader tries again after the lab's tests.
@@ -53,6 +56,7 @@ struct FrameworkResult {
     bool passed = false;    ///< Ran, and no assertion failed.
     bool skipped = false;   ///< The test skipped itself.
     std::string message;    ///< Failure or skip messages, joined.
+    std::string timeline;   ///< A failed test's processes, as its main told them ("" if none).
     bool sealed = false;    ///< It came over the authenticated result channel.
     bool began = false;     ///< Sealed: the test's begin record arrived.
     bool ended = false;     ///< Sealed: the run's end record arrived.

@@ -44,6 +44,8 @@
 #include "course/todo.hpp"
 #include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
+#include "process_timeline.hpp"
+#include "timeline_stand_ins.hpp"
 
 namespace {
 
@@ -182,8 +184,10 @@ class CourseListener : public ListenerBase {
     }
 
     void sectionStarting(Catch::SectionInfo const& info) override {
-        if (depth_++ == 0)
+        if (depth_++ == 0) {
             descriptors_before_ = harness::open_descriptors();
+            harness::timeline::begin_test();
+        }
         ListenerBase::sectionStarting(info);
     }
 
@@ -192,6 +196,7 @@ class CourseListener : public ListenerBase {
         ListenerBase::sectionEnded(stats);
         if (--depth_ != 0)
             return;
+        harness::timeline::end_test();  // before the leak checks kill and close what it left
         // A test a stub's todo() cut short could not wait for its children: no leak report.
         std::string message = harness::leaked_children_message(harness::kill_and_reap_children());
         if (!message.empty() && !todo_reached_)
@@ -216,7 +221,9 @@ class CourseListener : public ListenerBase {
         }
         Outcome outcome = failed_ ? Outcome::fail : !skip_.empty() ? Outcome::skip : Outcome::pass;
         all_good = all_good && outcome != Outcome::fail;
-        harness::channel::send_result(name_, outcome, outcome == Outcome::skip ? skip_ : message_);
+        harness::channel::send_result(
+            name_, outcome, outcome == Outcome::skip ? skip_ : message_,
+            outcome == Outcome::fail ? harness::timeline::describe() : std::string());
     }
 
   private:
@@ -277,6 +284,7 @@ std::vector<char*> catch2_arguments(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     harness::catch_guard::refused_exception = &refuse_catch2_exceptions;
+    harness::timeline::install();
     harness::report_resource_events();     // out of memory, out of processes: told to the grader
     ::on_exit(exit_during_test, nullptr);  // glibc: like atexit, but is given the status
     if (harness::channel::active())

@@ -52,6 +52,8 @@ constexpr const char* kCanaryWords = "the course's canary: this failure must be 
 
 /// The most bytes of failure text a test main puts into one result record.
 constexpr std::size_t kMessageCap = 16 * 1024;
+/// The most bytes of a test's process timeline a test main puts into one result record.
+constexpr std::size_t kTimelineCap = 8 * 1024;
 
 /// A test's outcome, as the test main decided it.
 enum class Outcome { pass, fail, skip };
@@ -323,13 +325,18 @@ void take_the_grader_secret(int, char**, char** envp) {
     return send_record();
 }
 
-// The result record of @p test: its outcome and, cut to kMessageCap, its message.
-[[maybe_unused]] bool send_result(std::string_view test, Outcome outcome,
-                                  std::string_view message) noexcept {
+// The result record of @p test: its outcome and, cut to kMessageCap, its message; and, when
+// not empty, cut to kTimelineCap, the timeline of its processes (process_timeline.hpp).
+[[maybe_unused]] bool send_result(std::string_view test, Outcome outcome, std::string_view message,
+                                  std::string_view timeline = {}) noexcept {
     append_raw("{\"kind\":\"result\",\"test\":");
     append_string(test, 4096);
     append_raw(",\"message\":");
     append_string(message, kMessageCap);
+    if (!timeline.empty()) {
+        append_raw(",\"timeline\":");
+        append_string(timeline, kTimelineCap);
+    }
     append_raw(outcome == Outcome::pass   ? ",\"outcome\":\"pass\"}"
                : outcome == Outcome::skip ? ",\"outcome\":\"skip\"}"
                                           : ",\"outcome\":\"fail\"}");

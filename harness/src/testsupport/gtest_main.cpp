@@ -11,6 +11,8 @@
 #include "course/todo.hpp"
 #include "harness/resource_events.hpp"
 #include "harness/testsupport.hpp"
+#include "process_timeline.hpp"
+#include "timeline_stand_ins.hpp"
 
 namespace {
 
@@ -47,6 +49,13 @@ class DescriptorLeakCheck : public ::testing::EmptyTestEventListener {
             ADD_FAILURE() << message;
     }
     std::vector<harness::OpenDescriptor> before_;
+};
+
+// Around each test: the timeline of its processes (process_timeline.hpp), frozen at its end
+// before the leak checks kill and close what it left. Appended last: its OnTestEnd runs first.
+class ProcessTimeline : public ::testing::EmptyTestEventListener {
+    void OnTestStart(const ::testing::TestInfo&) override { harness::timeline::begin_test(); }
+    void OnTestEnd(const ::testing::TestInfo&) override { harness::timeline::end_test(); }
 };
 
 using harness::channel::kCanaryWords;
@@ -120,7 +129,9 @@ class ResultChannel : public ::testing::EmptyTestEventListener {
                           : result->Failed() ? Outcome::fail
                                              : Outcome::pass;
         all_good_ = all_good_ && outcome != Outcome::fail;
-        harness::channel::send_result(full_name(info), outcome, message_);
+        harness::channel::send_result(
+            full_name(info), outcome, message_,
+            outcome == Outcome::fail ? harness::timeline::describe() : std::string());
     }
     static std::string full_name(const ::testing::TestInfo& info) {
         return std::string(info.test_suite_name()) + "." + info.name();
@@ -162,6 +173,7 @@ const char* refuse_googletest_exceptions(const char* name) {
 
 int main(int argc, char** argv) {
     harness::catch_guard::refused_exception = &refuse_googletest_exceptions;
+    harness::timeline::install();
     harness::report_resource_events();  // out of memory, out of processes: told to the grader
     ::testing::InitGoogleTest(&argc, argv);
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
@@ -172,7 +184,8 @@ int main(int argc, char** argv) {
         listeners.Append(channel);
     }
     listeners.Append(new ChildLeakCheck);
-    listeners.Append(new DescriptorLeakCheck);  // its OnTestEnd runs first
+    listeners.Append(new DescriptorLeakCheck);
+    listeners.Append(new ProcessTimeline);  // its OnTestEnd runs first
     int status = RUN_ALL_TESTS();
     if (channel == nullptr)
         return status;

@@ -8,6 +8,7 @@
 // here may run in a child between fork and exec, so it only calls write(2) once the
 // real functions are resolved (report_resource_events(), before main).
 #include "harness/resource_events.hpp"
+#include "process_timeline.hpp"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -131,6 +132,8 @@ pid_t fork() {
     pid_t pid = fn();
     if (pid < 0 && errno == EAGAIN)
         record_too_many_processes("fork");
+    if (pid > 0)
+        harness::timeline::started(pid, "fork");
     return pid;
 }
 
@@ -150,9 +153,16 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
     SpawnFn fn = resolve(real_spawn, "posix_spawn");
     if (fn == nullptr)
         return ENOSYS;
-    int error = fn(pid, path, actions, attributes, argv, envp);
+    pid_t child = 0;
+    int error = fn(&child, path, actions, attributes, argv, envp);
     if (error == EAGAIN)
         record_too_many_processes("posix_spawn");
+    if (error == 0) {
+        harness::timeline::started(child, "posix_spawn");
+        harness::timeline::runs(child, argv);
+        if (pid != nullptr)
+            *pid = child;
+    }
     return error;
 }
 
@@ -161,9 +171,16 @@ int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t*
     SpawnFn fn = resolve(real_spawnp, "posix_spawnp");
     if (fn == nullptr)
         return ENOSYS;
-    int error = fn(pid, file, actions, attributes, argv, envp);
+    pid_t child = 0;
+    int error = fn(&child, file, actions, attributes, argv, envp);
     if (error == EAGAIN)
         record_too_many_processes("posix_spawnp");
+    if (error == 0) {
+        harness::timeline::started(child, "posix_spawnp");
+        harness::timeline::runs(child, argv);
+        if (pid != nullptr)
+            *pid = child;
+    }
     return error;
 }
 

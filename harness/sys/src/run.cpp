@@ -125,7 +125,7 @@ std::size_t drain(Stream& stream) {
 
 WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline, int kill_signal,
-                              bool kill_group) {
+                              bool kill_group, const std::function<void()>& before_kill) {
     // kill(-1) would reach every process we may signal, kill(0) our own group.
     if (pid <= 1)
         course::throw_error(EINVAL, "wait_with_deadline " + std::to_string(pid));
@@ -142,6 +142,8 @@ WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
         const int left = remaining_ms(deadline);
         if (left == 0) {
             result.timed_out = true;
+            if (before_kill)
+                before_kill();  // a last look at what it was doing
             child.kill_and_reap(kill_signal);
             break;
         }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,7 +46,8 @@ struct WaitResult {
 ///         of 1 or less, which kill() would read as a group or as every process.
 WaitResult wait_with_deadline(pid_t pid, std::span<Stream*> streams,
                               std::chrono::steady_clock::time_point deadline,
-                              int kill_signal = SIGKILL, bool kill_group = true);
+                              int kill_signal = SIGKILL, bool kill_group = true,
+                              const std::function<void()>& before_kill = {});
 
 /// Reads what @p stream holds right now without blocking (it must be non-blocking, as
 /// wait_with_deadline() leaves it), at most one pipe's worth, so a writer that goes on
