@@ -472,12 +472,15 @@ std::string relative(std::string where, const std::string& source_dir) {
     return where;
 }
 
-std::string told_thread(const ThreadAtDeadline& thread, const DeadlineSnapshot& snapshot,
+using Named = std::vector<std::pair<std::string, std::string>>;
+
+// One thread's line: its call, and the first frame of the lab's code in @p named (its
+// return addresses, named) with the test line that called it.
+std::string told_thread(const ThreadAtDeadline& thread, const Named& named,
                         const std::string& source_dir, bool main_thread) {
     std::string line =
         (main_thread ? "the test's thread" : "thread " + std::to_string(thread.tid)) + ": " +
         (thread.call.empty() ? "state unknown" : thread.call);
-    auto named = symbolize(snapshot.program, thread.calls);
     for (std::size_t i = 0; i < named.size(); ++i) {
         if (!in_lab_code(named[i].second, source_dir))
             continue;
@@ -501,8 +504,20 @@ std::string describe_deadline_snapshot(const DeadlineSnapshot& snapshot,
     if (!snapshot.taken)
         return "";
     std::string told;
-    for (std::size_t i = 0; i < snapshot.threads.size(); ++i)
-        told += "  " + told_thread(snapshot.threads[i], snapshot, source_dir, i == 0) + "\n";
+    // Every thread's addresses named by one run of addr2line, then dealt back.
+    std::vector<std::uint64_t> all;
+    for (const auto& thread : snapshot.threads)
+        all.insert(all.end(), thread.calls.begin(), thread.calls.end());
+    Named named = symbolize(snapshot.program, all);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < snapshot.threads.size(); ++i) {
+        std::size_t count = snapshot.threads[i].calls.size();
+        Named own;
+        for (std::size_t k = next; k < next + count && k < named.size(); ++k)
+            own.push_back(named[k]);
+        next += count;
+        told += "  " + told_thread(snapshot.threads[i], own, source_dir, i == 0) + "\n";
+    }
     for (const auto& child : snapshot.children) {
         std::string state =
             child.state == 'Z'
