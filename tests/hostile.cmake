@@ -47,3 +47,10 @@ if(COURSE_WITH_SOLUTIONS)
             $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
   set_tests_properties(grader.timeline_mistakes PROPERTIES TIMEOUT 300)
 endif()
+# The run's deadline is shared between the labs: a Lab 04 that hangs costs only Lab 04.
+if(COURSE_WITH_SOLUTIONS)
+  add_test(NAME grader.deadline_shares
+    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/timeline/deadline_shares.sh
+            $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
+  set_tests_properties(grader.deadline_shares PROPERTIES TIMEOUT 120)
+endif()

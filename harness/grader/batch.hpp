@@ -53,7 +53,7 @@ struct BatchOptions {
     std::vector<std::string> students;
     std::vector<std::string> cmake_args;  ///< Extra arguments for each student's configure.
     int jobs = 1;                         ///< Students graded at once.
-    int timeout_seconds = 1800;           ///< Per step (configure, grade) of one student.
+    int timeout_seconds = 360;            ///< Per step (configure, grade) of one student.
     /// Share across students what does not depend on them (SharedBuilds); false: every
     /// student's build compiles everything (--no-compile-cache, the old way).
     bool share_builds = true;

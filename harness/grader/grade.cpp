@@ -274,11 +274,16 @@ std::string first_compiler_error(const std::string& log, const std::string& sour
 }
 
 // Seconds left before the run's deadline (infinity when it has none; <= 0 once reached).
-static double seconds_left(const GradeOptions& options) {
-    if (!options.deadline)
+// Seconds until @p end (infinity without one).
+static double seconds_until(const std::optional<std::chrono::steady_clock::time_point>& end) {
+    if (!end)
         return std::numeric_limits<double>::infinity();
-    auto left = *options.deadline - std::chrono::steady_clock::now();
-    return std::chrono::duration<double>(left).count();
+    return std::chrono::duration<double>(*end - std::chrono::steady_clock::now()).count();
+}
+
+// Seconds the lab being graded has left: of its share, and of the whole run's deadline.
+static double seconds_left(const GradeOptions& options) {
+    return std::min(seconds_until(options.deadline), seconds_until(options.lab_deadline));
 }
 
 // The verdict of a test the run's deadline kept from running (@p stopped: from finishing).
@@ -288,9 +293,14 @@ static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeO
     result.spec = test;
     result.lab = lab.id;
     result.verdict = Verdict::not_run;
-    result.message =
-        fmt::format("{}: the run's deadline ({:g} s) was reached",
-                    stopped ? "not run to its end" : "not run", options.deadline_seconds);
+    bool run_over = seconds_until(options.deadline) <= 0 || !options.lab_deadline;
+    std::string why =
+        run_over
+            ? fmt::format("the run's deadline ({:g} s) was reached", options.deadline_seconds)
+            : fmt::format("Lab {}'s share of the run's deadline ({:.0f} of {:g} s) was used up",
+                          lab.id, options.lab_share_seconds, options.deadline_seconds);
+    result.message = fmt::format("stopped by the deadline {}: {}",
+                                 stopped ? "before it finished" : "before it ran", why);
     return result;
 }
 
@@ -403,6 +413,9 @@ static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
     if (run.timed_out && limits.wall_seconds < lab.time_limit) {
         auto stopped = not_run(lab, test, options, true);
+        stopped.timeline =
+            replace_all(describe_deadline_snapshot(run.at_deadline, options.source_dir),
+                        options.source_dir + "/", "");
         stopped.seconds = run.seconds;
         stopped.output = run.output;  // for instructors: what it printed until then
         remove_scratch(scratch_dir, stopped);
@@ -493,10 +506,6 @@ void inspect_compiled_code(const LabSpec& lab, const GradeOptions& options, LabR
         result.distrusted = inspection.integrity_message();
 }
 
-bool has_hidden_tests(const LabSpec& lab) {
-    return std::any_of(lab.tests.begin(), lab.tests.end(), [](const auto& t) { return t.hidden; });
-}
-
 // Builds (or, without options.build, finds) the programs of the lab's tests, visible and
 // hidden; fills built / build_error / build_stopped.
 void prepare_lab(const LabSpec& lab, const GradeOptions& options, LabResult& result) {
@@ -576,6 +585,10 @@ void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, L
 }
 
 }  // namespace
+
+bool has_hidden_tests(const LabSpec& lab) {
+    return std::any_of(lab.tests.begin(), lab.tests.end(), [](const auto& t) { return t.hidden; });
+}
 
 LabResult grade_visible_tests(const LabSpec& lab, const GradeOptions& options) {
     LabResult result;

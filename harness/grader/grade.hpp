@@ -37,6 +37,12 @@ struct GradeOptions {
     /// then is stopped, and every test not run to its end gets the verdict `not-run`.
     std::optional<std::chrono::steady_clock::time_point> deadline;
     double deadline_seconds = 0;  ///< The deadline as given (--deadline), for messages.
+    /// The share of the deadline the lab being graded has (grade_course() sets it before
+    /// each lab): the time left divided between the labs left, so that a hang costs only
+    /// its own lab (and the labs that build on it, if they hang too), and time a lab does
+    /// not use passes on to the next. None: the lab may use all that is left.
+    std::optional<std::chrono::steady_clock::time_point> lab_deadline;
+    double lab_share_seconds = 0;  ///< That share, in seconds, for messages.
     /// Inspect each lab's compiled code before its tests run (lab_inspection.hpp): what the
     /// grader does; off for the harness's tests of programs that are no lab's.
     bool inspect_compiled_code = false;
@@ -124,6 +130,10 @@ LabResult grade_visible_tests(const LabSpec& lab, const GradeOptions& options);
 /// of @p result back in lab.json's order. A run grades them after every visible test of
 /// every lab, so that nothing a hidden test leaves behind reaches a visible test.
 void grade_hidden_tests(LabResult& result, const GradeOptions& options);
+
+/// True when @p lab declares hidden tests (graded by grade_hidden_tests(), in a program of
+/// their own).
+bool has_hidden_tests(const LabSpec& lab);
 
 /// The result of a lab that was not graded at all (a refused submission, a grader that
 /// failed): every declared test gets @p verdict and @p message, 0 points; the lab is not

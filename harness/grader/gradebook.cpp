@@ -83,8 +83,18 @@ void fill_row(const json& report, GradebookRow& row) {
         auto id = field<std::string>(lab, "id");
         row.lab_scores[id] = field<double>(lab, "score");
         row.lab_max[id] = field<double>(lab, "max_score");
-        if (lab.contains("built") && !field<bool>(lab, "built"))
+        bool stopped = lab.contains("build_stopped") && field<bool>(lab, "build_stopped");
+        int not_run =
+            lab.contains("stopped_by_deadline") ? field<int>(lab, "stopped_by_deadline") : 0;
+        std::string refused = lab.contains("refused") ? field<std::string>(lab, "refused") : "";
+        if (stopped)
+            flag("lab " + id + " stopped by the deadline (before it was built)");
+        else if (!refused.empty())
+            flag("lab " + id + " refused: " + refused.substr(0, 200));
+        else if (lab.contains("built") && !field<bool>(lab, "built"))
             flag("lab " + id + " does not compile");
+        if (!stopped && not_run > 0)
+            flag(fmt::format("lab {}: {} test(s) stopped by the deadline", id, not_run));
         if (timeouts[id] > 0)
             flag(fmt::format("lab {}: {} test(s) timed out", id, timeouts[id]));
         if (lab.contains("flagged") && field<bool>(lab, "flagged"))

@@ -103,9 +103,10 @@ void write_gradescope_results(const CourseResult& full, const std::string& path)
             overview +=
                 "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
         if (int missed = lab.not_run(); missed > 0) {
-            overview +=
-                fmt::format("  - {} test(s) not run: the run's deadline ({:g} s) was reached\n",
-                            missed, result.deadline_seconds);
+            overview += fmt::format(
+                "  - {} test(s) stopped by the deadline (the run's {:g} s, shared "
+                "between the labs)\n",
+                missed, result.deadline_seconds);
         }
         if (lab.flagged())
             overview += "  - flagged for the instructor's review: " + lab.flag_reason() + "\n";

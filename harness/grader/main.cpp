@@ -283,6 +283,18 @@ bool keep_only_test(std::vector<grader::LabSpec>& labs, Options& options) {
     return true;
 }
 
+// Gives the next of @p parts_left parts of the run its share of the deadline: the time left,
+// divided by the parts left (all of it for the last).
+void share_the_deadline(grader::GradeOptions& part, std::size_t parts_left) {
+    if (!part.deadline || parts_left == 0)
+        return;
+    auto now = std::chrono::steady_clock::now();
+    auto left = std::max(*part.deadline - now, std::chrono::steady_clock::duration::zero());
+    auto share = left / static_cast<long>(parts_left);
+    part.lab_deadline = now + share;
+    part.lab_share_seconds = std::chrono::duration<double>(share).count();
+}
+
 // Grades the labs selected: every visible test of every lab first, then the hidden tests
 // (so that nothing a hidden test leaves in a shared place, such as the fallback's /tmp,
 // can reach a visible test's message). Each lab's tests stay in lab.json's order.
@@ -292,16 +304,26 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
         for (const auto& lab : labs)  // before any student code is compiled
             grader::close_hidden_files(lab, grading.layout);
     }
+    // The deadline is shared: each lab's visible tests, then each lab's hidden tests, is one
+    // part, and each part gets the time left divided by the parts left.
+    grader::GradeOptions part = grading;
+    std::size_t parts_left = 0;
+    for (const auto& lab : labs) {
+        if (selected(options, lab.id))
+            parts_left += 1 + grader::has_hidden_tests(lab);
+    }
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
         std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
-        result.labs.push_back(
-            guarded(lab, [&] { return grader::grade_visible_tests(lab, grading); }));
+        share_the_deadline(part, parts_left--);
+        result.labs.push_back(guarded(lab, [&] { return grader::grade_visible_tests(lab, part); }));
     }
     for (auto& lab : result.labs) {
+        if (grader::has_hidden_tests(lab.lab))
+            share_the_deadline(part, parts_left--);
         lab = guarded(lab.lab, [&] {
-            grader::grade_hidden_tests(lab, grading);
+            grader::grade_hidden_tests(lab, part);
             return lab;
         });
     }

@@ -246,8 +246,9 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
                        points_text(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {
         out << fmt::format(
-            "{} test(s) not run: the run's deadline ({:g} s) was reached. Tests that time out "
-            "use up the run's time: fix those first.\n",
+            "{} test(s) stopped by the deadline: the run's {:g} s are shared between the labs "
+            "(each the time left divided between the labs left). A test that times out uses up "
+            "its lab's share: fix those first.\n",
             missed, result.deadline_seconds);
     }
 }
