@@ -3,9 +3,10 @@
 // characters of strings go when they are moved or copied.
 //
 // `lesson-05-cmdline ARGS...` prints its own /proc/self/cmdline, one argument per line,
-// says whether moving and copying strings moves their characters, then re-executes itself with an environment that names GREETING twice and shows which
-// one the new program sees. `lesson-05-cmdline --of PID` prints another process's
-// command line. A PID that names no process makes it exit with status 1.
+// says whether moving and copying strings moves their characters, then re-executes
+// itself with an environment that names GREETING twice and shows which one the new
+// program sees. `lesson-05-cmdline --of PID` prints another process's command line. A
+// PID that names no process makes it exit with status 1.
 #include <unistd.h>
 
 #include <cerrno>
