@@ -5,10 +5,30 @@
 #    what the lesson shows. It needs the programs the sessions call, so it requires the
 #    fixture lessons.programs_built, which fails (naming what is missing) when the build
 #    has not produced them: `make test` builds everything first.
-#  - lessons.show_no_solutions: no code block is woven from solutions/ (needs no build).
+#  - lessons.show_no_solutions: no code block is woven from solutions/ (needs no build);
+#  - lessons.no_solution_overlap: no lesson code (```cpp blocks, lessons/code/) shares a run
+#    of four lines of the same shape, names and values aside, with a solution's task code
+#    (harness/tools/lesson_overlap.cpp); lessons.no_solution_overlap_finds_renamed_copies
+#    shows that the check can fail, on a fixture course with renamed copies planted
+#    (harness/tests/fixtures/lesson_overlap: exactly two findings, named below).
 add_test(NAME lessons.show_no_solutions
   COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}
           -P ${CMAKE_SOURCE_DIR}/tests/lessons_show_no_solutions.cmake)
+
+if(TARGET lesson-overlap)
+  if(COURSE_WITH_SOLUTIONS)
+    add_test(NAME lessons.no_solution_overlap
+      COMMAND lesson-overlap --root ${CMAKE_SOURCE_DIR})
+  endif()
+  add_test(NAME lessons.no_solution_overlap_finds_renamed_copies
+    COMMAND sh -c [[out=$("$0" --root "$1"); status=$?; printf '%s\n' "$out"
+      test "$status" -eq 1 || { echo "expected exit status 1 (found), got $status"; exit 1; }
+      for want in 'count_words (Task 1): the whole task, 10 lines' \
+                  'is_vowel (Task 2): the whole task, 2 lines' 'lesson-overlap: 2 run(s)'; do
+        printf '%s\n' "$out" | grep -qF "$want" || { echo "missing from the report: $want"; exit 1; }
+      done]]
+      $<TARGET_FILE:lesson-overlap> ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/lesson_overlap)
+endif()
 
 if(NOT TARGET weave)
   return()

@@ -1,22 +1,27 @@
 // lesson-02-ancestry: the tools of Lab 02 on problems next to the lab's own.
 //
-// It lists the threads of this process from /proc/self/task (the same readdir loop that
-// lists processes from /proc), counts the processes of the machine by state from one
-// pass over /proc/PID/stat, finds the process with the most children in that snapshot,
-// and draws its own ancestry as a staircase from the top down, checking each step up
-// against PID reuse with start times. It uses raw /proc reads only, not Lab 02's code.
+// It names its threads and lists them from /proc/self/task (readdir, as /proc itself is
+// listed), takes one snapshot of every /proc/PID/stat, counts the processes of the
+// machine by state, finds the process with the most children, and follows its own
+// ancestry up the snapshot's ppid links, drawn as a staircase from the top down; then it
+// checks that the start times never decrease down that chain. It uses raw /proc reads
+// only, not Lab 02's code.
 #include <dirent.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -42,29 +47,31 @@ bool all_digits(const char* name) {
     return true;
 }
 
-//> task-ids
-// The thread IDs of process @p pid, sorted: one directory per thread in /proc/PID/task.
-std::vector<pid_t> task_ids(const std::string& pid) {
-    std::string path = "/proc/" + pid + "/task";
-    std::unique_ptr<DIR, DirCloser> dir(::opendir(path.c_str()));
-    if (!dir)
+//> threads
+// The threads of this process, each with its own name (comm), sorted by name: one
+// directory per thread in /proc/self/task. readdir answers nullptr at the end and on an
+// error alike, so errno is cleared before each call and looked at once the loop ends.
+std::vector<std::pair<std::string, pid_t>> thread_names() {
+    const std::string path = "/proc/self/task";
+    DIR* raw = ::opendir(path.c_str());
+    if (raw == nullptr)
         course::throw_errno("opendir " + path);
-    std::vector<pid_t> tids;
-    for (;;) {
-        errno = 0;  // nullptr means "end" or "error": only errno tells which
-        const dirent* entry = ::readdir(dir.get());
-        if (entry == nullptr) {
-            if (errno != 0)
-                course::throw_errno("readdir " + path);
-            break;
+    std::unique_ptr<DIR, DirCloser> dir(raw);  // closed however we leave
+    std::vector<std::pair<std::string, pid_t>> threads;
+    errno = 0;
+    while (const dirent* entry = ::readdir(dir.get())) {
+        if (all_digits(entry->d_name)) {  // skips "." and ".."
+            std::string comm = course::read_file(path + "/" + entry->d_name + "/comm");
+            threads.emplace_back(comm.substr(0, comm.find('\n')), std::atoi(entry->d_name));
         }
-        if (all_digits(entry->d_name))  // skips "." and ".."
-            tids.push_back(static_cast<pid_t>(std::atol(entry->d_name)));
+        errno = 0;  // what the body did to errno is not readdir's answer
     }
-    std::sort(tids.begin(), tids.end());  // readdir's order is the kernel's, not ours
-    return tids;
+    if (errno != 0)
+        course::throw_errno("readdir " + path);
+    std::sort(threads.begin(), threads.end());  // readdir's order is the kernel's, not ours
+    return threads;
 }
-//< task-ids
+//< threads
 
 // The fields of /proc/PID/stat this program needs.
 struct Stat {
@@ -76,57 +83,51 @@ struct Stat {
 };
 
 //> read-stat
-// /proc/PID/stat of @p pid, or nothing when that process is gone (not an error: PIDs
-// come and go while we look). The name is between the first '(' and the *last* ')'.
-std::optional<Stat> read_stat(pid_t pid) {
-    std::string text;
+// The whole of @p path, or nothing when the process it describes is gone: not an error,
+// PIDs come and go while we look. (ENOENT: no such /proc entry; ESRCH: it went away
+// between open and read.)
+std::optional<std::string> read_if_alive(const std::string& path) {
     try {
-        text = course::read_file("/proc/" + std::to_string(pid) + "/stat");
+        return course::read_file(path);
     } catch (const std::system_error& e) {
-        if (e.code().value() == ENOENT || e.code().value() == ESRCH)
+        if (e.code() == std::errc::no_such_file_or_directory ||
+            e.code() == std::errc::no_such_process)
             return std::nullopt;
         throw;
     }
-    std::size_t open = text.find('('), close = text.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close + 2 >= text.size())
-        return std::nullopt;  // empty: gone between open and read
+}
+
+// /proc/PID/stat of @p pid, or nothing when that process is gone. The name is between
+// the first '(' and the *last* ')'; an empty read also means gone.
+std::optional<Stat> read_stat(pid_t pid) {
+    std::optional<std::string> text = read_if_alive("/proc/" + std::to_string(pid) + "/stat");
+    if (!text)
+        return std::nullopt;
+    std::size_t open = text->find('('), close = text->rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= text->size())
+        return std::nullopt;
     Stat s;
     s.pid = pid;
-    s.comm = text.substr(open + 1, close - open - 1);
-    s.state = text[close + 2];        // field 3
-    std::vector<std::string> fields;  // fields 4, 5, ... after the state
-    std::size_t pos = close + 4;
-    while (pos < text.size()) {
-        std::size_t end = text.find(' ', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        fields.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
+    s.comm = text->substr(open + 1, close - open - 1);
+    s.state = (*text)[close + 2];                      // field 3
+    std::istringstream rest(text->substr(close + 4));  // fields 4, 5, ... after the state
+    std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
     s.ppid = static_cast<pid_t>(std::stol(fields.at(0)));  // field 4
     s.starttime = std::stoull(fields.at(18));              // field 22
     return s;
 }
 //< read-stat
 
-// Every process listed in /proc now, read once; those that vanish meanwhile are skipped.
-std::vector<Stat> snapshot() {
-    std::unique_ptr<DIR, DirCloser> dir(::opendir("/proc"));
-    if (!dir)
-        course::throw_errno("opendir /proc");
-    std::vector<Stat> table;
-    for (;;) {
-        errno = 0;
-        const dirent* entry = ::readdir(dir.get());
-        if (entry == nullptr) {
-            if (errno != 0)
-                course::throw_errno("readdir /proc");
-            break;
-        }
-        if (!all_digits(entry->d_name))
+// Every process listed in /proc now, read once, by PID; those that vanish meanwhile are
+// skipped. (std::filesystem lists a directory too; it throws where readdir sets errno.)
+std::map<pid_t, Stat> snapshot() {
+    std::map<pid_t, Stat> table;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::string name = entry.path().filename();
+        if (!all_digits(name.c_str()))
             continue;
-        if (std::optional<Stat> s = read_stat(static_cast<pid_t>(std::atol(entry->d_name))))
-            table.push_back(*s);
+        if (std::optional<Stat> s = read_stat(std::atoi(name.c_str())))
+            table.emplace(s->pid, *s);
     }
     return table;
 }
@@ -134,9 +135,9 @@ std::vector<Stat> snapshot() {
 //> census
 // How many processes are in each state (R running, S sleeping, Z zombie...), all counted
 // from one snapshot, so that the numbers describe one moment.
-std::map<char, int> census(const std::vector<Stat>& table) {
+std::map<char, int> census(const std::map<pid_t, Stat>& table) {
     std::map<char, int> count;
-    for (const Stat& s : table)
+    for (const auto& [pid, s] : table)
         ++count[s.state];
     return count;
 }
@@ -144,9 +145,9 @@ std::map<char, int> census(const std::vector<Stat>& table) {
 
 //> most-children
 // The process of @p table with the most direct children: count each one's ppid.
-std::pair<pid_t, int> most_children(const std::vector<Stat>& table) {
+std::pair<pid_t, int> most_children(const std::map<pid_t, Stat>& table) {
     std::map<pid_t, int> children;
-    for (const Stat& s : table) {
+    for (const auto& [pid, s] : table) {
         if (s.ppid != 0)
             ++children[s.ppid];
     }
@@ -159,32 +160,29 @@ std::pair<pid_t, int> most_children(const std::vector<Stat>& table) {
 }
 //< most-children
 
-//> guard
-// May @p parent really be the parent of @p child? A parent exists before its child; a
-// "parent" that started later is a newer process given the PID the real one left behind.
-bool plausible_parent(const Stat& parent, const Stat& child) {
-    return child.ppid == parent.pid && parent.starttime <= child.starttime;
-}
-//< guard
-
 //> ancestry
-// @p pid and its ancestors, the top last. Stops at ppid 0, at a parent that is gone, and
-// at one that fails the start-time check.
-std::vector<Stat> ancestry(pid_t pid) {
+// @p pid and its ancestors in @p table, the top last: follow each entry's ppid to the
+// next, until a PID the table does not hold (ppid 0 names none). The count stops a
+// cycle, which a table read at several moments could hold, though the kernel's never does.
+std::vector<Stat> ancestry(const std::map<pid_t, Stat>& table, pid_t pid) {
     std::vector<Stat> chain;
-    std::optional<Stat> current = read_stat(pid);
-    while (current) {
-        chain.push_back(*current);
-        if (current->ppid == 0)
-            break;  // the top of a tree: PID 1, kthreadd, a namespace's first process
-        std::optional<Stat> parent = read_stat(current->ppid);
-        if (parent && !plausible_parent(*parent, *current))
-            parent.reset();
-        current = parent;
-    }
+    for (auto it = table.find(pid); it != table.end() && chain.size() <= table.size();
+         it = table.find(it->second.ppid))
+        chain.push_back(it->second);
     return chain;
 }
 //< ancestry
+
+//> start-order
+// Going down @p chain (the top last), does every process start no earlier than the one
+// above it? It must, as a parent exists before its child; a step up that breaks the order
+// reached a newer process given a recycled PID. Equal is fine: start times count clock
+// ticks, and a child forked in the same tick as its parent shares its start time.
+bool starts_in_order(const std::vector<Stat>& chain) {
+    return std::is_sorted(chain.rbegin(), chain.rend(),
+                          [](const Stat& a, const Stat& b) { return a.starttime < b.starttime; });
+}
+//< start-order
 
 //> staircase
 // Draws @p chain (the top last) from the top down, each generation one step further right.
@@ -205,7 +203,7 @@ void print_staircase(const std::vector<Stat>& chain) {
 }  // namespace
 
 int main() {
-    // Two extra threads, parked until we have listed them.
+    // Two extra threads, named, parked until we have listed them.
     std::mutex mutex;
     std::condition_variable done;
     bool listed = false;
@@ -214,7 +212,9 @@ int main() {
         done.wait(lock, [&] { return listed; });
     };
     std::thread first(park), second(park);
-    std::vector<pid_t> tids = task_ids("self");
+    ::pthread_setname_np(first.native_handle(), "parked-1");
+    ::pthread_setname_np(second.native_handle(), "parked-2");
+    std::vector<std::pair<std::string, pid_t>> threads = thread_names();
     {
         std::lock_guard<std::mutex> lock(mutex);
         listed = true;
@@ -222,12 +222,12 @@ int main() {
     done.notify_all();
     first.join();
     second.join();
-    bool main_listed = std::find(tids.begin(), tids.end(), ::getpid()) != tids.end();
-    std::cout << "/proc/self/task: " << tids.size()
-              << " threads; the main thread's ID is the PID: " << (main_listed ? "yes" : "no")
-              << "\n";
+    std::cout << "/proc/self/task: " << threads.size() << " threads\n";
+    for (const auto& [name, tid] : threads)
+        std::cout << "  " << name
+                  << (tid == ::getpid() ? ", the main thread: its ID is the PID" : "") << "\n";
 
-    std::vector<Stat> table = snapshot();
+    std::map<pid_t, Stat> table = snapshot();
     std::cout << "states:";
     for (auto [state, n] : census(table))
         std::cout << " " << state << "=" << n;
@@ -235,6 +235,9 @@ int main() {
     auto [pid, n] = most_children(table);
     std::cout << "most children: PID " << pid << ", " << n << " of them\n";
 
+    std::vector<Stat> chain = ancestry(table, ::getpid());
     std::cout << "my ancestry, the top first:\n";
-    print_staircase(ancestry(::getpid()));
+    print_staircase(chain);
+    std::cout << "start times never decrease down the chain: "
+              << (starts_in_order(chain) ? "yes" : "no") << "\n";
 }

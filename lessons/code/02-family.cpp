@@ -1,6 +1,6 @@
-// lesson-02-family: the lecture's walk up the process tree, in C++.
+// lesson-02-family: the Python session's walk up the process tree, in C++.
 //
-// The notes list every PID (psutil.pids()), ask for the parent's PID (os.getppid()),
+// That session lists every PID (psutil.pids()), ask for the parent's PID (os.getppid()),
 // look the parent up, then climb: p.parent(), p.parent().parent(), and p.parents() all
 // the way to the top. This program does the same with Labs 01 and 02, where they are
 // parent(p), parent(*parent(p)) and parents(p), and prints what it finds.

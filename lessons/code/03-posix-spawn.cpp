@@ -1,4 +1,4 @@
-// The notes' first spawn, in C++: posix_spawn runs /usr/bin/echo with an argv and an
+// The Python session's first spawn, in C++: posix_spawn runs /usr/bin/echo with an argv and an
 // environment of our choosing, and waitpid collects how it ended. No library of ours:
 // the two calls as the C library gives them, each checked.
 #include <spawn.h>

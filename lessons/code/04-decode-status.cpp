@@ -1,5 +1,5 @@
 // What is in a raw wait status? The <sys/wait.h> macros applied to the numbers this
-// lesson meets: 0 and 256 (true and false in the notes), 9, 139 and 0x137f.
+// lesson meets: 0 and 256 (true and false in the Python session), 9, 139 and 0x137f.
 #include <sys/wait.h>
 
 #include <iostream>

@@ -1,4 +1,4 @@
-// The race the notes won: waitpid(pid, WNOHANG) right after posix_spawn. Run it many
+// The race the Python session won: waitpid(pid, WNOHANG) right after posix_spawn. Run it many
 // times and count how often /usr/bin/true had already ended by then.
 #include <iostream>
 

@@ -1,10 +1,12 @@
 // lesson-05-cmdline: NUL-separated blocks, environ, and arrays of C strings for execve,
-// on the command line rather than the environment (which Lab 05 is about).
+// on the command line rather than the environment (which Lab 05 is about), and where the
+// characters of strings go when they are moved or copied.
 //
 // `lesson-05-cmdline ARGS...` prints its own /proc/self/cmdline, one argument per line,
-// then re-executes itself with an environment that names GREETING twice and shows which
-// one the new program sees. `lesson-05-cmdline --of PID` prints another process's
-// command line. A PID that names no process makes it exit with status 1.
+// says whether moving and copying strings moves their characters, then re-executes
+// itself with an environment that names GREETING twice and shows which one the new
+// program sees. `lesson-05-cmdline --of PID` prints another process's command line. A
+// PID that names no process makes it exit with status 1.
 #include <unistd.h>
 
 #include <cerrno>
@@ -70,29 +72,24 @@ const char* lookup(std::string_view name) {
 }
 //< lookup
 
-//> cstrings
-// Owns strings and the null-terminated array of pointers into them that execve wants
-// (for argv or envp). Move-only: a copy would copy the strings but still point into the
-// original's; a move hands the buffers over, so the pointers stay valid.
-class CStrings {
-  public:
-    explicit CStrings(std::vector<std::string> strings) : strings_(std::move(strings)) {
-        for (std::string& s : strings_)
-            pointers_.push_back(s.data());
-        pointers_.push_back(nullptr);  // the end marker
-    }
-    CStrings(CStrings&&) noexcept = default;
-    CStrings& operator=(CStrings&&) noexcept = default;
-    CStrings(const CStrings&) = delete;
-    CStrings& operator=(const CStrings&) = delete;
-
-    char* const* data() const { return pointers_.data(); }
-
-  private:
-    std::vector<std::string> strings_;
-    std::vector<char*> pointers_;
-};
-//< cstrings
+//> where-characters-live
+// Where are the characters of a vector's strings after the vector is moved, or copied?
+// An array of pointers into them, as execve wants, is right after the one, not the other.
+void where_characters_live() {
+    std::vector<std::string> strings = {"GREETING=first", "LANG=C"};
+    const char* first = strings[0].data();  // what an envp array would hold
+    const char* second = strings[1].data();
+    std::vector<std::string> moved = std::move(strings);
+    std::vector<std::string> copied = moved;
+    std::string alone = std::move(moved[1]);  // one string of 6 bytes, moved by itself
+    auto stay = [](bool same) { return same ? "yes" : "no"; };
+    std::cout << "moving a vector of strings: characters stay put: "
+              << stay(moved[0].data() == first) << "\n"
+              << "copying it: characters stay put: " << stay(copied[0].data() == first) << "\n"
+              << "moving one short string: characters stay put: " << stay(alone.data() == second)
+              << "\n";
+}
+//< where-characters-live
 
 // The child's part: say which GREETING it sees, and how many entries carry that name.
 int report_greeting() {
@@ -118,11 +115,15 @@ int main(int argc, char** argv) {
             std::cout << "  [" << i << "] '" << args[i] << "'\n";
         if (pid != "self")
             return 0;
+        where_characters_live();
         //> exec-self
-        CStrings child_argv({"/proc/self/exe", "--greeting"});
-        CStrings child_envp({"GREETING=first", "LANG=C", "GREETING=second"});
+        // String literals live as long as the program: the arrays may point at them as they are.
+        char* child_argv[] = {const_cast<char*>("/proc/self/exe"), const_cast<char*>("--greeting"),
+                              nullptr};
+        char* child_envp[] = {const_cast<char*>("GREETING=first"), const_cast<char*>("LANG=C"),
+                              const_cast<char*>("GREETING=second"), nullptr};
         std::cout << std::flush;  // execve discards whatever is still buffered
-        ::execve("/proc/self/exe", child_argv.data(), child_envp.data());
+        ::execve("/proc/self/exe", child_argv, child_envp);
         course::throw_errno("execve /proc/self/exe");  // execve returns only on failure
         //< exec-self
     } catch (const std::system_error& e) {

@@ -1,5 +1,5 @@
 // lesson-05-spawn-env: runs lesson-05-config-path (found next to this program) three
-// times with posix_spawn: with an empty environment, as the notes did with Python; with
+// times with posix_spawn: with an empty environment, as the Python session did; with
 // our own environment; and with our environment edited (HOME changed). It waits for each
 // child and says how it ended.
 #include <spawn.h>

@@ -44,34 +44,31 @@ std::string format_bytes(double bytes) {
 //< format-bytes
 
 //> ema
-// An exponential moving average that corrects its start from 0: it keeps the total
-// weight given so far, 1 − (1 − a)^k after k values, and divides by it.
+// An exponential moving average that starts from its first value rather than from 0:
+// nothing to correct, but that first value weighs as if it had been seen for ever.
 class Smoothed {
   public:
     explicit Smoothed(double alpha) : alpha_(alpha) {}
-    void add(double x) {
-        sum_ = alpha_ * x + (1 - alpha_) * sum_;
-        weight_ = alpha_ + (1 - alpha_) * weight_;  // the same recurrence, fed 1 each time
-    }
-    double value() const { return weight_ == 0 ? 0 : sum_ / weight_; }
+    void add(double x) { value_ = value_ ? alpha_ * x + (1 - alpha_) * *value_ : x; }
+    double value() const { return value_.value_or(0); }
 
   private:
-    double alpha_, sum_ = 0, weight_ = 0;
+    double alpha_;
+    std::optional<double> value_;  // none before the first value
 };
 //< ema
 
-//> terminal-columns
-// The columns of the terminal behind @p fd, asked of the terminal driver; COLUMNS when
-// @p fd is no terminal (or one nobody sized); nothing when neither says.
-std::optional<int> terminal_columns(int fd) {
+//> terminal-size
+// The size of the terminal behind @p fd, as its driver reports it; nothing when @p fd is
+// no terminal (ioctl fails with ENOTTY) or is one that nobody has sized (0 columns, as a
+// fresh pseudo-terminal has).
+std::optional<winsize> terminal_size(int fd) {
     winsize size{};
-    if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
-        return size.ws_col;
-    if (const char* columns = std::getenv("COLUMNS"); columns && std::atoi(columns) > 0)
-        return std::atoi(columns);
-    return std::nullopt;
+    if (::ioctl(fd, TIOCGWINSZ, &size) == -1 || size.ws_col == 0)
+        return std::nullopt;
+    return size;
 }
-//< terminal-columns
+//< terminal-size
 
 // Writes all of @p text to standard error (a short write is not an error; a failed one is).
 void write_err(const std::string& text) {
@@ -101,7 +98,7 @@ void draw(const std::string& line, bool terminal, std::size_t& last_length, bool
 int main(int argc, char** argv) {
     long long max = argc > 1 ? std::atoll(argv[1]) : -1;
     bool terminal = ::isatty(2) == 1;
-    std::optional<int> columns = terminal_columns(2);
+    std::optional<winsize> size = terminal_size(2);  // off a terminal, lines are never cut
     Smoothed per_read(0.3);
     std::size_t last_length = 0;
     long long total = 0, redraws = 0;
@@ -109,7 +106,7 @@ int main(int argc, char** argv) {
         std::string text = std::string(sign) + " " + format_bytes(double(total)) + " read, " +
                            format_bytes(per_read.value()) + " per read";
         // The sign is 3 bytes for 1 column, the rest ASCII: cut at columns + 2 bytes.
-        return columns ? text.substr(0, std::size_t(*columns) + 2) : text;
+        return size ? text.substr(0, std::size_t(size->ws_col) + 2) : text;
     };
     //> count-only
     const long long every = 8192;  // redraw every 8 KiB: a count, not a clock

@@ -1,8 +1,8 @@
-// lesson-06-spawn-progress: the notes' last experiment in C++. Spawns
+// lesson-06-spawn-progress: the Python session's last experiment in C++. Spawns
 // `progress_ref 3 --step-ms 100` (found next to this program) with our own environment;
 // the child draws its bar on the standard error it shares with us while we wait for it
 // to end, *without* reaping it (waitid with WNOWAIT), look at its state in /proc: a
-// zombie, 'Z', as psutil showed in the notes; then reap it with waitpid.
+// zombie, 'Z', as psutil showed in Python; then reap it with waitpid.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>

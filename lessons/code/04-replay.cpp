@@ -1,6 +1,7 @@
-// The notes' session, replayed in C++ with Labs 03 and 04: true, false, then echo, which
-// prints while the parent carries on and stays a zombie until the parent waits for it.
-// Lab 01's Process shows the zombie as psutil did.
+// lesson-04-replay: the course's first Python session with posix_spawn and waitpid,
+// replayed in C++ with Labs 03 and 04: true, false, then echo, which prints while the
+// parent carries on and stays a zombie until the parent waits for it. Lab 01's Process
+// shows the zombie as psutil did.
 #include <sys/wait.h>
 
 #include <iostream>
