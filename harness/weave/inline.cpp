@@ -4,10 +4,12 @@
 // lesson writers to avoid all that, the filter hands Doxygen HTML it cannot misread.
 #include "inline.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
 #include <string_view>
+#include <utility>
 
 namespace weave {
 
@@ -90,19 +92,19 @@ bool opens_quote(const std::string& text, std::size_t at) {
 
 class Converter {
   public:
-    Converter(const std::string& text, const LinkWriter& links, bool heading)
-        : text_(text), links_(links), heading_(heading) {}
+    Converter(std::string text, const LinkWriter& links, bool heading)
+        : text_(std::move(text)), links_(links), heading_(heading) {}
 
     std::string run() {
         while (at_ < text_.size()) {
-            if (!code_span() && !html() && !link())
+            if (!code_span() && !html() && !link() && !emphasis())
                 character();
         }
         return out_;
     }
 
   private:
-    const std::string& text_;
+    const std::string text_;
     const LinkWriter& links_;
     bool heading_;
     std::size_t at_ = 0;
@@ -167,6 +169,47 @@ class Converter {
         return true;
     }
 
+    /// `**strong**`, `*emphasis*` (or with `_`) as HTML: Doxygen leaves emphasis that
+    /// holds an HTML element, such as a converted code span, unrendered.
+    bool emphasis() {
+        char c = text_[at_];
+        if (c != '*' && c != '_')
+            return false;
+        auto length = std::min<std::size_t>(run_length(text_, at_, c), 2);
+        auto close = closing_delimiter(c, length);
+        if (close == std::string::npos)
+            return false;
+        auto inner = Converter(text_.substr(at_ + length, close - at_ - length), links_, heading_);
+        auto tag = length == 2 ? std::string("strong") : std::string("em");
+        out_ += "<" + tag + ">" + inner.run() + "</" + tag + ">";
+        at_ = close + length;
+        return true;
+    }
+
+    /// Where the emphasis opened by @p length @p c at at_ closes (code spans skipped), or
+    /// npos. It opens before a non-space (`_` not inside a word) and closes after one.
+    std::size_t closing_delimiter(char c, std::size_t length) const {
+        auto inside_word = [&](std::size_t i) { return i < text_.size() && is_word(text_[i]); };
+        std::size_t start = at_ + length;
+        if (start >= text_.size() || std::isspace(static_cast<unsigned char>(text_[start])) != 0 ||
+            (c == '_' && at_ > 0 && inside_word(at_ - 1)))
+            return std::string::npos;
+        for (std::size_t i = start + 1; i < text_.size(); ++i) {
+            if (text_[i] == '`') {
+                auto run = run_length(text_, i, '`');
+                auto end = closing_run(text_, i, run);
+                i = end == std::string::npos ? i + run - 1 : end + run - 1;
+            } else if (text_[i] == c) {
+                auto run = run_length(text_, i, c);
+                if (run == length && std::isspace(static_cast<unsigned char>(text_[i - 1])) == 0 &&
+                    !(c == '_' && inside_word(i + run)))
+                    return i;
+                i += run - 1;
+            }
+        }
+        return std::string::npos;
+    }
+
     void character() {
         char c = text_[at_];
         char next = at_ + 1 < text_.size() ? text_[at_ + 1] : '\0';
@@ -202,6 +245,8 @@ std::string escape_code(const std::string& code) {
             auto count = run_length(code, i, '-');
             out += escape_dashes(count);
             i += count - 1;
+        } else if (c == '~' && i + 1 < code.size() && code[i + 1] == '~') {
+            out += "~<!---->";  // `~~` would strike through (&tilde; is another character)
         } else if (c == ':' && starts_word && i + 1 < code.size() && code[i + 1] == ':') {
             out += "\\::";  // `::name` would be an explicit link request
             ++i;
@@ -213,9 +258,9 @@ std::string escape_code(const std::string& code) {
                 out += '%';  // no automatic link: the URL is code
             out += c;
         } else {
-            static const std::string_view entity_chars = "&<>\"'~";
-            static const std::string_view entities[] = {"&amp;",  "&lt;",   "&gt;",
-                                                        "&quot;", "&apos;", "&tilde;"};
+            static const std::string_view entity_chars = "&<>\"'";
+            static const std::string_view entities[] = {"&amp;", "&lt;", "&gt;", "&quot;",
+                                                        "&apos;"};
             auto entity = entity_chars.find(c);
             if (entity != std::string_view::npos)
                 out += entities[entity];

@@ -120,18 +120,19 @@ std::string lesson_lab_card(const Site& site, const std::string& lesson) {
     if (lab == nullptr)
         return "";
     std::vector<std::string> card{"<div class=\"course-lab\">",
-                                  "<p class=\"course-lab-title\">Lab " + lab->spec.id + ": " +
-                                      ref_text(lab->spec.title) + "</p>"};
+                                  "<div class=\"course-lab-title\">Lab " + lab->spec.id + ": " +
+                                      ref_text(lab->spec.title) + "</div>"};
     if (!lab->contracts.empty())
-        card.push_back("<p>The contract: " + contract_list(*lab) + ", in <code>labs/" +
+        card.push_back("<div>The contract: " + contract_list(*lab) + ", in <code>labs/" +
                        lab->spec.slug +
                        "/</code>. The tasks, and where this lesson "
-                       "teaches each:</p>");
+                       "teaches each:</div>");
     card.push_back("<ol>");
     for (const auto& task : lab->spec.tasks)
         card.push_back("<li>" + ref(page_id(lesson) + "-" + task.section, task.title) + "</li>");
     card.push_back("</ol>");
-    card.push_back("<p>Check your work with <code>make grade LAB=" + lab->spec.id + "</code>.</p>");
+    card.push_back("<div>Check your work with <code>make grade LAB=" + lab->spec.id +
+                   "</code>.</div>");
     card.push_back("</div>");
     return join_lines(card);
 }
@@ -152,7 +153,10 @@ std::string contract_header(const Site& site, const std::string& header, const s
                !rstrip((brief + 1)->substr(3)).empty() &&
                (brief + 1)->find('@') == std::string::npos)
             ++brief;
-        *brief += " Taught in " + ref(page_id(lesson), site.titles.at(lesson)) + ".";
+        // JAVADOC_AUTOBRIEF ends a brief at its first ". ": ".\ " does not end it.
+        auto& line = *brief;
+        line = rstrip(line) + (rstrip(line).ends_with(".") ? "\\" : "") + " Taught in " +
+               ref(page_id(lesson), site.titles.at(lesson)) + ".";
     }
     std::string card;
     for (const auto& line : split_lines(lesson_lab_card(site, lesson)))

@@ -345,6 +345,11 @@ TEST(DoxygenInlineTest, CodeSpansAndQuotes) {
     EXPECT_EQ(weave::doxygen_inline("tqdm's 'quoted' <b>x</b> a<b @x", plain_links),
               "tqdm\u2019s \u2018quoted\u2019 <b>x</b> a&lt;b \\@x");
     EXPECT_EQ(weave::doxygen_inline("a `lone backtick", plain_links), "a \\`lone backtick");
+    EXPECT_EQ(
+        weave::doxygen_inline("**read every `n`\nitems**, *a `b`*, snake_case_name", plain_links),
+        "<strong>read every <code>n</code>\nitems</strong>, <em>a <code>b</code></em>, "
+        "snake_case_name");
+    EXPECT_EQ(weave::doxygen_inline("a * b * c, char* p", plain_links), "a * b * c, char* p");
 }
 
 // Tests that links keep their targets untouched and get their text converted, and that a
@@ -354,6 +359,7 @@ TEST(DoxygenInlineTest, LinksAndHeadings) {
               "see [the <code>x</code> doc](https://e.org/a_b@c) now");
     EXPECT_EQ(weave::doxygen_inline("Using `fork()`", plain_links, true), "Using fork()");
     EXPECT_EQ(weave::escape_code("see http://e.org"), "see %http://e.org");
+    EXPECT_EQ(weave::escape_code("~~x ~0U"), "~<!---->~x ~0U");
 }
 
 // Tests that a lesson page gets previous/next bars and its lab's card, with the lab's
@@ -373,7 +379,7 @@ TEST_F(WeaveTest, LessonAndContractLinkEachOther) {
     EXPECT_NE(page.find("@ref lesson-01-a-one-thing \"One\""), std::string::npos) << page;
     EXPECT_NE(page.find("Text <code>x</code>."), std::string::npos) << page;
     auto header = weave::doxygen_page(root, root / "labs/01-a/a.hpp");
-    EXPECT_NE(header.find("/// @brief The A lab. Taught in @ref lesson-01-a \"A\".\n///\n"),
+    EXPECT_NE(header.find("/// @brief The A lab.\\ Taught in @ref lesson-01-a \"A\".\n///\n"),
               std::string::npos)
         << header;
     EXPECT_EQ(weave::split_lines(header)[4], "#pragma once");
