@@ -19,6 +19,7 @@ Usage: check-docs-browser.py BUILD_DIR [LESSON.md ...]     (after scripts/docs.s
                                                      the site; fails unless each is found
 Exit 0: every page renders; 1: problems (listed); 2: usage; 77: no Chromium (skip).
 """
+import collections
 import json
 import os
 import pathlib
@@ -208,10 +209,9 @@ class Chromium:
 def check_prose(result):
     problems = []
     for name, pattern in PROSE_DEFECTS:
-        for m in pattern.finditer(result["prose"]):
+        for m in list(pattern.finditer(result["prose"]))[:5]:
             start = max(0, m.start() - 40)
             problems.append(f"{name} in the text: ...{squash(result['prose'][start:m.end() + 40])}...")
-            break
     for code in result["codes"]:
         for name, pattern in CODE_DEFECTS:
             if pattern.search(code):
@@ -221,10 +221,11 @@ def check_prose(result):
 
 def check_code(lesson, result):
     problems = []
-    shown = {squash(code) for code in result["codes"]}
-    for span in lesson.spans:
-        if squash(span) not in shown:
-            problems.append(f"code span not shown verbatim as code: `{span}`")
+    shown = collections.Counter(squash(code) for code in result["codes"])
+    for span, count in collections.Counter(squash(span) for span in lesson.spans).items():
+        if shown[span] < count:
+            problems.append(f"code span not shown verbatim as code: `{span}`"
+                            + (f" ({count - shown[span]} of {count} times)" if count > 1 else ""))
     fragments = [block_lines(f) for f in result["fragments"]]
     for block in lesson.blocks:
         wanted = block_lines(block)
