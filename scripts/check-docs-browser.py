@@ -251,7 +251,7 @@ def check_images(lesson, result, site):
         if os.path.basename(src) not in names:
             problems.append(f"image of the lesson not shown: {src}")
     for diagram in lesson.diagrams:
-        if not any(n.startswith(diagram) for n in names):
+        if f"dot_{diagram}.svg" not in names:
             problems.append(f"diagram of the lesson not shown: {diagram}")
     return problems
 

@@ -93,9 +93,9 @@
   }
 
   function images(root) {
-    return [...root.querySelectorAll("img, object")].map((e) => ({
+    return [...root.querySelectorAll("img, object, div.dotgraph iframe")].map((e) => ({
       tag: e.tagName.toLowerCase(),
-      src: e.getAttribute("src") || e.getAttribute("data") || "",
+      src: e.getAttribute("src") || e.getAttribute("data") || "",  // iframe: a Graphviz diagram
       loaded: e.tagName === "IMG" ? e.complete && e.naturalWidth > 0 : true,
       height: e.getBoundingClientRect().height,
     }));
