@@ -79,6 +79,22 @@ std::string marker_body(const std::string& line) {
     return std::regex_match(line, m, marker) ? m[1].str() : "";
 }
 
+/// What a marker comment shows: a code block's caption (`code: FILE#TAG` names FILE), a
+/// diagram (`diagram: NAME`, docs/diagrams/NAME.dot); others (sessions) show nothing.
+std::string marker_line(const std::string& body) {
+    auto argument = [&](std::size_t length) {
+        auto value = body.substr(length);
+        value.erase(0, value.find_first_not_of(' '));
+        return value;
+    };
+    if (body.starts_with("code:"))
+        return "<div class=\"weave-source\">" + argument(5).substr(0, argument(5).find('#')) +
+               "</div>";
+    if (body.starts_with("diagram:"))
+        return "\\dotfile " + argument(8) + ".dot";
+    return "";
+}
+
 /// Whether @p line starts a Markdown block of its own inside a run of text lines: a list
 /// item, a table row, a quotation. A code span never crosses into it.
 bool starts_block(const std::string& line) {
@@ -171,17 +187,8 @@ std::string lesson_page(const fs::path& root, const fs::path& file) {
             if (title)
                 out.push_back(lesson_navigation(site, name, "top") + "\n\n[TOC]");
             titled = titled || title;
-        } else if (body.starts_with("code:")) {
-            auto spec = body.substr(5);
-            spec.erase(0, spec.find_first_not_of(' '));
-            out.push_back("<div class=\"weave-source\">" + spec.substr(0, spec.find('#')) +
-                          "</div>");
-        } else if (body.starts_with("diagram:")) {
-            auto diagram = body.substr(8);
-            diagram.erase(0, diagram.find_first_not_of(' '));
-            out.push_back("\\dotfile " + diagram + ".dot");
         } else if (!body.empty() || rstrip(line).empty()) {
-            out.push_back("");  // other comments (sessions) show nothing
+            out.push_back(marker_line(body));
         } else {
             prose.add(line);
         }
