@@ -5,18 +5,20 @@
 # otherwise the one command to run is printed and the script exits 1.
 # The same names on Debian 12 and 13, Ubuntu 22.04 and 24.04. Optional packages serve a
 # check that skips itself without them (Chromium: the docs page in a browser; the arm64
-# cross compiler): installed where the system has them (Ubuntu's chromium is a snap, not
-# a package), never required.
+# cross compiler; Charis SIL, the docs site's serif, falls back to another): installed
+# where the system has them (Ubuntu's chromium is a snap, not a package), never required.
 set -euo pipefail
 
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
-test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format clang zip unzip"
+# The docs site's fonts: DejaVu Sans Mono, copied into the site (progress bars need its
+# full-cell block characters), and colour emoji for the sessions that print one.
+test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz fonts-dejavu-core fonts-noto-color-emoji python3 python3-psutil python3-tqdm python3-jsonschema clang-format clang zip unzip"
 # libclang-rt-dev: libFuzzer and the sanitizers' runtimes for the default clang
 # (scripts/fuzz.sh). Debian 12 and 13 and Ubuntu 24.04 package them apart from clang (this
 # package depends on libclang-rt-NN-dev, which clang only recommends); where the archive
 # has no such package (Ubuntu 22.04's clang 14 ships them in libclang-common-14-dev), the
 # fuzz script probes libFuzzer and skips, saying why, if it is missing.
-test_optional="chromium g++-aarch64-linux-gnu libclang-rt-dev"
+test_optional="chromium fonts-sil-charis g++-aarch64-linux-gnu libclang-rt-dev"
 
 case "${1:-grade}" in
   grade) wanted=$grade_packages optional="" ;;

@@ -1,5 +1,6 @@
 // The lessons as Doxygen pages. Lessons are written for GitHub's Markdown; Doxygen needs
-// page ids, explicit anchors and `@ref` links, and reads `@` and `\` as commands.
+// page ids, explicit anchors and `@ref` links, and misreads some Markdown (inline.cpp
+// converts the prose). Lab contracts get links back to their lessons (site.cpp).
 #include "doxygen.hpp"
 
 #include <algorithm>
@@ -8,11 +9,12 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <string_view>
 
 #include "codeblocks.hpp"
 #include "diagnostics.hpp"
+#include "inline.hpp"
 #include "labmeta/lab.hpp"
+#include "site.hpp"
 
 namespace weave {
 
@@ -70,103 +72,6 @@ std::vector<Heading> headings(const std::vector<std::string>& lines) {
     return found;
 }
 
-struct Pages {
-    std::vector<std::string> lessons;  // file names, in order
-    std::map<std::string, std::string> titles;
-};
-
-Pages course_pages(const fs::path& root) {
-    Pages pages;
-    for (const auto& path : lesson_paths(root)) {
-        auto name = fs::path(path).filename().string();
-        pages.lessons.push_back(name);
-        auto found = headings(split_lines(read_text(root / path)));
-        pages.titles[name] = found.empty() ? name : found.front().text;
-    }
-    return pages;
-}
-
-const std::set<std::string>& html_tags() {
-    static const std::set<std::string> tags{
-        "a",   "b",     "br", "code", "del", "details", "div",  "em",     "i",   "img",
-        "kbd", "li",    "ol", "p",    "pre", "s",       "span", "strong", "sub", "summary",
-        "sup", "table", "td", "th",   "tr",  "tt",      "u",    "ul"};
-    return tags;
-}
-
-/// Escapes what Doxygen would read as a command in prose: `\`, `@`, and `<` that does
-/// not open an HTML tag. Code spans are left alone.
-std::string escape_prose(const std::string& line) {
-    std::string out;
-    bool in_code = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (c == '`')
-            in_code = !in_code;
-        const bool markdown_escape =
-            c == '\\' && i + 1 < line.size() &&
-            std::string_view("`*_{}[]()#+-.!<>|~").find(line[i + 1]) != std::string_view::npos;
-        if (!in_code && !markdown_escape && (c == '\\' || c == '@')) {
-            out += '\\';
-        } else if (!in_code && c == '<' && line.compare(i, 4, "<!--") != 0) {
-            std::size_t end = i + 1 + (i + 1 < line.size() && line[i + 1] == '/');
-            std::size_t word = end;
-            while (word < line.size() && std::isalpha(static_cast<unsigned char>(line[word])))
-                ++word;
-            if (html_tags().count(line.substr(end, word - end)) == 0) {
-                out += "&lt;";
-                continue;
-            }
-        }
-        out += c;
-    }
-    return out;
-}
-
-/// Rewrites Markdown links for Doxygen: to other lessons and to headings as `@ref`; to
-/// files outside the site as plain text naming the file.
-std::string rewrite_links(const std::string& line, const std::string& page,
-                          const std::set<std::string>& lessons) {
-    static const std::regex link(R"((!?)\[([^\]]*)\]\(([^)\s]+)\))");
-    std::string out;
-    auto begin = std::sregex_iterator(line.begin(), line.end(), link);
-    std::size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-        const auto& m = *it;
-        out += line.substr(last, static_cast<std::size_t>(m.position()) - last);
-        last = static_cast<std::size_t>(m.position() + m.length());
-        std::string text = m[2], target = m[3];
-        auto hash = target.find('#');
-        auto file = target.substr(0, hash);
-        auto anchor = hash == std::string::npos ? "" : target.substr(hash + 1);
-        if (file.starts_with("./"))
-            file.erase(0, 2);
-        if (m[1] == "!" || target.find("://") != std::string::npos ||
-            target.starts_with("mailto:")) {
-            out += m.str();
-        } else if (file.empty() || lessons.count(file) != 0) {
-            auto id = file.empty() ? page : page_id(file);
-            out += "[" + text + "](@ref " + (anchor.empty() ? id : id + "-" + anchor) + ")";
-        } else {
-            out += text == file || text == "`" + file + "`" ? "`" + file + "`"
-                                                            : text + " (`" + file + "`)";
-        }
-    }
-    return out + line.substr(last);
-}
-
-std::string navigation(const Pages& pages, const std::string& name) {
-    auto at = std::find(pages.lessons.begin(), pages.lessons.end(), name);
-    std::string nav = "\n<hr>\n";
-    if (at != pages.lessons.begin())
-        nav += "Previous: @ref " + page_id(*(at - 1)) + " \"" + pages.titles.at(*(at - 1)) + "\"";
-    if (at != pages.lessons.begin() && at + 1 != pages.lessons.end())
-        nav += " &middot; ";
-    if (at != pages.lessons.end() && at + 1 != pages.lessons.end())
-        nav += "Next: @ref " + page_id(*(at + 1)) + " \"" + pages.titles.at(*(at + 1)) + "\"";
-    return nav + "\n";
-}
-
 /// The marker comment's body on @p line (`code: x`, `session`, `diagram: x`), or "".
 std::string marker_body(const std::string& line) {
     static const std::regex marker(R"(^\s{0,3}<!--\s*(.*?)\s*-->\s*$)");
@@ -174,85 +79,154 @@ std::string marker_body(const std::string& line) {
     return std::regex_match(line, m, marker) ? m[1].str() : "";
 }
 
+/// What a marker comment shows: a code block's caption (`code: FILE#TAG` names FILE), a
+/// diagram (`diagram: NAME`, docs/diagrams/NAME.dot); others (sessions) show nothing.
+std::string marker_line(const std::string& body) {
+    auto argument = [&](std::size_t length) {
+        auto value = body.substr(length);
+        value.erase(0, value.find_first_not_of(' '));
+        return value;
+    };
+    if (body.starts_with("code:"))
+        return "<div class=\"weave-source\">" + argument(5).substr(0, argument(5).find('#')) +
+               "</div>";
+    if (body.starts_with("diagram:"))
+        return "\\dotfile " + argument(8) + ".dot";
+    return "";
+}
+
+/// Whether @p line starts a Markdown block of its own inside a run of text lines: a list
+/// item, a table row, a quotation. A code span never crosses into it.
+bool starts_block(const std::string& line) {
+    static const std::regex start(R"(^\s*([-*+]|\d+[.)]|\||>)(\s|$))");
+    return std::regex_search(line, start);
+}
+
+/// Writes Markdown links for Doxygen: to other lessons and to headings as `@ref`; to
+/// files outside the site as plain text naming the file; images and URLs unchanged.
+LinkWriter lesson_links(const std::string& page, const std::set<std::string>& lessons) {
+    return [page, lessons](const std::string& text, const std::string& target, bool image) {
+        auto hash = target.find('#');
+        auto file = target.substr(0, hash);
+        auto anchor = hash == std::string::npos ? "" : target.substr(hash + 1);
+        if (file.starts_with("./"))
+            file.erase(0, 2);
+        if (image || target.find("://") != std::string::npos || target.starts_with("mailto:"))
+            return std::string(image ? "!" : "") + "[" + text + "](" + target + ")";
+        if (file.empty() || lessons.count(file) != 0) {
+            auto id = file.empty() ? page : page_id(file);
+            return "[" + text + "](@ref " + (anchor.empty() ? id : id + "-" + anchor) + ")";
+        }
+        auto plain = [](const std::string& t, const std::string&, bool) { return t; };
+        if (text == code_element(file) || text == doxygen_inline(file, plain))
+            return code_element(file);
+        return text + " (" + code_element(file) + ")";
+    };
+}
+
+/// The lines of a lesson's prose, converted a paragraph at a time (code spans may
+/// cross lines); the number of lines stays the same.
+class Prose {
+  public:
+    Prose(std::vector<std::string>& out, LinkWriter links) : out_(out), links_(std::move(links)) {}
+    void add(const std::string& line) {
+        if (starts_block(line))
+            flush();
+        paragraph_ += (paragraph_.empty() ? "" : "\n") + line;
+        open_ = true;
+    }
+    void flush() {
+        if (open_) {
+            auto converted = doxygen_inline(paragraph_, links_);
+            std::size_t start = 0;
+            for (auto end = converted.find('\n'); end != std::string::npos;
+                 start = end + 1, end = converted.find('\n', start))
+                out_.push_back(converted.substr(start, end - start));
+            out_.push_back(converted.substr(start));
+        }
+        paragraph_.clear();
+        open_ = false;
+    }
+    std::string heading(const std::string& text) const {
+        return doxygen_inline(text, links_, true);
+    }
+
+  private:
+    std::vector<std::string>& out_;
+    LinkWriter links_;
+    std::string paragraph_;
+    bool open_ = false;
+};
+
 std::string lesson_page(const fs::path& root, const fs::path& file) {
-    auto pages = course_pages(root);
+    const auto site = load_site(root);
     const auto name = file.filename().string();
     const auto page = page_id(name);
-    const std::set<std::string> lessons(pages.lessons.begin(), pages.lessons.end());
     auto lines = split_lines(read_text(file));
-    auto found = headings(lines);
     std::map<std::size_t, Heading> heading_at;
-    for (const auto& h : found)
+    for (const auto& h : headings(lines))
         heading_at[h.line] = h;
     std::vector<std::string> out;
+    Prose prose(out, lesson_links(page, {site.lessons.begin(), site.lessons.end()}));
     bool fenced = false, titled = false;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto& line = lines[i];
-        if (is_fence(line)) {
-            fenced = !fenced;
+        auto body = fenced || is_fence(line) ? "" : marker_body(line);
+        auto h = fenced ? heading_at.end() : heading_at.find(i);
+        if (is_fence(line) || fenced || h != heading_at.end() || !body.empty() ||
+            rstrip(line).empty())
+            prose.flush();
+        if (is_fence(line) || fenced) {
+            fenced = fenced != is_fence(line);
             out.push_back(line);
-            continue;
-        }
-        if (fenced) {
-            out.push_back(line);
-            continue;
-        }
-        auto body = marker_body(line);
-        if (auto h = heading_at.find(i); h != heading_at.end()) {
+        } else if (h != heading_at.end()) {
             const bool title = !titled && h->second.level == 1;
             out.push_back(std::string(static_cast<std::size_t>(h->second.level), '#') + " " +
-                          escape_prose(h->second.text) + " {#" +
+                          prose.heading(h->second.text) + " {#" +
                           (title ? page : page + "-" + h->second.anchor) + "}");
             if (title)
-                out.push_back("\n[TOC]");
+                out.push_back(lesson_navigation(site, name, "top") + "\n\n[TOC]");
             titled = titled || title;
-        } else if (body.starts_with("code:")) {
-            auto spec = body.substr(5);
-            spec.erase(0, spec.find_first_not_of(' '));
-            out.push_back("<div class=\"weave-source\">" + spec.substr(0, spec.find('#')) +
-                          "</div>");
-        } else if (body.starts_with("diagram:")) {
-            auto diagram = body.substr(8);
-            diagram.erase(0, diagram.find_first_not_of(' '));
-            out.push_back("\\dotfile " + diagram + ".dot");
-        } else if (!body.empty()) {
-            out.push_back("");  // other comments (sessions) show nothing
+        } else if (!body.empty() || rstrip(line).empty()) {
+            out.push_back(marker_line(body));
         } else {
-            out.push_back(rewrite_links(escape_prose(line), page, lessons));
+            prose.add(line);
         }
     }
-    return join_lines(out) + navigation(pages, name);
+    prose.flush();
+    return join_lines(out) + "\n" + lesson_lab_card(site, name) + "\n\n" +
+           lesson_navigation(site, name, "bottom") + "\n";
 }
 
-std::string lab_list(const fs::path& root) {
+std::string lab_list(const Site& site) {
     std::string list;
-    for (const auto& dir : labmeta::lab_dirs(root / "labs")) {
-        labmeta::LabSpec lab;
-        try {
-            lab = labmeta::load_lab(dir);
-        } catch (const std::exception&) {
-            continue;  // a broken lab.json is the build's to report, not the docs'
-        }
-        list += "- **Lab " + lab.id + ": " + lab.title + "** (`labs/" + lab.slug + "/`)";
-        if (fs::exists(root / "lessons" / lab.lesson))
-            list += ", taught in @ref " + page_id(lab.lesson);
+    for (const auto& lab : site.labs) {
+        list += "- **Lab " + lab.spec.id + ": " + lab.spec.title + "**";
+        std::string contracts;
+        for (const auto& header : lab.contracts)
+            contracts += (contracts.empty() ? "" : ", ") + std::string("@ref ") + header + " \"" +
+                         fs::path(header).filename().string() + "\"";
+        if (!contracts.empty())
+            list += ": the contract " + contracts;
+        if (site.titles.count(lab.spec.lesson) != 0)
+            list += ", taught in @ref " + page_id(lab.spec.lesson);
         list += "\n";
-        for (const auto& task : lab.tasks)
+        for (const auto& task : lab.spec.tasks)
             list += "  " + std::to_string(task.number) + ". " + task.title + "\n";
     }
     return list;
 }
 
 std::string main_page(const fs::path& root, const fs::path& file) {
-    auto pages = course_pages(root);
+    const auto site = load_site(root);
     std::string out;
     for (const auto& line : split_lines(read_text(file))) {
         auto body = marker_body(line);
         if (body == "lessons") {
-            for (const auto& lesson : pages.lessons)
+            for (const auto& lesson : site.lessons)
                 out += "- @subpage " + page_id(lesson) + "\n";
         } else if (body == "labs") {
-            out += lab_list(root);
+            out += lab_list(site);
         } else {
             out += line + "\n";
         }
@@ -261,6 +235,11 @@ std::string main_page(const fs::path& root, const fs::path& file) {
 }
 
 }  // namespace
+
+std::string first_heading(const std::vector<std::string>& lines) {
+    auto found = headings(lines);
+    return found.empty() ? "" : found.front().text;
+}
 
 std::vector<std::string> heading_anchors(const std::vector<std::string>& lines) {
     std::vector<std::string> anchors;
@@ -300,6 +279,8 @@ std::string doxygen_page(const fs::path& root, const fs::path& file) {
         return lesson_page(root, absolute);
     if (relative == "docs/mainpage.md")
         return main_page(root, absolute);
+    if (relative.starts_with("labs/") && file.extension() == ".hpp")
+        return contract_header(load_site(root), relative, read_text(absolute));
     return read_text(absolute);
 }
 

@@ -7,6 +7,7 @@
 #include "codeblocks.hpp"
 #include "doxygen.hpp"
 #include "hsys/temp_dir.hpp"
+#include "inline.hpp"
 #include "pattern.hpp"
 #include "session.hpp"
 #include "sessions.hpp"
@@ -324,4 +325,62 @@ TEST_F(WeaveTest, LabSectionsMustBeHeadings) {
     weave::check_lab_sections(root, reporter);
     EXPECT_EQ(reporter.count(), 1) << out.str();
     EXPECT_NE(out.str().find("task 2 section 'nowhere'"), std::string::npos) << out.str();
+}
+
+std::string plain_links(const std::string& text, const std::string& target, bool image) {
+    return std::string(image ? "!" : "") + "[" + text + "](" + target + ")";
+}
+
+// Tests that code spans holding quotes, commands and Markdown reach Doxygen as escaped
+// <code> elements, even across a line break, and that prose quotes become typographic.
+TEST(DoxygenInlineTest, CodeSpansAndQuotes) {
+    EXPECT_EQ(weave::doxygen_inline("says `status='zombie'`.", plain_links),
+              "says <code>status=&apos;zombie&apos;</code>.");
+    EXPECT_EQ(weave::doxygen_inline("per \"iterations per `mininterval`\" at", plain_links),
+              "per \u201Citerations per <code>mininterval</code>\u201D at");
+    EXPECT_EQ(weave::doxygen_inline("Hence `No module named\n'encodings'`, and", plain_links),
+              "Hence <code>No module named\n&apos;encodings&apos;</code>, and");
+    EXPECT_EQ(weave::doxygen_inline("``a`b`` and `%s #x ::f *p* -- @ \\n`", plain_links),
+              "<code>a\\`b</code> and <code>\\%s \\#x \\::f \\*p\\* \\-- \\@ \\\\n</code>");
+    EXPECT_EQ(weave::doxygen_inline("tqdm's 'quoted' <b>x</b> a<b @x", plain_links),
+              "tqdm\u2019s \u2018quoted\u2019 <b>x</b> a&lt;b \\@x");
+    EXPECT_EQ(weave::doxygen_inline("a `lone backtick", plain_links), "a \\`lone backtick");
+    EXPECT_EQ(
+        weave::doxygen_inline("**read every `n`\nitems**, *a `b`*, snake_case_name", plain_links),
+        "<strong>read every <code>n</code>\nitems</strong>, <em>a <code>b</code></em>, "
+        "snake_case_name");
+    EXPECT_EQ(weave::doxygen_inline("a * b * c, char* p", plain_links), "a * b * c, char* p");
+}
+
+// Tests that links keep their targets untouched and get their text converted, and that a
+// heading gets code spans as plain escaped text (Doxygen shows HTML in headings as text).
+TEST(DoxygenInlineTest, LinksAndHeadings) {
+    EXPECT_EQ(weave::doxygen_inline("see [the `x` doc](https://e.org/a_b@c) now", plain_links),
+              "see [the <code>x</code> doc](https://e.org/a_b@c) now");
+    EXPECT_EQ(weave::doxygen_inline("Using `fork()`", plain_links, true), "Using fork()");
+    EXPECT_EQ(weave::escape_code("see http://e.org"), "see %http://e.org");
+    EXPECT_EQ(weave::escape_code("~~x ~0U"), "~<!---->~x ~0U");
+}
+
+// Tests that a lesson page gets previous/next bars and its lab's card, with the lab's
+// contract header, and that the contract header links back to the lesson.
+TEST_F(WeaveTest, LessonAndContractLinkEachOther) {
+    write("lessons/01-a.md", "# A\n\n## One thing\n\nText `x`.\n");
+    write("lessons/02-b.md", "# B\n");
+    write("labs/01-a/lab.json",
+          R"({"id": "01", "title": "A lab", "lesson": "01-a.md", "sources": ["a.cpp"],)"
+          R"( "test_files": ["a_test.cpp"], "tasks": [)"
+          R"( {"task": 1, "title": "One", "section": "one-thing", "tests": ["T.One"]}]})");
+    write("labs/01-a/a.cpp", "#include \"a.hpp\"\n");
+    write("labs/01-a/a.hpp", "/// @file\n/// @brief The A lab.\n///\n/// More.\n#pragma once\n");
+    auto page = weave::doxygen_page(root, root / "lessons/01-a.md");
+    EXPECT_NE(page.find("@ref lesson-02-b \"B →\""), std::string::npos) << page;
+    EXPECT_NE(page.find("@ref labs/01-a/a.hpp \"a.hpp\""), std::string::npos) << page;
+    EXPECT_NE(page.find("@ref lesson-01-a-one-thing \"One\""), std::string::npos) << page;
+    EXPECT_NE(page.find("Text <code>x</code>."), std::string::npos) << page;
+    auto header = weave::doxygen_page(root, root / "labs/01-a/a.hpp");
+    EXPECT_NE(header.find("/// @brief The A lab.\\ Taught in @ref lesson-01-a \"A\".\n///\n"),
+              std::string::npos)
+        << header;
+    EXPECT_EQ(weave::split_lines(header)[4], "#pragma once");
 }
