@@ -41,16 +41,12 @@ endif()
 # decoded wrongly, a wait for any child that hangs, a leaked pipe) each show, on the
 # scoreboard, the timeline line that names the culprit (harness/tests/timeline/).
 add_subdirectory(${CMAKE_SOURCE_DIR}/harness/tests/timeline ${CMAKE_BINARY_DIR}/timeline)
-if(COURSE_WITH_SOLUTIONS)
-  add_test(NAME grader.timeline_mistakes
-    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/timeline/timeline_mistakes.sh
-            $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
-  set_tests_properties(grader.timeline_mistakes PROPERTIES TIMEOUT 300)
-endif()
 # The run's deadline is shared between the labs: a Lab 04 that hangs costs only Lab 04.
 if(COURSE_WITH_SOLUTIONS)
-  add_test(NAME grader.deadline_shares
-    COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/timeline/deadline_shares.sh
-            $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
-  set_tests_properties(grader.deadline_shares PROPERTIES TIMEOUT 120)
+  foreach(check timeline_mistakes deadline_shares)
+    add_test(NAME grader.${check}
+      COMMAND bash ${CMAKE_SOURCE_DIR}/harness/tests/timeline/${check}.sh
+              $<TARGET_FILE:grader> ${CMAKE_BINARY_DIR})
+    set_tests_properties(grader.${check} PROPERTIES TIMEOUT 120)
+  endforeach()
 endif()

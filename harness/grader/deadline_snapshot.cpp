@@ -20,6 +20,7 @@
 #include <map>
 #include <sstream>
 
+#include "hsys/io.hpp"
 #include "hsys/run.hpp"
 
 namespace grader {
@@ -44,22 +45,11 @@ std::string describe_raw_status(int raw) {
 
 // Reads at most @p cap bytes of @p path, never following a link in its last part.
 std::string read_some(const std::string& path, std::size_t cap) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return "";
-    std::string bytes(cap, '\0');
-    std::size_t size = 0;
-    while (size < cap) {
-        ssize_t n = ::read(fd, bytes.data() + size, cap - size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        size += static_cast<std::size_t>(n);
+    try {
+        return hsys::read_file_bounded(path, cap);
+    } catch (const std::system_error&) {
+        return "";  // gone, or not readable: told as unknown
     }
-    ::close(fd);
-    bytes.resize(size);
-    return bytes;
 }
 
 // The numeric entries of the folder @p path, in increasing order, at most @p cap.
