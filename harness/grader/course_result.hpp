@@ -101,7 +101,8 @@ struct ScoreboardStyle {
 /// at style.failure_lines, saying how to see the rest) and the lesson section to re-read.
 /// A task not started (nothing passes; most failures reached a stub's todo()) is one line
 /// saying where its TODO is; a lab at its baseline whose failing tasks are all not started
-/// is one line.
+/// is one line. A task whose failures need another lab's unfinished task first (note_needs())
+/// says so once, under it (under a lab not started: one line for its tasks that do).
 void print_scoreboard(const CourseResult& result, std::ostream& out,
                       const ScoreboardStyle& style = {});
 

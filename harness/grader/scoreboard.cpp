@@ -159,6 +159,29 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
         out << "      → re-read " << lesson_of(lab, task) << "\n";
 }
 
+// For a lab shown as not started: which of its tasks need other labs' unfinished tasks
+// first ("Tasks 2, 3, 4: needs Lab 03 Task 1 (spawn) first: ..."), one line per need.
+static void print_needs_of_lab(const LabResult& lab, std::ostream& out) {
+    std::vector<std::pair<std::string, std::vector<int>>> lines;  // sentence, tasks
+    for (const auto& task : lab.lab.tasks) {
+        std::string sentence = needs_sentence(needs_of(failures_of(lab, task.number)));
+        if (sentence.empty())
+            continue;
+        auto same = std::find_if(lines.begin(), lines.end(),
+                                 [&](const auto& line) { return line.first == sentence; });
+        if (same == lines.end())
+            lines.push_back({sentence, {task.number}});
+        else
+            same->second.push_back(task.number);
+    }
+    for (const auto& [sentence, tasks] : lines) {
+        std::string numbers;
+        for (int task : tasks)
+            numbers += (numbers.empty() ? "" : ", ") + std::to_string(task);
+        out << fmt::format("  Task{} {}: {}\n", tasks.size() == 1 ? "" : "s", numbers, sentence);
+    }
+}
+
 // A lab an instructor should look at: why, and the first lines worth a look.
 static void print_flag(const LabResult& lab, std::ostream& out) {
     out << "  ⚠ flagged for review: " << lab.flag_reason() << "\n";
@@ -359,6 +382,7 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
                                        points_text(lab.score()), points_text(lab.max_score()));
         if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
             out << "\n" << line << "   not started\n";
+            print_needs_of_lab(lab, out);
             print_warnings(lab, out);
             continue;
         }

@@ -112,6 +112,23 @@ TEST(NeedsTest, UnfinishedUsedTaskIsNamedAndComesNext) {
     EXPECT_NE(next, std::string::npos) << board;
 }
 
+// Tests that a lab not started, shown as one line, still says which of its tasks need
+// another lab's task first.
+TEST(NeedsTest, LabNotStartedSaysWhatItsTasksNeed) {
+    auto result = course_of_three();
+    result.labs.push_back(graded(result.course[1], {todo_in("04", 1), todo_in("03", 1)}));
+    grader::note_needs(result);
+    std::string board = scoreboard_and_next(result);
+    EXPECT_NE(board.find("0 / 2   not started\n  Task 2: needs Lab 03 Task 1 (spawn) first: "
+                         "read lessons/03-topic.md#first\n"),
+              std::string::npos)
+        << board;
+    EXPECT_NE(board.find("\nNext: Lab 04, Task 1 (First of 04)\n  write it at its TODO in "
+                         "labs/04-topic/topic.cpp:10\n"),
+              std::string::npos)
+        << board;
+}
+
 // Tests that a used task graded in the same run is judged by its verdicts: failing, it is
 // needed first (even after its todo() is gone from the sources); passing, it is not (even
 // if the sources still hold a todo() call).
