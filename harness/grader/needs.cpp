@@ -166,11 +166,21 @@ std::string needs_sentence(const std::vector<NeededTask>& needs) {
     const NeededTask& first = needs.front();
     std::string text = "needs Lab " + first.lab + " Task " + std::to_string(first.task) + " (" +
                        first.what + ") first: read " + first.lesson;
-    for (std::size_t i = 1; i < needs.size(); ++i) {
-        text += (i == 1 ? " (and " : ", ") + std::string("Lab ") + needs[i].lab + " Task " +
-                std::to_string(needs[i].task) + ": " + needs[i].what;
+    if (needs.size() == 2) {
+        return text + " (and Lab " + needs[1].lab + " Task " + std::to_string(needs[1].task) +
+               ": " + needs[1].what + ")";
     }
-    return needs.size() > 1 ? text + ")" : text;
+    // More: the others by lab, without their words ("and Lab 03 Tasks 2, 3; Lab 04 Task 2").
+    std::string others;
+    for (std::size_t i = 1; i < needs.size(); ++i) {
+        bool same_lab = i > 1 && needs[i].lab == needs[i - 1].lab;
+        bool more_of_lab = i + 1 < needs.size() && needs[i + 1].lab == needs[i].lab;
+        if (!same_lab)
+            others +=
+                (i > 1 ? "; Lab " : "Lab ") + needs[i].lab + (more_of_lab ? " Tasks " : " Task ");
+        others += (same_lab ? ", " : "") + std::to_string(needs[i].task);
+    }
+    return needs.size() > 2 ? text + " (and " + others + ")" : text;
 }
 
 }  // namespace grader

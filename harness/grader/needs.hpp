@@ -37,8 +37,9 @@ bool unfinished(const CourseResult& result, const std::string& lab, int task);
 /// reached. Compile errors, integrity and tests not run are left alone.
 void note_needs(CourseResult& result);
 
-/// "needs Lab 03 Task 1 (spawn) first: lessons/03-spawn.md#posix_spawn-in-c", and the
-/// others after it ("..., then Lab 03 Task 2 (its redirections)"); "" for none.
+/// "needs Lab 03 Task 1 (spawn) first: read lessons/03-spawn.md#posix_spawn-in-c", and the
+/// others after it: " (and Lab 03 Task 2: spawn's pipes)" for one, " (and Lab 03 Tasks 2, 3;
+/// Lab 04 Task 2)" for more; "" for none.
 std::string needs_sentence(const std::vector<NeededTask>& needs);
 
 }  // namespace grader

@@ -129,6 +129,22 @@ TEST(NeedsTest, LabNotStartedSaysWhatItsTasksNeed) {
         << board;
 }
 
+// Tests how the needs read: the first with its words and lesson, one more with its words,
+// several more by lab.
+TEST(NeedsTest, SentenceNamesTheFirstAndTheOthers) {
+    std::vector<grader::NeededTask> needs = {{"03", 1, "spawn", "lessons/03.md#one"},
+                                             {"03", 2, "pipes", "lessons/03.md#two"}};
+    EXPECT_EQ(grader::needs_sentence(needs),
+              "needs Lab 03 Task 1 (spawn) first: read lessons/03.md#one (and Lab 03 Task 2: "
+              "pipes)");
+    needs.push_back({"03", 3, "spawnp", "lessons/03.md#three"});
+    needs.push_back({"04", 2, "wait", "lessons/04.md#two"});
+    EXPECT_EQ(grader::needs_sentence(needs),
+              "needs Lab 03 Task 1 (spawn) first: read lessons/03.md#one (and Lab 03 Tasks 2, 3; "
+              "Lab 04 Task 2)");
+    EXPECT_EQ(grader::needs_sentence({}), "");
+}
+
 // Tests that a used task graded in the same run is judged by its verdicts: failing, it is
 // needed first (even after its todo() is gone from the sources); passing, it is not (even
 // if the sources still hold a todo() call).
