@@ -57,7 +57,7 @@ grade: configure
 	@$(BUILD_FOR_GRADING)
 	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
 
-## watch: grade once, then regrade the lab whose files you save (Ctrl-C stops)
+## watch: grade once, then regrade the lab you save and the labs built on it (Ctrl-C stops)
 watch: configure
 	@$(BUILD_GRADER)
 	@scripts/watch.sh $(BUILD)

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Validates lab.json files against harness/labmeta/lab.schema.json (JSON Schema 2020-12).
+"""Validates lab.json files against harness/labmeta/lab.schema.json (JSON Schema 2020-12),
+and checks what a schema cannot say about "uses" (as harness_labmeta does): each use names a
+lab among "depends" and this lab's own tasks in "needed_by", once each; and, among the FILEs
+checked together, the used lab has the task.
 
   check-lab-json.py --schema SCHEMA FILE...                  every FILE must be valid
   check-lab-json.py --schema SCHEMA --expect-invalid FILE... every FILE must be rejected
@@ -20,14 +23,40 @@ except ImportError:
     sys.exit(2)
 
 
-def problems_of(validator, path):
+def read(path):
+    """The document at @p path, or the problem reading it."""
     try:
         with open(path, encoding="utf-8") as f:
-            document = json.load(f)
+            return json.load(f), None
     except (OSError, ValueError) as error:
-        return [f"{path}: not readable JSON: {error}"]
-    return [f"{path}: {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
-            for e in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))]
+        return None, f"{path}: not readable JSON: {error}"
+
+
+def uses_problems(path, document, tasks_of):
+    """What is wrong with the "uses" of a schema-valid @p document; @p tasks_of maps the ids
+    of the labs checked together to their task numbers."""
+    problems, seen = [], set()
+    own = {task["task"] for task in document["tasks"]}
+    for use in document.get("uses", []):
+        name = f"Lab {use['lab']} Task {use['task']}"
+        if use["lab"] not in document.get("depends", []):
+            problems.append(f"{path}: uses: {name}: Lab {use['lab']} is not among depends")
+        if (use["lab"], use["task"]) in seen:
+            problems.append(f"{path}: uses: {name} is listed twice")
+        seen.add((use["lab"], use["task"]))
+        for task in use.get("needed_by", []):
+            if task not in own:
+                problems.append(f"{path}: uses: {name}: needed_by names task {task}, which this "
+                                "lab does not have")
+        if use["lab"] in tasks_of and use["task"] not in tasks_of[use["lab"]]:
+            problems.append(f"{path}: uses: {name}: Lab {use['lab']} has no such task")
+    return problems
+
+
+def problems_of(validator, path, document, tasks_of):
+    problems = [f"{path}: {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
+                for e in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))]
+    return problems or uses_problems(path, document, tasks_of)
 
 
 def main():
@@ -44,9 +73,17 @@ def main():
         print(f"check-lab-json: {args.schema} is not a valid schema: {error.message}", file=sys.stderr)
         return 2
     validator = jsonschema.Draft202012Validator(schema)
+    documents, tasks_of = {}, {}
+    for path in args.files:
+        documents[path] = read(path)
+        document = documents[path][0]
+        if isinstance(document, dict) and isinstance(document.get("tasks"), list):
+            tasks_of[document.get("id")] = {t.get("task") for t in document["tasks"]
+                                            if isinstance(t, dict)}
     failures = 0
     for path in args.files:
-        problems = problems_of(validator, path)
+        document, unreadable = documents[path]
+        problems = [unreadable] if unreadable else problems_of(validator, path, document, tasks_of)
         if args.expect_invalid:
             if problems:
                 print(f"rejected as expected: {problems[0]}")

@@ -2,6 +2,8 @@
 # Grades the reference solutions RUNS times while every core is kept busy, and fails if
 # any test's verdict changes from one run to another (a test that depends on timing).
 # Usage: scripts/determinism.sh RUNS [BUILD_DIR]     (CI: 3 runs; by hand: 200)
+# The one check that judges CPU use (Lab 04's no-spin check) has its own proof, with
+# spinning and sleeping ways to write it, idle and under load: scripts/no-spin-check.sh.
 set -euo pipefail
 runs=${1:?usage: scripts/determinism.sh RUNS [BUILD_DIR]}
 build=$(cd "${2:-build}" && pwd -P)

@@ -10,7 +10,7 @@ Copies templates/<framework>-lab/ (default gtest) into the course:
 where <stem> is the template's file stem (its first "sources" entry) and becomes the
 topic in snake_case (08-signal-handling -> signal_handling.hpp). The lab's id, slug,
 lesson, title and file names are replaced everywhere; the rest is the template's, to
-rewrite. Right after, `make grade-solutions LAB=NN` gives full marks and `make grade
+rewrite (its "depends" and "uses" are empty: a new lab builds on no other until you say). Right after, `make grade-solutions LAB=NN` gives full marks and `make grade
 LAB=NN` the baseline (0): ctest platforms.new_lab checks exactly that.
 """
 import argparse
@@ -110,6 +110,9 @@ def main():
         raise
     print(f"new-lab: lab {lab_id} ({args.name}) is ready: make grade-solutions LAB={lab_id} gives "
           f"full marks, make grade LAB={lab_id} the stub's 0. Now make it teach something.")
+    print("new-lab: if it builds on other labs, name them in lab.json's \"depends\" and the "
+          "tasks of theirs it calls in \"uses\"; scripts/check-builds-on.py . --fix then "
+          "writes its lesson's \"Builds on\" line (CONTRIBUTING.md, \"lab.json\")")
     return 0
 
 

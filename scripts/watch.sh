@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make watch: grade every lab once, then watch labs/ and regrade the lab whose files
-# change, showing its scoreboard and the next thing to do (the failing test, its hint,
-# its lesson), as rustlings does. Ctrl-C stops the grading in progress and the watch, and
+# change, with every lab that builds on it (Lab 04 and Lab 07 after a save in Lab 03: the
+# grader reads each lab.json's "depends"), showing their scoreboard and the next thing to
+# do (the failing test, its hint, its lesson), as rustlings does. Ctrl-C stops the grading in progress and the watch, and
 # leaves nothing running (the grader's sandbox ends each test's processes with it).
 # Usage: scripts/watch.sh [BUILD_DIR]
 #   GRADER (default BUILD_DIR/bin/grader), WATCH_LABS (default the course's labs/),
@@ -36,6 +37,24 @@ grade() {
   running=""
 }
 
+# The labs to regrade after a file of lab $1 changed: it and every lab that builds on it,
+# directly or not, as the grader reads them from lab.json ("03 04 07"); just $1 when the
+# grader cannot say.
+labs_built_on() {
+  "$grader" --manifest "$build/course-manifest.json" --labs-built-on "$1" 2>/dev/null || echo "$1"
+}
+
+# "Lab 03", "Labs 03 and 04", "Labs 03, 04 and 07".
+lab_names() {
+  if [ $# -eq 1 ]; then
+    echo "Lab $1"
+    return
+  fi
+  local text="" id
+  for id in "${@:1:$#-1}"; do text+="${text:+, }$id"; done
+  echo "Labs $text and ${!#}"
+}
+
 # What one lab's sources are now: each file's name, size and modification time.
 state_of() {
   find "$1" -maxdepth 1 -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) \
@@ -54,14 +73,22 @@ while :; do
   sleeper=$!
   wait "$sleeper"
   sleeper=""
+  changed=()
+  regrade=()
   for dir in "$labs"/[0-9][0-9]-*/; do
     now=$(state_of "$dir")
     [ "$now" = "${seen[$dir]:-}" ] && continue
     seen[$dir]=$now
     name=$(basename "$dir")
-    echo
-    echo "watch: $name changed: regrading Lab ${name%%-*}"
-    grade --lab "${name%%-*}"
-    echo "watch: watching (Ctrl-C to stop)"
+    changed+=("$name")
+    # shellcheck disable=SC2207  # ids are two digits: nothing to split but at spaces
+    regrade+=($(labs_built_on "${name%%-*}"))
   done
+  [ ${#changed[@]} -eq 0 ] && continue
+  # shellcheck disable=SC2207
+  regrade=($(printf '%s\n' "${regrade[@]}" | sort -u))
+  echo
+  echo "watch: ${changed[*]} changed: regrading $(lab_names "${regrade[@]}")"
+  grade --lab "${regrade[@]}"
+  echo "watch: watching (Ctrl-C to stop)"
 done

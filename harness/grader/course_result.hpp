@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "grade.hpp"
+#include "needs.hpp"
 #include "text_safety.hpp"
 
 namespace grader {
@@ -21,6 +22,10 @@ struct CourseResult {
     double deadline_seconds = 0;           ///< The run's deadline (--deadline; 0: none).
     double scale = 0;                      ///< The total's maximum asked for (--scale; 0: none).
     std::string submission;  ///< With --overlay: which files were taken (Markdown), else "".
+    /// Every lab of the course, graded in this run or not, in order: what "every lab" means
+    /// to the next step, and where "uses" finds the labs it names. Empty: the labs graded.
+    std::vector<LabSpec> course;
+    TodosLeft todos;  ///< The stubs' todo() calls still in each lab's sources (student code).
 
     double score() const;      ///< Sum over labs.
     int not_run() const;       ///< Tests the deadline kept from running, over labs.
@@ -32,6 +37,10 @@ struct CourseResult {
 /// student tells anything of their results. Instructors' outputs (report.json, the
 /// scoreboard with --show-hidden, the batch gradebook) use @p result itself.
 CourseResult shown_to_students(const CourseResult& result);
+
+/// A test's message as reports show it: what it needs first (needs_sentence()), on a line
+/// of its own, then its message.
+std::string reported_message(const TestResult& t);
 
 /// How many hidden tests @p lab declares (those graded in this run).
 int hidden_test_count(const LabResult& lab);
@@ -92,13 +101,17 @@ struct ScoreboardStyle {
 /// at style.failure_lines, saying how to see the rest) and the lesson section to re-read.
 /// A task not started (nothing passes; most failures reached a stub's todo()) is one line
 /// saying where its TODO is; a lab at its baseline whose failing tasks are all not started
-/// is one line.
+/// is one line. A task whose failures need another lab's unfinished task first (note_needs())
+/// says so once, under it (under a lab not started: one line for its tasks that do).
 void print_scoreboard(const CourseResult& result, std::ostream& out,
                       const ScoreboardStyle& style = {});
 
-/// What to do next, for a student's own run: the first task, in lab order, that does not
-/// pass, where its TODO is (or which test to make pass), its lesson, and the command to
-/// check it; a lab that does not compile comes first; "well done" when everything passes.
+/// What to do next, for a student's own run: a lab that does not compile comes first (or
+/// the lab its error is in); then the first task, in lab order, that does not pass, or
+/// the unfinished task of another lab it needs first (TestResult::needs); with its TODO
+/// (or which test to make pass), its lesson, and the command to check it. When every lab
+/// graded passes, the first task still a stub's todo() in a lab not graded in this run
+/// (result.todos); "well done" only when every lab of the course was graded and passes.
 void print_next_step(const CourseResult& result, std::ostream& out);
 
 /// The first @p max_lines lines of @p text (with "…" when cut).

@@ -29,7 +29,7 @@ static void write_json(const json& value, const std::string& path) {
 static std::string student_output(const TestResult& t) {
     if (t.verdict == Verdict::pass)
         return "";
-    std::string text = to_string(t.verdict) + ": " + first_lines(t.message, 20);
+    std::string text = to_string(t.verdict) + ": " + first_lines(reported_message(t), 20);
     if (!t.timeline.empty())
         text += "\n" + first_lines(t.timeline, kTimelineLines);
     if (!t.lesson.empty())
@@ -54,7 +54,8 @@ static std::string fenced(const std::string& text) {
 static std::string gradescope_output(const TestResult& t) {
     if (t.verdict == Verdict::pass)
         return "";
-    std::string text = "**" + to_string(t.verdict) + "**\n\n" + fenced(first_lines(t.message, 20));
+    std::string text =
+        "**" + to_string(t.verdict) + "**\n\n" + fenced(first_lines(reported_message(t), 20));
     if (!t.timeline.empty())
         text += "\n" + fenced(first_lines(t.timeline, kTimelineLines));
     if (!t.lesson.empty())

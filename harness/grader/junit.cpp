@@ -43,8 +43,9 @@ static void add_testcase(pugi::xml_node suite, const LabResult& lab, const TestR
     } else {
         auto problem = testcase.append_child(t.verdict == Verdict::fail ? "failure" : "error");
         set(problem, "type", to_string(t.verdict));
-        set(problem, "message", first_lines(t.message, 1));
-        add_text(problem, t.message + (t.timeline.empty() ? "" : "\n" + t.timeline) +
+        std::string message = reported_message(t);
+        set(problem, "message", first_lines(message, 1));
+        add_text(problem, message + (t.timeline.empty() ? "" : "\n" + t.timeline) +
                               (t.lesson.empty() ? "" : "\nRe-read: " + t.lesson));
     }
     if (!t.output.empty())

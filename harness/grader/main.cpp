@@ -4,6 +4,7 @@
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
+//   grader [--manifest ...] --labs-built-on ID
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
 //          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM]
@@ -13,6 +14,8 @@
 // --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
 // --test Suite.Name grades that test alone and prints all of its failure (no reports).
 // An unknown --lab or --test is refused with what exists (exit 2).
+// --labs-built-on ID prints ID and the ids of the labs that build on it, directly or not
+// (what `make watch` regrades when a file of lab ID changes), and exits.
 //
 // --overlay copies a student's submission (its files for each lab's "sources") over the
 // built course's labs before grading: what Gradescope's run_autograder does.
@@ -56,9 +59,10 @@ struct Options {
     bool check_stubs = false;
     bool show_hidden = false;
     std::string overlay;
-    double deadline = 0;  // seconds for the whole run (0: none)
-    double scale = 0;     // the total's maximum (0: lab.json's points as they are)
-    std::string test;     // --test: grade only this test and show all of its failure
+    double deadline = 0;   // seconds for the whole run (0: none)
+    double scale = 0;      // the total's maximum (0: lab.json's points as they are)
+    std::string test;      // --test: grade only this test and show all of its failure
+    std::string built_on;  // --labs-built-on: list the labs to regrade after this one changes
 };
 
 // True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
@@ -333,10 +337,27 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
     }
 }
 
+// --labs-built-on: "03 04 07" for Lab 03, on stdout.
+int list_labs_built_on(const std::vector<grader::LabSpec>& labs, const std::string& wanted) {
+    for (const auto& lab : labs) {
+        if (!names_lab(wanted, lab.id))
+            continue;
+        std::string ids;
+        for (const auto& id : labmeta::labs_built_on(labs, lab.id))
+            ids += (ids.empty() ? "" : " ") + id;
+        std::cout << ids << "\n";
+        return 0;
+    }
+    std::cerr << "grader: there is no lab " << wanted << "\n";
+    return 2;
+}
+
 int run(Options options) {
     auto start = std::chrono::steady_clock::now();
     auto manifest = labmeta::load_manifest(options.manifest);  // read once, here
     auto labs = manifest.labs;
+    if (!options.built_on.empty())
+        return list_labs_built_on(labs, options.built_on);
     if (!every_lab_exists(labs, options))
         return 2;
     if (!options.test.empty() && !keep_only_test(labs, options))
@@ -374,10 +395,14 @@ int run(Options options) {
     result.flavor = grading.flavor;
     result.deadline_seconds = options.deadline;
     result.submission = submission;
+    result.course = manifest.labs;
+    if (grading.flavor == grader::Flavor::student)
+        result.todos = grader::todos_left(manifest.labs);
     result.protections = grader::apply_protections(grading.limits, grading.layout);
     grading.guard_hidden_files =
         !grading.limits.isolate && ::geteuid() == 0 && !grading.layout.hidden_sources.empty();
     grade_course(labs, options, grading, result);
+    grader::note_needs(result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.scale > 0)
@@ -484,6 +509,8 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--test", options.test,
                    "grade only this test (Suite.Name) and show all of its failure");
+    app.add_option("--labs-built-on", options.built_on,
+                   "print this lab's id and those of the labs that build on it, then exit");
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);

@@ -39,6 +39,13 @@ CourseResult shown_to_students(const CourseResult& result) {
     return shown;
 }
 
+std::string reported_message(const TestResult& t) {
+    std::string needs = needs_sentence(t.needs);
+    if (needs.empty())
+        return t.message;
+    return t.message.empty() ? needs : needs + "\n" + t.message;
+}
+
 int hidden_test_count(const LabResult& lab) {
     return static_cast<int>(std::count_if(lab.lab.tests.begin(), lab.lab.tests.end(),
                                           [](const TestSpec& t) { return t.hidden; }));
@@ -73,13 +80,29 @@ static json task_json(const LabResult& lab, const TaskSpec& task) {
             {"lesson_section", task.section}};
 }
 
+static json needs_json(const std::vector<NeededTask>& needs) {
+    json out = json::array();
+    for (const auto& need : needs) {
+        out.push_back(
+            {{"lab", need.lab}, {"task", need.task}, {"what", need.what}, {"lesson", need.lesson}});
+    }
+    return out;
+}
+
 static json test_json(const TestResult& t) {
-    return {{"name", t.spec.name},        {"lab", t.lab},
-            {"task", t.spec.task},        {"score", t.score},
-            {"max_score", t.spec.points}, {"verdict", to_string(t.verdict)},
-            {"message", t.message},       {"lesson", t.lesson},
-            {"timeline", t.timeline},     {"hidden", t.spec.hidden},
-            {"seconds", t.seconds},       {"output", t.output},
+    return {{"name", t.spec.name},
+            {"lab", t.lab},
+            {"task", t.spec.task},
+            {"score", t.score},
+            {"max_score", t.spec.points},
+            {"verdict", to_string(t.verdict)},
+            {"message", reported_message(t)},
+            {"lesson", t.lesson},
+            {"needs", needs_json(t.needs)},
+            {"timeline", t.timeline},
+            {"hidden", t.spec.hidden},
+            {"seconds", t.seconds},
+            {"output", t.output},
             {"leftover", t.leftover}};
 }
 

@@ -91,6 +91,24 @@ static std::string lesson_of(const LabResult& lab, const TaskSpec& task) {
     return "lessons/" + lab.lab.lesson + "#" + task.section;
 }
 
+// What the task's failed tests need first (note_needs()), each once, the first to do first.
+static std::vector<NeededTask> needs_of(const std::vector<const TestResult*>& failed) {
+    std::vector<NeededTask> needs;
+    for (const auto* t : failed) {
+        for (const auto& need : t->needs) {
+            bool known = std::any_of(needs.begin(), needs.end(), [&](const NeededTask& n) {
+                return n.lab == need.lab && n.task == need.task;
+            });
+            if (!known)
+                needs.push_back(need);
+        }
+    }
+    std::stable_sort(needs.begin(), needs.end(), [](const NeededTask& a, const NeededTask& b) {
+        return a.lab != b.lab ? a.lab < b.lab : a.task < b.task;
+    });
+    return needs;
+}
+
 // One failed test: its verdict, then its message cut at style.failure_lines; a message
 // the test before it in the lab gave too (@p previous: the lab's inspection refusing every
 // test, say) is said once.
@@ -128,8 +146,13 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
     std::string mark = score == max_score ? "✓" : "✗";
     out << fmt::format("  {} Task {}: {:<48} {:>5} / {}\n", mark, task.number, task.title,
                        points_text(score), points_text(max_score));
+    auto needs = needs_of(failed);
+    if (!needs.empty())
+        out << "      " << needs_sentence(needs) << "\n";
     if (style.failure_lines > 0 && not_started(lab, task.number, failed)) {
-        out << "      not started: its TODO is at " << todo_location(*first_todo(failed)) << "\n";
+        if (needs.empty())
+            out << "      not started: its TODO is at " << todo_location(*first_todo(failed))
+                << "\n";
         return;
     }
     for (const auto& t : lab.tests) {
@@ -138,6 +161,29 @@ static void print_task(const LabResult& lab, const TaskSpec& task, std::ostream&
     }
     if (!failed.empty())
         out << "      → re-read " << lesson_of(lab, task) << "\n";
+}
+
+// For a lab shown as not started: which of its tasks need other labs' unfinished tasks
+// first ("Tasks 2, 3, 4: needs Lab 03 Task 1 (spawn) first: ..."), one line per need.
+static void print_needs_of_lab(const LabResult& lab, std::ostream& out) {
+    std::vector<std::pair<std::string, std::vector<int>>> lines;  // sentence, tasks
+    for (const auto& task : lab.lab.tasks) {
+        std::string sentence = needs_sentence(needs_of(failures_of(lab, task.number)));
+        if (sentence.empty())
+            continue;
+        auto same = std::find_if(lines.begin(), lines.end(),
+                                 [&](const auto& line) { return line.first == sentence; });
+        if (same == lines.end())
+            lines.push_back({sentence, {task.number}});
+        else
+            same->second.push_back(task.number);
+    }
+    for (const auto& [sentence, tasks] : lines) {
+        std::string numbers;
+        for (int task : tasks)
+            numbers += (numbers.empty() ? "" : ", ") + std::to_string(task);
+        out << fmt::format("  Task{} {}: {}\n", tasks.size() == 1 ? "" : "s", numbers, sentence);
+    }
 }
 
 // A lab an instructor should look at: why, and the first lines worth a look.
@@ -176,34 +222,159 @@ static void print_hidden_note(const LabResult& lab, std::ostream& out) {
     }
 }
 
-void print_next_step(const CourseResult& full, std::ostream& out) {
-    CourseResult result = shown_to_students(full);  // a hidden failure is no next step
+// The lab of the course with id @p id, graded here or not (nullptr when there is none).
+static const LabSpec* spec_of(const CourseResult& result, const std::string& id) {
+    for (const auto& lab : result.course) {
+        if (lab.id == id)
+            return &lab;
+    }
     for (const auto& lab : result.labs) {
-        if (lab.compile_failed()) {
+        if (lab.lab.id == id)
+            return &lab.lab;
+    }
+    return nullptr;
+}
+
+static const LabResult* result_of(const CourseResult& result, const std::string& id) {
+    for (const auto& lab : result.labs) {
+        if (lab.lab.id == id)
+            return &lab;
+    }
+    return nullptr;
+}
+
+// The lab whose folder @p lab's first compile error is in: a lab it builds on
+// ("labs/03-spawn/spawn.cpp:12: error: ..." under Lab 04), or its own.
+static const LabSpec& lab_of_error(const CourseResult& result, const LabResult& lab) {
+    for (const auto& other : result.course) {
+        if (other.id != lab.lab.id && lab.build_error.rfind("labs/" + other.slug + "/", 0) == 0)
+            return other;
+    }
+    return lab.lab;
+}
+
+// A lab that does not compile comes first: nothing of it can be graded until it does.
+static bool print_compile_step(const CourseResult& result, std::ostream& out) {
+    for (const auto& lab : result.labs) {
+        if (!lab.compile_failed())
+            continue;
+        const LabSpec& broken = lab_of_error(result, lab);
+        if (broken.id == lab.lab.id) {
             out << fmt::format(
-                "\nNext: make Lab {} compile (its first error is above), then: "
-                "make grade LAB={}\n",
+                "\nNext: make Lab {} compile (its first error is above), then: make grade "
+                "LAB={}\n",
                 lab.lab.id, lab.lab.id);
+        } else {
+            out << fmt::format(
+                "\nNext: make Lab {0} compile: Lab {1}'s first error above is in Lab {0}, which "
+                "Lab {1} builds on; then: make grade LAB={0}\n",
+                broken.id, lab.lab.id);
+        }
+        return true;
+    }
+    return false;
+}
+
+// The way to start task @p task of @p lab: its TODO when a stub's todo() is still there
+// (this run's failures, or its sources), else the first visible test of it that failed here.
+static void print_how_to_start(const CourseResult& result, const LabSpec& lab, int task,
+                               std::ostream& out) {
+    if (const LabResult* graded = result_of(result, lab.id)) {
+        auto failed = failures_of(*graded, task);
+        if (not_started(*graded, task, failed)) {
+            out << "  write it at its TODO in " << todo_location(*first_todo(failed)) << "\n";
             return;
         }
+        if (!failed.empty() && !failed.front()->spec.hidden) {
+            out << "  make " << failed.front()->spec.name << " pass (its failure is above)\n";
+            return;
+        }
+    }
+    auto todos = result.todos.find(lab.id);
+    if (todos != result.todos.end() && todos->second.count(task) > 0)
+        out << "  write it at its TODO in " << todos->second.at(task) << "\n";
+}
+
+// The next step for a task of @p lab that failed and needs @p need, another lab's
+// unfinished task, first: that task.
+static void print_needed_step(const CourseResult& result, const LabResult& lab,
+                              const TaskSpec& task, const NeededTask& need, std::ostream& out) {
+    const LabSpec* needed = spec_of(result, need.lab);
+    const TaskSpec* needed_task = needed ? needed->task(need.task) : nullptr;
+    out << fmt::format("\nNext: Lab {}, Task {} ({}): Lab {} Task {} needs it ({}) first\n",
+                       need.lab, need.task, needed_task ? needed_task->title : need.what,
+                       lab.lab.id, task.number, need.what);
+    if (needed)
+        print_how_to_start(result, *needed, need.task, out);
+    out << "  read " << need.lesson << "\n"
+        << fmt::format("  then check it: make grade LAB={}\n", need.lab);
+}
+
+// The first task of the labs graded here that does not pass, or what it needs first.
+static bool print_failing_step(const CourseResult& result, std::ostream& out) {
+    for (const auto& lab : result.labs) {
         for (const auto& task : lab.lab.tasks) {
             auto failed = failures_of(lab, task.number);
             if (failed.empty())
                 continue;
+            if (auto needs = needs_of(failed); !needs.empty()) {
+                print_needed_step(result, lab, task, needs.front(), out);
+                return true;
+            }
             out << fmt::format("\nNext: Lab {}, Task {} ({})\n", lab.lab.id, task.number,
                                task.title);
-            if (not_started(lab, task.number, failed)) {
-                out << "  write it at its TODO in " << todo_location(*first_todo(failed)) << "\n";
-            } else if (!failed.front()->spec.hidden) {
-                out << "  make " << failed.front()->spec.name << " pass (its failure is above)\n";
-            }
+            print_how_to_start(result, lab.lab, task.number, out);
             out << "  read " << lesson_of(lab, task) << "\n"
                 << fmt::format("  then check it: make grade LAB={}\n", lab.lab.id);
-            return;
+            return true;
         }
     }
-    if (!result.labs.empty())
-        out << "\nEvery lab graded here passes: well done.\n";
+    return false;
+}
+
+// "Lab 04 passes", "Labs 03, 04 and 07 pass".
+static std::string labs_pass(const CourseResult& result) {
+    std::string ids;
+    for (std::size_t i = 0; i < result.labs.size(); ++i) {
+        ids += (i == 0 ? "" : i + 1 == result.labs.size() ? " and " : ", ") + result.labs[i].lab.id;
+    }
+    return result.labs.size() == 1 ? "Lab " + ids + " passes" : "Labs " + ids + " pass";
+}
+
+// Every lab graded here passes: "well done" only when that is every lab of the course; else
+// the first task of another lab whose stub's todo() is still in its sources.
+static void print_beyond_step(const CourseResult& result, std::ostream& out) {
+    std::vector<const LabSpec*> others;
+    for (const auto& lab : result.course) {
+        if (result_of(result, lab.id) == nullptr)
+            others.push_back(&lab);
+    }
+    if (others.empty()) {
+        out << "\nEvery lab passes: well done.\n";
+        return;
+    }
+    out << "\n" << labs_pass(result) << "; the other labs were not graded in this run.\n";
+    for (const LabSpec* lab : others) {
+        auto todos = result.todos.find(lab->id);
+        if (todos == result.todos.end() || todos->second.empty())
+            continue;
+        auto [number, where] = *todos->second.begin();
+        const TaskSpec* task = lab->task(number);
+        out << fmt::format("Next: Lab {}, Task {} ({})\n", lab->id, number, task ? task->title : "")
+            << "  write it at its TODO in " << where << "\n";
+        if (task)
+            out << "  read lessons/" << lab->lesson << "#" << task->section << "\n";
+        out << fmt::format("  then check it: make grade LAB={}\n", lab->id);
+        return;
+    }
+    out << "None of them has a TODO left: make grade grades every lab.\n";
+}
+
+void print_next_step(const CourseResult& full, std::ostream& out) {
+    CourseResult result = shown_to_students(full);  // a hidden failure is no next step
+    if (result.labs.empty() || print_compile_step(result, out) || print_failing_step(result, out))
+        return;
+    print_beyond_step(result, out);
 }
 
 void print_scoreboard(const CourseResult& full, std::ostream& out, const ScoreboardStyle& style) {
@@ -215,14 +386,15 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
                                        points_text(lab.score()), points_text(lab.max_score()));
         if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
             out << "\n" << line << "   not started\n";
+            print_needs_of_lab(lab, out);
             print_warnings(lab, out);
             continue;
         }
         out << "\n" << line << "\n";
         if (lab.flagged())
             print_flag(lab, out);
-        print_warnings(lab, out);
         if (!lab.built && !lab.compile_failed()) {
+            print_warnings(lab, out);
             out << "  ✗ not graded: " << lab.build_error << "\n";
             continue;
         }
@@ -230,12 +402,16 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
             return t.verdict == Verdict::integrity;
         });
         if (!lab.built && !distrusted) {
+            // The error first: the warnings that follow it are often its consequences (a
+            // function that no longer returns, a variable left unused).
             out << "  ✗ does not compile:\n"
                 << indent(console_safe(lab.build_error), "      ") << "\n";
             if (!lab.build_log.empty())
                 out << "      (full log: " << lab.build_log << ")\n";
+            print_warnings(lab, out);
             continue;
         }
+        print_warnings(lab, out);
         std::string previous;
         for (const auto& task : lab.lab.tasks)
             print_task(lab, task, out, style, previous);
@@ -263,8 +439,13 @@ std::string markdown_summary(const CourseResult& full) {
         for (const auto& t : lab.tests) {
             if (t.verdict == Verdict::pass)
                 continue;
+            std::string needs;
+            if (!t.needs.empty()) {
+                needs = fmt::format(", needs Lab {} Task {} first", t.needs.front().lab,
+                                    t.needs.front().task);
+            }
             failed += (failed.empty() ? "" : ", ") +
-                      fmt::format("`{}` ({})", t.spec.name, to_string(t.verdict));
+                      fmt::format("`{}` ({}{})", t.spec.name, to_string(t.verdict), needs);
         }
         md += fmt::format("| {} | {} | {} / {} | {} |\n", lab.lab.id, lab.lab.title,
                           points_text(lab.score()), points_text(lab.max_score()),

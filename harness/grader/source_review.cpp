@@ -1,7 +1,9 @@
 #include "source_review.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 #include <system_error>
@@ -165,30 +167,44 @@ std::pair<std::string, std::vector<int>> without_spaces(const std::string& text)
     return {kept, lines};
 }
 
-std::vector<ReviewNote> todos_of_passing_tasks(const LabSpec& lab, const std::string& dir,
-                                               const std::vector<int>& passing_tasks) {
+std::vector<TodoCall> todo_calls(const LabSpec& lab, const std::string& dir) {
     constexpr std::size_t kCap = 1 << 20;
-    std::vector<ReviewNote> notes;
+    std::vector<TodoCall> calls;
     for (const auto& file : lab.sources) {
         std::string text;
         try {
             text = hsys::read_file_bounded(dir + "/" + file, kCap);
         } catch (const std::system_error&) {
-            continue;  // review_sources() says so already
+            continue;  // review_sources() says so
         }
         auto [kept, lines] = without_spaces(text);
-        for (int task : passing_tasks) {
-            std::string number = std::to_string(task);
+        auto first = calls.size();
+        for (const auto& task : lab.tasks) {
+            std::string number = std::to_string(task.number);
             for (const std::string& call :
                  {"todo(\"Task" + number + "\"", "todo(\"Task\"\"" + number + "\""}) {
                 for (auto at = kept.find(call); at != std::string::npos;
                      at = kept.find(call, at + 1)) {
-                    notes.push_back({file, lines[at],
-                                     "Task " + number +
-                                         " passes every test while its stub's todo() is still here",
-                                     call});
+                    calls.push_back({file, lines[at], task.number, call});
                 }
             }
+        }
+        std::stable_sort(calls.begin() + static_cast<std::ptrdiff_t>(first), calls.end(),
+                         [](const TodoCall& a, const TodoCall& b) { return a.line < b.line; });
+    }
+    return calls;
+}
+
+std::vector<ReviewNote> todos_of_passing_tasks(const LabSpec& lab, const std::string& dir,
+                                               const std::vector<int>& passing_tasks) {
+    std::vector<ReviewNote> notes;
+    for (const auto& call : todo_calls(lab, dir)) {
+        if (std::find(passing_tasks.begin(), passing_tasks.end(), call.task) !=
+            passing_tasks.end()) {
+            notes.push_back({call.file, call.line,
+                             "Task " + std::to_string(call.task) +
+                                 " passes every test while its stub's todo() is still here",
+                             call.text});
         }
     }
     return notes;

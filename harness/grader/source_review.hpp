@@ -29,6 +29,19 @@ std::vector<ReviewNote> review_text(const std::string& file, const std::string& 
 /// link), at most 1 MiB each. A file that cannot be read gets a note saying so.
 std::vector<ReviewNote> review_sources(const LabSpec& lab, const std::string& dir);
 
+/// A stub's `todo("Task N")` call in a lab's sources.
+struct TodoCall {
+    std::string file;  ///< As lab.json names it ("spawn.cpp").
+    int line = 0;      ///< 1-based.
+    int task = 0;      ///< N, one of the lab's tasks.
+    std::string text;  ///< The call, white space removed.
+};
+
+/// Every `todo("Task N")` call, for N a task of @p lab, in the lab's `sources` in @p dir
+/// (regular files, their first MiB), read past spacing and line splices; a file that cannot
+/// be read has none.
+std::vector<TodoCall> todo_calls(const LabSpec& lab, const std::string& dir);
+
 /// The lines of the lab's `sources` in @p dir that still call a stub's `todo("Task N")` for
 /// a task N of @p passing_tasks (every test of it passed): code that passes without being
 /// written is worth a look, however it did.

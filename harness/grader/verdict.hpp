@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "lab_spec.hpp"
 #include "sandbox.hpp"
@@ -30,6 +31,14 @@ enum class Verdict {
 /// The report's spelling: "pass", "fail", "timeout", "out-of-memory", ...
 std::string to_string(Verdict verdict);
 
+/// A task of another lab that a failed test needs first (lab.json "uses"; needs.hpp).
+struct NeededTask {
+    std::string lab;     ///< Its lab's id ("03").
+    int task = 0;        ///< Its number there.
+    std::string what;    ///< What of it is used ("spawn").
+    std::string lesson;  ///< "lessons/FILE#ANCHOR" that teaches it.
+};
+
 /// One graded test.
 struct TestResult {
     TestSpec spec;    ///< What was declared.
@@ -47,6 +56,9 @@ struct TestResult {
     /// (more than hsys::remove_tree()'s budget of entries, or an error): "" when it could.
     /// The lab is then flagged; the grader tries again after the lab's tests.
     std::string leftover;
+    /// Unfinished tasks of other labs this test's task uses, the first to do first
+    /// (note_needs(), after every lab is graded): a note, never a verdict.
+    std::vector<NeededTask> needs;
 };
 
 /// What the test framework reported for one test: from the sealed records of the result

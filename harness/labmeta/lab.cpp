@@ -27,6 +27,11 @@ const TaskSpec* LabSpec::task(int number) const {
     return nullptr;
 }
 
+bool UsedTask::used_by(int number) const {
+    return needed_by.empty() ||
+           std::find(needed_by.begin(), needed_by.end(), number) != needed_by.end();
+}
+
 double LabSpec::max_score() const {
     double total = 0;
     for (const auto& t : tests)
@@ -211,14 +216,67 @@ void parse_tasks(const json& j, LabSpec& lab) {
     }
 }
 
+// A whole number from 1, for @p what.
+int task_number(const json& value, const std::string& what) {
+    if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 1000)
+        throw Malformed(what + " must be a task's number (a whole number from 1)");
+    return value.get<int>();
+}
+
+// "uses": the tasks of the labs in "depends" that this lab builds on. Read after the
+// tasks, whose numbers "needed_by" names.
+void parse_uses(const json& j, LabSpec& lab) {
+    if (!j.contains("uses"))
+        return;
+    if (!j.at("uses").is_array())
+        throw Malformed("\"uses\" must be an array of {\"lab\", \"task\", \"what\"}");
+    for (const auto& entry : j.at("uses")) {
+        if (!entry.is_object())
+            throw Malformed("an entry of \"uses\" must be an object {\"lab\", \"task\", \"what\"}");
+        only_keys(entry, {"lab", "task", "what", "needed_by"}, "an entry of \"uses\"");
+        UsedTask use;
+        use.lab = text(member(entry, "lab", "an entry of \"uses\""), "the \"lab\" of a use");
+        if (std::find(lab.depends.begin(), lab.depends.end(), use.lab) == lab.depends.end())
+            throw Malformed("\"uses\" names Lab " + use.lab +
+                            ", which is not among \"depends\" (the labs this one links)");
+        use.task = task_number(member(entry, "task", "a use of Lab " + use.lab),
+                               "the \"task\" of a use of Lab " + use.lab);
+        const std::string where = "the use of Lab " + use.lab + " Task " + std::to_string(use.task);
+        use.what = text(member(entry, "what", where), where + "'s \"what\"");
+        for (const auto& other : lab.uses) {
+            if (other.lab == use.lab && other.task == use.task)
+                throw Malformed("\"uses\" lists Lab " + use.lab + " Task " +
+                                std::to_string(use.task) + " twice");
+        }
+        if (entry.contains("needed_by")) {
+            const json& by = entry.at("needed_by");
+            if (!by.is_array() || by.empty())
+                throw Malformed(where +
+                                "'s \"needed_by\" must be a non-empty array of this "
+                                "lab's task numbers");
+            for (const auto& number : by) {
+                int task = task_number(number, "an entry of " + where + "'s \"needed_by\"");
+                if (lab.task(task) == nullptr)
+                    throw Malformed(where + "'s \"needed_by\" names task " + std::to_string(task) +
+                                    ", which this lab does not have");
+                if (use.used_by(task) && !use.needed_by.empty())
+                    throw Malformed(where + "'s \"needed_by\" lists task " + std::to_string(task) +
+                                    " twice");
+                use.needed_by.push_back(task);
+            }
+        }
+        lab.uses.push_back(std::move(use));
+    }
+}
+
 LabSpec parse(const json& j, const std::string& dir) {
     if (!j.is_object())
         throw Malformed("the file must hold one JSON object");
-    only_keys(
-        j,
-        {"id", "title", "lesson", "framework", "sources", "given", "test_files",
-         "hidden_test_files", "programs", "depends", "time_limit_seconds", "baseline", "tasks"},
-        "the lab");
+    only_keys(j,
+              {"id", "title", "lesson", "framework", "sources", "given", "test_files",
+               "hidden_test_files", "programs", "depends", "uses", "time_limit_seconds", "baseline",
+               "tasks"},
+              "the lab");
     LabSpec lab;
     lab.dir = dir;
     lab.slug = fs::path(dir).filename().string();
@@ -259,6 +317,7 @@ LabSpec parse(const json& j, const std::string& dir) {
     if (j.contains("baseline"))
         lab.baseline = number(j.at("baseline"), "\"baseline\"", 0, false);
     parse_tasks(j, lab);
+    parse_uses(j, lab);
     bool any_hidden =
         std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestSpec& t) { return t.hidden; });
     if (any_hidden && lab.hidden_test_files.empty())
@@ -311,10 +370,48 @@ std::vector<fs::path> lab_dirs(const fs::path& labs_dir) {
     return dirs;
 }
 
+void check_uses(const std::vector<LabSpec>& labs) {
+    for (const auto& lab : labs) {
+        for (const auto& use : lab.uses) {
+            auto used = std::find_if(labs.begin(), labs.end(),
+                                     [&](const LabSpec& other) { return other.id == use.lab; });
+            std::string problem;
+            if (used == labs.end())
+                problem = "there is no Lab " + use.lab;
+            else if (used->task(use.task) == nullptr)
+                problem = "Lab " + use.lab + " has no task " + std::to_string(use.task);
+            if (!problem.empty())
+                throw std::runtime_error(lab.dir + "/lab.json: \"uses\" names Lab " + use.lab +
+                                         " Task " + std::to_string(use.task) + ", but " + problem);
+        }
+    }
+}
+
+std::vector<std::string> labs_built_on(const std::vector<LabSpec>& labs, const std::string& id) {
+    std::set<std::string> affected = {id};
+    // A lab builds on one that comes before it, but a pass per lab needs no such order.
+    for (std::size_t pass = 0; pass < labs.size(); ++pass) {
+        for (const auto& lab : labs) {
+            bool builds_on =
+                std::any_of(lab.depends.begin(), lab.depends.end(),
+                            [&](const std::string& dep) { return affected.count(dep); });
+            if (builds_on)
+                affected.insert(lab.id);
+        }
+    }
+    std::vector<std::string> ordered;
+    for (const auto& lab : labs) {
+        if (affected.count(lab.id))
+            ordered.push_back(lab.id);
+    }
+    return ordered;
+}
+
 std::vector<LabSpec> discover_labs(const fs::path& labs_dir) {
     std::vector<LabSpec> labs;
     for (const auto& dir : lab_dirs(labs_dir))
         labs.push_back(load_lab(dir));
+    check_uses(labs);
     return labs;
 }
 

@@ -75,6 +75,7 @@ Manifest load_manifest(const std::string& manifest_path) {
         throw std::runtime_error("malformed build manifest " + manifest_path + ": " + e.what() +
                                  " (reconfigure: cmake --preset default)");
     }
+    check_uses(manifest.labs);
     return manifest;
 }
 

@@ -238,7 +238,8 @@ TEST(TextSafetyTest, ConsoleShowsControlsEscaped) {
 namespace {
 
 // Tests that a task passing in full while its stub's todo() is still in the source (spliced
-// or not) is noted for review, and that a task not passing in full is not.
+// or not) is noted for review, that a task not passing in full is not, and that every call
+// is found with its task and line (what the next step reads of a lab not graded).
 TEST(SourceReviewTest, NotesTheTodosOfTasksThatPass) {
     hsys::TempDir dir("review");
     std::ofstream(dir.path() / "x.cpp") << "int f() {\n"
@@ -251,12 +252,17 @@ TEST(SourceReviewTest, NotesTheTodosOfTasksThatPass) {
                                            "}\n";
     grader::LabSpec lab;
     lab.sources = {"x.cpp"};
+    lab.tasks = {{1, "One", "one"}, {2, "Two", "two"}};
     auto notes = grader::todos_of_passing_tasks(lab, dir.path().string(), {2});
     ASSERT_EQ(notes.size(), 2u);
     EXPECT_EQ(notes[0].line, 5);
     EXPECT_EQ(notes[1].line, 7);
     EXPECT_NE(notes[0].what.find("Task 2 passes every test"), std::string::npos);
     EXPECT_TRUE(grader::todos_of_passing_tasks(lab, dir.path().string(), {}).empty());
+    auto calls = grader::todo_calls(lab, dir.path().string());  // what the next step reads
+    ASSERT_EQ(calls.size(), 3u);
+    EXPECT_EQ(calls[0].task, 1);
+    EXPECT_EQ(calls[0].line, 2);
 }
 
 }  // namespace

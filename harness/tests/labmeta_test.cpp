@@ -3,6 +3,7 @@
 // harness/labmeta/tests/broken/ refused with a message naming the file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "course/file.hpp"
@@ -87,6 +88,52 @@ TEST(LabMetaTest, RefusesATestDeclaredTwice) {
         EXPECT_NE(std::string(e.what()).find("labs/42-t/lab.json: test T.Same is declared twice"),
                   std::string::npos)
             << e.what();
+    }
+}
+
+// Tests that "uses" is read with what each use is and which tasks need it, that a lab's
+// tasks that need nothing say so, and that the labs to grade again after Lab 03 changes are
+// 03 and every lab that builds on it, through another lab too.
+TEST(LabMetaTest, UsesSayWhichTasksOfWhichLabs) {
+    auto labs = labmeta::discover_labs(kSource / "labs");
+    auto wait = std::find_if(labs.begin(), labs.end(), [](const auto& l) { return l.id == "04"; });
+    ASSERT_NE(wait, labs.end());
+    ASSERT_GE(wait->uses.size(), 1u);
+    EXPECT_EQ(wait->uses[0].lab, "03");
+    EXPECT_EQ(wait->uses[0].task, 1);
+    EXPECT_EQ(wait->uses[0].what, "spawn");
+    EXPECT_FALSE(wait->uses[0].used_by(1)) << "decoding a raw status spawns nothing";
+    EXPECT_TRUE(wait->uses[0].used_by(2));
+    EXPECT_EQ(labmeta::labs_built_on(labs, "03"), (std::vector<std::string>{"03", "04", "07"}));
+    EXPECT_EQ(labmeta::labs_built_on(labs, "06"), (std::vector<std::string>{"06", "07"}));
+    EXPECT_EQ(labmeta::labs_built_on(labs, "05"), (std::vector<std::string>{"05"}));
+}
+
+// Tests that a use the course cannot honour is refused, naming the file: a task of this lab
+// in "needed_by" it does not have, and (check_uses) a task the other lab does not have.
+TEST(LabMetaTest, RefusesAUseOfNothing) {
+    const std::string uses = R"(, "depends": ["41"], "uses": [{"lab": "41", "task": 2, )"
+                             R"("what": "w", "needed_by": [7]}])";
+    try {
+        labmeta::parse_lab_json(lab_json(R"(["T.One"])", uses), "labs/42-t");
+        FAIL() << "a use needed by a task the lab does not have was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("names task 7, which this lab does not have"),
+                  std::string::npos)
+            << e.what();
+    }
+    auto lab = labmeta::parse_lab_json(
+        lab_json(R"(["T.One"])", R"(, "depends": ["41"], "uses": [{"lab": "41", "task": 2, )"
+                                 R"("what": "w"}])"),
+        "labs/42-t");
+    auto other = labmeta::parse_lab_json(lab_json(R"(["T.Other"])"), "labs/41-o");
+    other.id = "41";
+    try {
+        labmeta::check_uses({other, lab});
+        FAIL() << "a use of a task the other lab does not have was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "labs/42-t/lab.json: \"uses\" names Lab 41 Task 2, but Lab 41 has no task 2");
     }
 }
 

@@ -4,9 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iomanip>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -399,23 +402,87 @@ TEST(WaitForTest, ZeroTimeoutPolls) {
     EXPECT_EXITED_WITH(status->raw(), 0);
 }
 
-double cpu_seconds() {
-    rusage usage{};
-    ::getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+// What the test process and its calling thread have used of the CPU so far.
+struct CpuUse {
+    double process = 0;  // seconds of CPU, every thread of the process (user and system)
+    double thread = 0;   // seconds of CPU, the calling thread
+    long sleeps = 0;     // times the calling thread gave the CPU up to wait
+    // Seconds the calling thread was runnable (on a CPU, or queued for one), from
+    // /proc/thread-self/schedstat; -1 where the kernel does not keep it.
+    double runnable = -1;
+};
+
+double seconds_of(const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
 }
 
-// Tests that wait_for sleeps rather than spins: waiting 300 ms costs far less CPU.
+double runnable_seconds() {
+    unsigned long long on_cpu = 0, queued = 0;
+    try {
+        std::istringstream in(course::read_file("/proc/thread-self/schedstat"));
+        if (!(in >> on_cpu >> queued) || on_cpu == 0)
+            return -1;  // "0 0 0": scheduler statistics are off
+    } catch (const std::system_error&) {
+        return -1;  // a kernel without CONFIG_SCHED_INFO
+    }
+    return static_cast<double>(on_cpu + queued) / 1e9;
+}
+
+CpuUse cpu_use() {
+    rusage process{}, thread{};
+    course::check(::getrusage(RUSAGE_SELF, &process), "getrusage RUSAGE_SELF");
+    course::check(::getrusage(RUSAGE_THREAD, &thread), "getrusage RUSAGE_THREAD");
+    return {seconds_of(process.ru_utime) + seconds_of(process.ru_stime),
+            seconds_of(thread.ru_utime) + seconds_of(thread.ru_stime), thread.ru_nvcsw,
+            runnable_seconds()};
+}
+
+// Why a wait_for(@p timeout) for a held child, which took @p waited seconds and @p used the
+// CPU so, is a spin; "" when it slept. Load on the machine cannot change the answer: it gives
+// a loop less CPU, but keeps it runnable (queued for a CPU), never asleep; and a thread
+// asleep in poll() sleeps for the whole timeout however busy the machine is (only waking
+// up late). scripts/no-spin-check.sh proves the verdicts, idle and under load.
+std::string spin_of(const CpuUse& used, double timeout, double waited) {
+    std::ostringstream why;
+    why << std::fixed << std::setprecision(2);
+    double slept = waited - used.runnable;  // neither on a CPU nor queued for one
+    double others = used.process - used.thread;
+    if (used.sleeps == 0) {
+        why << "its thread never slept";
+    } else if (used.runnable >= 0 && slept < timeout / 2) {
+        why << "its thread slept only " << std::max(slept, 0.0) << " s of that";
+    } else if (used.runnable < 0 && used.thread > 0.02 * waited) {
+        why << "its thread used " << used.thread << " s of CPU";  // no scheduler statistics
+    } else if (others > 0.001) {
+        why << "other threads used " << others << " s of CPU meanwhile";
+    }
+    return why.str();
+}
+
+// Tests that wait_for sleeps rather than spins while a held child keeps it waiting 300 ms:
+// its thread must sleep (neither run nor wait for a CPU) at least half of that, and no other
+// thread may spin meanwhile.
 TEST(WaitForTest, SleepsInsteadOfSpinning) {
     Child child = held_cat();
-    double before = cpu_seconds();
+    CpuUse before = cpu_use();
+    auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(proc::wait_for(child, 300ms).has_value());
-    double used = cpu_seconds() - before;
-    EXPECT_LT(used, 0.1) << "wait_for used " << used
-                         << " s of CPU to wait 300 ms: it should sleep in "
-                         << "poll() on a pidfd, not loop; "
-                         << harness::see_lesson(kLesson, "waiting-with-a-timeout");
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CpuUse after = cpu_use();
+    CpuUse used{after.process - before.process, after.thread - before.thread,
+                after.sleeps - before.sleeps,
+                before.runnable < 0 || after.runnable < 0 ? -1 : after.runnable - before.runnable};
+    ::testing::Test::RecordProperty("wait_microseconds", static_cast<int>(waited * 1e6));
+    ::testing::Test::RecordProperty("cpu_microseconds", static_cast<int>(used.process * 1e6));
+    ::testing::Test::RecordProperty(
+        "slept_microseconds",
+        used.runnable < 0 ? -1 : static_cast<int>(std::max(0.0, waited - used.runnable) * 1e6));
+    if (std::string spin = spin_of(used, 0.3, waited); !spin.empty()) {
+        ADD_FAILURE() << std::fixed << std::setprecision(2) << "wait_for waited " << waited
+                      << " s for a held child, and " << spin << ": it should sleep in poll() "
+                      << "on a pidfd, not loop; "
+                      << harness::see_lesson(kLesson, "waiting-with-a-timeout");
+    }
     child.in().reset();
     proc::wait(child);
 }

@@ -28,6 +28,18 @@ struct TestSpec {
     std::string may_skip{};
 };
 
+/// A task of another lab that this one builds on (lab.json "uses"): its code calls what
+/// that task writes, so its tests cannot pass until that task does.
+struct UsedTask {
+    std::string lab;             ///< The other lab's id ("03"), one of the lab's `depends`.
+    int task = 0;                ///< The task's number in that lab.
+    std::string what;            ///< What of it is used, in a few words ("spawn").
+    std::vector<int> needed_by;  ///< This lab's tasks that use it; empty: every task.
+
+    /// True when this lab's task @p task uses it.
+    bool used_by(int task) const;
+};
+
 /// A program a lab ships besides its library (Lab 06's `progress`).
 struct ProgramSpec {
     std::string source;  ///< Its one source file, in the lab's folder ("progress.cpp").
@@ -58,6 +70,7 @@ struct LabSpec {
     double time_limit = 10;  ///< Seconds each test may run.
     double baseline = 0;     ///< What the untouched stub scores (checked by `make test`).
     std::vector<std::string> depends;  ///< Labs this one builds on ("01").
+    std::vector<UsedTask> uses;        ///< Which of their tasks, and what of each.
     std::vector<std::string> sources;  ///< The stub files the student completes.
     /// Code given with the lab (labs/NN-topic/ only), built into the stub and the reference.
     std::vector<std::string> given;
@@ -87,6 +100,16 @@ struct LabSpec {
 /// @throws std::runtime_error starting with `DIR/lab.json:` and saying what is wrong.
 LabSpec parse_lab_json(const std::string& text, const std::string& dir);
 
+/// Checks what no single lab.json can: each "uses" entry of @p labs names a lab among
+/// them that has that task.
+/// @throws std::runtime_error starting with `DIR/lab.json:` and saying what is wrong.
+void check_uses(const std::vector<LabSpec>& labs);
+
+/// The lab @p id and every lab of @p labs that builds on it, directly or through
+/// another (`depends`), in the order of @p labs: the labs to grade again after @p id
+/// changes.
+std::vector<std::string> labs_built_on(const std::vector<LabSpec>& labs, const std::string& id);
+
 /// Reads and parses `DIR/lab.json`.
 /// @throws std::runtime_error when it cannot be read or is malformed.
 LabSpec load_lab(const std::filesystem::path& dir);
@@ -95,7 +118,7 @@ LabSpec load_lab(const std::filesystem::path& dir);
 /// when @p labs_dir does not exist.
 std::vector<std::filesystem::path> lab_dirs(const std::filesystem::path& labs_dir);
 
-/// load_lab() of each of lab_dirs(@p labs_dir).
+/// load_lab() of each of lab_dirs(@p labs_dir), then check_uses().
 /// @throws std::runtime_error when a lab.json is malformed.
 std::vector<LabSpec> discover_labs(const std::filesystem::path& labs_dir);
 
