@@ -16,7 +16,9 @@ test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 
 # package depends on libclang-rt-NN-dev, which clang only recommends); where the archive
 # has no such package (Ubuntu 22.04's clang 14 ships them in libclang-common-14-dev), the
 # fuzz script probes libFuzzer and skips, saying why, if it is missing.
-test_optional="chromium g++-aarch64-linux-gnu libclang-rt-dev"
+# parallel: GNU parallel, for the batch's shard recipe over ssh (ctest
+# platforms.batch_shards runs it with this machine as the host when it is installed).
+test_optional="chromium g++-aarch64-linux-gnu libclang-rt-dev parallel"
 
 case "${1:-grade}" in
   grade) wanted=$grade_packages optional="" ;;
