@@ -31,8 +31,10 @@ shard_command="$(printf '%q ' "$grader" batch --course "$course" \
 pack_command="tar -C $quoted_out/shard-{} --exclude='.slot-*' --exclude=.compile-cache -cf shard-{}.tar ."
 seq "$shards" | parallel --sshlogin "$hosts" --jobs 1 --workdir . --return shard-{}.tar \
   --cleanup --halt now,fail=1 "$shard_command && $pack_command"
+folders=()
 for k in $(seq "$shards"); do
   rm -rf "returned/shard-$k" && mkdir -p "returned/shard-$k"
   tar -C "returned/shard-$k" -xf "shard-$k.tar"
+  folders+=("returned/shard-$k")
 done
-"$grader" merge --work "$out/merged" $(seq -f "returned/shard-%g" "$shards")
+"$grader" merge --work "$out/merged" "${folders[@]}"
