@@ -538,10 +538,10 @@ int run_batch(const BatchOptions& options) {
     int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
     // No student (a shard of a small class): no slot to prepare.
     std::vector<Place> slots(students.empty() ? 0 : static_cast<std::size_t>(jobs));
-    if (shared.share) {
-        for (int j = 0; j < jobs; ++j) {
+    if (shared.share && !slots.empty()) {
+        for (std::size_t j = 0; j < slots.size(); ++j) {
             fs::path dir = fs::path(options.work_dir) / fmt::format(".slot-{}", j + 1);
-            slots[static_cast<std::size_t>(j)] = {dir / "labs", dir / "build", false};
+            slots[j] = {dir / "labs", dir / "build", false};
         }
         prepare_slots(options, shared, slots);
     }

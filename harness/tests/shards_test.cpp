@@ -40,11 +40,11 @@ std::vector<grader::LabSpec> lab01() {
     return {lab};
 }
 
-// Writes shard @p index of 3 of kClass in @p dir: its gradebook, shard.json, each of its
-// students' folders, and a logs/ folder; as `grader batch --shard` would.
-void write_shard(const fs::path& dir, int index) {
+// Writes shard @p index of @p count of kClass in @p dir: its gradebook, shard.json, each of
+// its students' folders, and a logs/ folder; as `grader batch --shard` would.
+void write_shard(const fs::path& dir, int index, int count = 3) {
     grader::ShardRecord record;
-    record.shard = {index, 3};
+    record.shard = {index, count};
     record.course = std::string(32, 'a');
     record.labs = {"01"};
     record.timeout_seconds = 1800;
@@ -202,6 +202,23 @@ TEST(ShardTest, MergedShardsAreTheWholeClassGradebook) {
         EXPECT_TRUE(fs::exists(dir.path() / "merged" / student / "reports" / "report.json"));
     EXPECT_EQ(course::read_file((dir.path() / "merged/logs/shard-2/slot-1.log").string()),
               "slot of shard 2");
+}
+
+// Tests that a class split in more shards than it has students merges all the same: the
+// shards without a student have a gradebook of its header alone.
+TEST(ShardTest, MoreShardsThanStudentsMerge) {
+    hsys::TempDir dir("shard-test");
+    grader::MergeOptions merge;
+    for (int k = 1; k <= 9; ++k) {
+        write_shard(dir.path() / ("shard-" + std::to_string(k)), k, 9);
+        merge.shards.push_back((dir.path() / ("shard-" + std::to_string(k))).string());
+    }
+    EXPECT_EQ(grader::students_of(kClass, {9, 9}).size(), 0u);
+    merge.work_dir = (dir.path() / "merged").string();
+    merge.gradebook = (dir.path() / "merged" / "gradebook.csv").string();
+    EXPECT_EQ(grader::merge_shards(merge), kClass.size());
+    EXPECT_EQ(grader::parse_gradebook(course::read_file(merge.gradebook)).rows.size(),
+              kClass.size());
 }
 
 // Tests that merge refuses, saying why and writing nothing: a shard missing, a shard
