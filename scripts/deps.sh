@@ -12,13 +12,15 @@ set -euo pipefail
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
 # The docs site's fonts: DejaVu Sans Mono, copied into the site (progress bars need its
 # full-cell block characters), and colour emoji for the sessions that print one.
-test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz fonts-dejavu-core fonts-noto-color-emoji python3 python3-psutil python3-tqdm python3-jsonschema clang-format clang zip unzip"
+test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz fonts-dejavu-core fonts-noto-color-emoji python3 python3-psutil python3-tqdm python3-jsonschema python3-yaml clang-format clang zip unzip"
 # libclang-rt-dev: libFuzzer and the sanitizers' runtimes for the default clang
 # (scripts/fuzz.sh). Debian 12 and 13 and Ubuntu 24.04 package them apart from clang (this
 # package depends on libclang-rt-NN-dev, which clang only recommends); where the archive
 # has no such package (Ubuntu 22.04's clang 14 ships them in libclang-common-14-dev), the
 # fuzz script probes libFuzzer and skips, saying why, if it is missing.
-test_optional="chromium fonts-sil-charis g++-aarch64-linux-gnu libclang-rt-dev"
+# parallel: GNU parallel, for the batch's shard recipe over ssh (ctest
+# platforms.batch_shards runs it with this machine as the host when it is installed).
+test_optional="chromium fonts-sil-charis g++-aarch64-linux-gnu libclang-rt-dev parallel"
 
 case "${1:-grade}" in
   grade) wanted=$grade_packages optional="" ;;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make student-release DEST=dir`: writes the copy of the course students get (a GitHub
 # Classroom template repository, or a plain folder): everything but solutions/,
-# templates/, build directories, .git, the course's own CI workflow (ci.yml: `make test`
-# on four systems; students keep classroom.yml and .devcontainer/), and the hidden tests.
+# templates/ (new labs, the batch's shard recipes), build directories, .git, the course's
+# own CI (.github/workflows/ci.yml: `make test` on four systems, and .ci/run; students keep
+# classroom.yml and .devcontainer/), the benchmarks (bench/, scripts/bench.sh: `make bench`
+# is an instructor's command), and the hidden tests.
 #
 # Hidden tests (harness/README.md, "## Platforms") live in their own test files, listed in
 # their lab.json under both "test_files" (so the course builds them) and
@@ -20,7 +22,16 @@ if [ -e "$dest" ] && [ -n "$(ls -A "$dest")" ]; then
 fi
 mkdir -p "$dest"
 tar -C "$root" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./solutions \
-    --exclude=./templates --exclude=./.github/workflows/ci.yml -cf - . | tar -C "$dest" -xf -
+    --exclude=./templates --exclude=./.github/workflows/ci.yml --exclude=./.ci \
+    --exclude=./bench --exclude=./scripts/bench.sh -cf - . | tar -C "$dest" -xf -
+
+# A lesson's code blocks woven from bench/ (Lesson 3's benchmark) stay as they are, but
+# their `<!-- code: bench/... -->` marker becomes a plain comment: the release has no
+# bench/ to check them against (`make test` there runs the weaver's check too).
+for lesson in "$dest"/lessons/*.md; do
+  sed -i -E 's|^<!-- code: (bench/[^ ]*) -->$|<!-- woven from \1, which the student release leaves out -->|' \
+    "$lesson"
+done
 
 python3 - "$dest" <<'PY'
 import glob, json, os, sys

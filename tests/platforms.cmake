@@ -7,8 +7,9 @@
 #  - GitHub Classroom's results fit their environment variables, in the worst case;
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
 #    with --scale 10;
-#  - Gradescope's /autograder is simulated, a student release and a batch are graded:
-#    these configure a fresh build of Lab 01 each, reusing this build's grader;
+#  - Gradescope's /autograder is simulated, a student release and a batch are graded, and
+#    a batch in shards, merged: these configure a fresh build of Lab 01 each, reusing this
+#    build's grader;
 #  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
 #    it: solution full marks, stub 0 (harness/tests/fixtures/platforms/new_lab.sh).
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
@@ -150,9 +151,18 @@ if(COURSE_WITH_SOLUTIONS)
   add_test(NAME platforms.gradescope_simulation
     COMMAND bash ${platforms_scripts}/gradescope_simulation.sh)
   add_test(NAME platforms.batch COMMAND bash ${platforms_scripts}/batch.sh)
+  # The class graded once and in 3 shards (the Slurm, GNU parallel and GitHub Actions
+  # recipes of templates/batch-shards/), merged: the same gradebook, byte for byte.
+  add_test(NAME platforms.batch_shards COMMAND bash ${platforms_scripts}/batch_shards.sh)
+  set_tests_properties(platforms.batch_shards PROPERTIES ENVIRONMENT "${platforms_env}"
+    TIMEOUT 1200 LABELS slow)
   add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
   set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
     PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+  if(TARGET weave)  # the release's lessons pass the weaver's check without bench/
+    set_property(TEST platforms.student_release APPEND PROPERTY ENVIRONMENT
+                 "WEAVE=$<TARGET_FILE:weave>")
+  endif()
   # `make new-lab` in a scratch copy, graded there (templates/gtest-lab).
   if(TARGET weave AND EXISTS ${CMAKE_SOURCE_DIR}/templates/gtest-lab/lab.json)
     add_test(NAME platforms.new_lab COMMAND bash ${platforms_scripts}/new_lab.sh)

@@ -23,8 +23,10 @@
 #include "course/unique_fd.hpp"
 #include "course_result.hpp"
 #include "gradebook.hpp"
+#include "hsys/io.hpp"
 #include "hsys/spawn.hpp"
 #include "protections.hpp"
+#include "shards.hpp"
 
 extern char** environ;
 
@@ -503,6 +505,18 @@ int run_batch(const BatchOptions& options) {
             students.push_back(entry.path().filename().string());
     }
     std::sort(students.begin(), students.end());
+    ShardRecord record;  // with --shard: what shard.json says
+    if (options.shard) {
+        record.shard = *options.shard;
+        record.course = course_fingerprint(options.course_dir);
+        record.timeout_seconds = options.timeout_seconds;
+        record.deadline_seconds = options.deadline_seconds;
+        record.cmake_args = options.cmake_args;
+        record.class_list = students;
+        record.students = students = students_of(students, *options.shard);
+        fs::create_directories(options.work_dir);
+        fs::remove(fs::path(options.work_dir) / "shard.json");  // a run that stops leaves none
+    }
     if (!options.students.empty()) {  // --student: these only; the others' rows are kept
         for (const auto& wanted : options.students) {
             if (std::find(students.begin(), students.end(), wanted) == students.end()) {
@@ -522,11 +536,12 @@ int run_batch(const BatchOptions& options) {
     }
     auto shared = shared_builds_for(options);
     int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
-    std::vector<Place> slots(static_cast<std::size_t>(jobs));
-    if (shared.share) {
-        for (int j = 0; j < jobs; ++j) {
+    // No student (a shard of a small class): no slot to prepare.
+    std::vector<Place> slots(students.empty() ? 0 : static_cast<std::size_t>(jobs));
+    if (shared.share && !slots.empty()) {
+        for (std::size_t j = 0; j < slots.size(); ++j) {
             fs::path dir = fs::path(options.work_dir) / fmt::format(".slot-{}", j + 1);
-            slots[static_cast<std::size_t>(j)] = {dir / "labs", dir / "build", false};
+            slots[j] = {dir / "labs", dir / "build", false};
         }
         prepare_slots(options, shared, slots);
     }
@@ -552,9 +567,18 @@ int run_batch(const BatchOptions& options) {
     for (auto& t : threads)
         t.join();
     write_gradebook(options.gradebook, labs, rows, !options.students.empty());
+    std::string shard_note;
+    if (options.shard) {
+        for (const auto& lab : labs)
+            record.labs.push_back(lab.id);
+        hsys::write_file_atomically((fs::path(options.work_dir) / "shard.json").string(),
+                                    shard_record_json(record));
+        shard_note = fmt::format(", shard {}/{} of a class of {}", options.shard->index,
+                                 options.shard->count, record.class_list.size());
+    }
     std::cout << fmt::format(
-        "Gradebook: {} ({} graded now{}; reports and logs in {}/<student>/)\n", options.gradebook,
-        rows.size() == 1 ? "1 student" : fmt::format("{} students", rows.size()),
+        "Gradebook: {} ({} graded now{}{}; reports and logs in {}/<student>/)\n", options.gradebook,
+        rows.size() == 1 ? "1 student" : fmt::format("{} students", rows.size()), shard_note,
         options.students.empty() ? "" : ", the other rows kept", options.work_dir);
     return static_cast<int>(
         std::count_if(rows.begin(), rows.end(), [](const GradebookRow& r) { return !r.complete; }));

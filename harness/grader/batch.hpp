@@ -14,6 +14,7 @@
 
 #include "gradebook.hpp"
 #include "lab_spec.hpp"
+#include "shards.hpp"
 
 namespace grader {
 
@@ -60,6 +61,9 @@ struct BatchOptions {
     /// The grader's --deadline for each student (0: timeout_seconds - 60, at least half of
     /// it): below the kill timeout, so that the reports are written with what passed.
     double deadline_seconds = 0;
+    /// Grade only this shard of the class (shards.hpp) and write `<work>/shard.json`, for
+    /// `grader merge`; none: the whole class.
+    std::optional<Shard> shard;
 };
 
 /// What a batch shares across students: what does not depend on them is compiled once.
@@ -99,6 +103,8 @@ std::string describe(const SharedBuilds& shared);
 /// symbolic link on its paths is refused (status `refused: ...`, every test `integrity`),
 /// a grader that failed or timed out for one student costs only that student (status
 /// `grader failed: ...`, every test `not-run`), each with 0 points, flagged with the reason.
+/// With @p options.shard, only that shard's students are graded, and `shard.json` is
+/// written beside the gradebook (`<work>/gradebook.csv`) once it is.
 /// @returns the number of students whose reports could not even be written (0 when every
 /// student got a row and reports).
 /// @throws std::exception when the batch cannot work at all (an unreadable course or

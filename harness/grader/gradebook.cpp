@@ -168,18 +168,6 @@ bool read_csv_record(std::istream& in, std::vector<std::string>& fields) {
     return any;
 }
 
-std::vector<std::string> gradebook_columns(const std::vector<LabSpec>& labs) {
-    std::vector<std::string> columns = {"student"};
-    for (const auto& lab : labs) {
-        columns.push_back("lab" + lab.id);
-        columns.push_back("lab" + lab.id + "_max");
-    }
-    columns.insert(columns.end(), {"total", "max"});
-    columns.insert(columns.end(), verdict_columns.begin(), verdict_columns.end());
-    columns.insert(columns.end(), {"other", "status", "flagged"});
-    return columns;
-}
-
 // @p row as the gradebook's fields, by column name.
 std::map<std::string, std::string> row_fields(const GradebookRow& row,
                                               const std::vector<LabSpec>& labs) {
@@ -234,23 +222,132 @@ std::map<std::string, std::map<std::string, std::string>> read_gradebook(const s
 
 void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
                      const std::vector<GradebookRow>& rows, bool keep_others) {
-    auto all = keep_others ? read_gradebook(path) : decltype(read_gradebook(path)){};
+    GradebookTable table;
+    if (keep_others)
+        table.rows = read_gradebook(path);
     for (const auto& row : rows)
-        all[row.student] = row_fields(row, labs);
+        table.rows[row.student] = row_fields(row, labs);
+    std::vector<std::string> ids;
+    for (const auto& lab : labs)
+        ids.push_back(lab.id);
+    table.columns = gradebook_columns(ids);
+    write_gradebook_table(path, table);
+}
+
+void write_gradebook_table(const std::string& path, const GradebookTable& table) {
     if (auto parent = fs::path(path).parent_path(); !parent.empty())
         fs::create_directories(parent);
-    auto columns = gradebook_columns(labs);
     std::ofstream csv(path);
-    for (std::size_t i = 0; i < columns.size(); ++i)
-        csv << (i ? "," : "") << columns[i];
+    for (std::size_t i = 0; i < table.columns.size(); ++i)
+        csv << (i ? "," : "") << table.columns[i];
     csv << "\n";
-    for (auto& [student, fields] : all) {
-        for (std::size_t i = 0; i < columns.size(); ++i)
-            csv << (i ? "," : "") << csv_field(fields[columns[i]]);
+    for (const auto& [student, fields] : table.rows) {
+        for (std::size_t i = 0; i < table.columns.size(); ++i) {
+            auto found = fields.find(table.columns[i]);
+            csv << (i ? "," : "") << (found == fields.end() ? "" : csv_field(found->second));
+        }
         csv << "\n";
     }
     if (!csv.flush())
         throw std::system_error(errno, std::generic_category(), "write " + path);
+}
+
+std::vector<std::string> gradebook_columns(const std::vector<std::string>& lab_ids) {
+    std::vector<std::string> columns = {"student"};
+    for (const auto& id : lab_ids) {
+        columns.push_back("lab" + id);
+        columns.push_back("lab" + id + "_max");
+    }
+    columns.insert(columns.end(), {"total", "max"});
+    columns.insert(columns.end(), verdict_columns.begin(), verdict_columns.end());
+    columns.insert(columns.end(), {"other", "status", "flagged"});
+    return columns;
+}
+
+namespace {
+
+// The records of the CSV text @p text (RFC 4180), strictly: a quote only opens a field
+// or doubles inside a quoted one, a quoted field ends at a comma or a line end, and the
+// last quote is closed. @throws std::runtime_error saying which line is wrong.
+std::vector<std::vector<std::string>> parse_csv_strictly(const std::string& text) {
+    std::vector<std::vector<std::string>> records;
+    std::vector<std::string> fields;
+    std::string field;
+    std::size_t line = 1, i = 0;
+    auto bad = [&line](const char* what) {
+        return std::runtime_error(fmt::format("line {}: {}", line, what));
+    };
+    while (i < text.size()) {
+        if (text[i] == '"' && field.empty()) {  // a quoted field, to its closing quote
+            for (++i;; ++i) {
+                if (i >= text.size())
+                    throw bad("a quoted field is never closed");
+                if (text[i] == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                    field += '"';
+                    ++i;
+                } else if (text[i] == '"') {
+                    break;
+                } else {
+                    line += text[i] == '\n';
+                    field += text[i];
+                }
+            }
+            ++i;
+            if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
+                throw bad("text after a quoted field");
+            continue;
+        }
+        char c = text[i++];
+        if (c == '"')
+            throw bad("a quote inside a field that is not quoted");
+        if (c == ',') {
+            fields.push_back(std::move(field));
+            field.clear();
+        } else if (c == '\n') {
+            fields.push_back(std::move(field));
+            field.clear();
+            records.push_back(std::move(fields));
+            fields.clear();
+            ++line;
+        } else if (c != '\r') {
+            field += c;
+        }
+    }
+    if (!field.empty() || !fields.empty()) {
+        fields.push_back(std::move(field));
+        records.push_back(std::move(fields));
+    }
+    return records;
+}
+
+}  // namespace
+
+GradebookTable parse_gradebook(const std::string& text) {
+    GradebookTable table;
+    std::vector<std::vector<std::string>> records;
+    try {
+        records = parse_csv_strictly(text);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("is not a CSV file: ") + e.what());
+    }
+    if (records.empty() || records[0].empty() || records[0][0] != "student")
+        throw std::runtime_error("is not a gradebook: its first column is not \"student\"");
+    table.columns = records[0];
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        const auto& fields = records[r];
+        if (fields.size() != table.columns.size()) {
+            throw std::runtime_error(fmt::format("record {} has {} fields, its header {}", r + 1,
+                                                 fields.size(), table.columns.size()));
+        }
+        if (fields[0].empty())
+            throw std::runtime_error(fmt::format("record {} names no student", r + 1));
+        auto& row = table.rows[fields[0]];
+        if (!row.empty())
+            throw std::runtime_error("names the student " + fields[0] + " twice");
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            row[table.columns[i]] = fields[i];
+    }
+    return table;
 }
 
 }  // namespace grader

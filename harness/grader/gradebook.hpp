@@ -44,4 +44,24 @@ void write_gradebook(const std::string& path, const std::vector<LabSpec>& labs,
 /// @p field quoted for CSV (RFC 4180) when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& field);
 
+/// A gradebook as its CSV holds it: the columns, and each student's fields by column name.
+struct GradebookTable {
+    std::vector<std::string> columns;
+    std::map<std::string, std::map<std::string, std::string>> rows;  ///< By student.
+};
+
+/// The columns of a gradebook of the labs @p lab_ids: `student`, `labNN` and `labNN_max`
+/// for each, `total`, `max`, the verdicts' counts, `status`, `flagged`.
+std::vector<std::string> gradebook_columns(const std::vector<std::string>& lab_ids);
+
+/// A gradebook's text @p text, read strictly (`grader merge` reads the shards' with it):
+/// RFC 4180 records, each with as many fields as the header, a named student at most once.
+/// @throws std::runtime_error (one plain sentence) when it is not such a file.
+GradebookTable parse_gradebook(const std::string& text);
+
+/// Writes @p table at @p path: the header, then a line per student in the students' order
+/// (what write_gradebook() writes).
+/// @throws std::system_error when it cannot be written.
+void write_gradebook_table(const std::string& path, const GradebookTable& table);
+
 }  // namespace grader

@@ -7,7 +7,8 @@
 //   grader [--manifest ...] --labs-built-on ID
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
-//          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM]
+//          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM] [--shard K/N]
+//   grader merge [--work DIR] [--gradebook FILE] SHARD_WORK_DIR...
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -23,11 +24,16 @@
 // build per job reused from student to student (--no-compile-cache: a fresh build each),
 // and writes a CSV gradebook (see harness/README.md, "## Platforms");
 // with --student, only those students, whose rows replace theirs in the gradebook.
+// --shard K/N grades every N-th student only (the K-th, from 1, in the sorted class) and
+// writes <work>/shard.json; `merge` checks that its arguments are shards 1..N of one batch
+// and writes the gradebook and student folders one `batch` would have written.
 //
 // Exit status: 0 when grading ran (whatever the score); 1 when --expect or
 // --check-declared found a difference (batch: when a student's reports could not be
 // written); 2 for bad usage, when grading could not run, or when --overlay refused the
-// submission (its reports are written all the same, every test `integrity`, saying why).
+// submission (its reports are written all the same, every test `integrity`, saying why);
+// merge: 0 when merged, 2 when the shards cannot be (missing, given twice, of different
+// batches, malformed), nothing written then.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -43,6 +49,7 @@
 #include "course_result.hpp"
 #include "hidden_files.hpp"
 #include "protections.hpp"
+#include "shards.hpp"
 #include "submission.hpp"
 
 namespace {
@@ -433,7 +440,7 @@ int run(Options options) {
 }
 
 // The `batch` subcommand's options.
-CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
+CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch, std::string& shard) {
     auto* command = app.add_subcommand("batch", "grade one submission per subfolder of a folder");
     command->add_option("--submissions", batch.submissions, "one subfolder per student")
         ->required()
@@ -458,11 +465,56 @@ CLI::App* add_batch(CLI::App& app, grader::BatchOptions& batch) {
     command->add_flag(
         "!--no-compile-cache", batch.share_builds,
         "share nothing: every student's build compiles the harness and tests (the old way)");
+    command->add_option("--shard", shard,
+                        "grade shard K of N only (K/N: every N-th student of the sorted class, "
+                        "from the K-th) and write <work>/shard.json for grader merge");
     return command;
 }
 
-int run_batch_command(grader::BatchOptions batch) {
+// The `merge` subcommand's options.
+CLI::App* add_merge(CLI::App& app, grader::MergeOptions& merge) {
+    auto* command = app.add_subcommand(
+        "merge", "merge the work folders of grader batch --shard 1/N ... N/N into one");
+    command->add_option("--work", merge.work_dir,
+                        "the merged work folder: each student's reports and logs "
+                        "(default: build/batch)");
+    command->add_option("--gradebook", merge.gradebook,
+                        "the merged gradebook (default: <work>/gradebook.csv)");
+    command->add_option("shards", merge.shards, "each shard's work folder (grader batch --work)")
+        ->required();
+    return command;
+}
+
+int run_merge_command(grader::MergeOptions merge) {
     namespace fs = std::filesystem;
+    if (merge.work_dir.empty())
+        merge.work_dir = "build/batch";
+    if (merge.gradebook.empty())
+        merge.gradebook = merge.work_dir + "/gradebook.csv";
+    std::size_t students = grader::merge_shards(merge);
+    std::cout << "Gradebook: " << merge.gradebook << " (" << students << " student"
+              << (students == 1 ? "" : "s") << " from " << merge.shards.size() << " shard"
+              << (merge.shards.size() == 1 ? "" : "s") << "; reports and logs in " << merge.work_dir
+              << "/<student>/)\n";
+    return 0;
+}
+
+int run_batch_command(grader::BatchOptions batch, const std::string& shard) {
+    namespace fs = std::filesystem;
+    if (!shard.empty()) {
+        batch.shard = grader::parse_shard(shard);
+        if (!batch.shard) {
+            std::cerr << "grader batch: --shard " << shard << ": give K/N, two whole numbers "
+                      << "with 1 <= K <= N <= " << grader::kMaxShards << " (e.g. 2/3)\n";
+            return 2;
+        }
+        if (!batch.students.empty() || !batch.gradebook.empty()) {
+            std::cerr << "grader batch: --shard grades a fixed part of the class into "
+                         "<work>/gradebook.csv, for grader merge: it takes neither --student "
+                         "nor --gradebook (regrade a student in the merged work folder)\n";
+            return 2;
+        }
+    }
     batch.course_dir = fs::absolute(batch.course_dir).lexically_normal().string();
     batch.submissions = fs::absolute(batch.submissions).string();
     if (batch.work_dir.empty())
@@ -485,6 +537,8 @@ int main(int argc, char** argv) {
     Options options;
     grader::BatchOptions batch;
     batch.course_dir = ".";
+    std::string shard;
+    grader::MergeOptions merge;
     CLI::App app{"grader: build and grade the course's labs"};
     app.add_option("--manifest", options.manifest, "the build's course-manifest.json");
     app.add_option("--flavor", options.flavor, "whose code: student (labs/) or reference")
@@ -514,7 +568,8 @@ int main(int argc, char** argv) {
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);
-    auto* batch_command = add_batch(app, batch);
+    auto* batch_command = add_batch(app, batch, shard);
+    auto* merge_command = add_merge(app, merge);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -525,7 +580,9 @@ int main(int argc, char** argv) {
         // Not dumpable from the start: no test, even of the grader's user, can trace it.
         grader::refuse_tracing();
         if (batch_command->parsed())
-            return run_batch_command(batch);
+            return run_batch_command(batch, shard);
+        if (merge_command->parsed())
+            return run_merge_command(merge);
         return run(options);
     } catch (const std::exception& e) {
         std::cerr << "grader: " << e.what() << "\n";
