@@ -36,12 +36,15 @@ CourseResult shown_to_students(const CourseResult& result);
 /// How many hidden tests @p lab declares (those graded in this run).
 int hidden_test_count(const LabResult& lab);
 
-/// Scales every test's points and score by @p max / result.max_score() (nothing when that
-/// is 0), so that every report's total is out of @p max: per-test points stay proportional
-/// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).
+/// Puts every test's points and score in hundredths, so that whatever a report adds up,
+/// the parts it shows make the total it shows: with @p max > 0 (--scale), each test's
+/// points are scaled by @p max / the run's maximum, and the total is @p max exactly; else
+/// the total is the run's own, rounded. Each test gets its exact share rounded down, and
+/// the hundredths left over go to the largest remainders (so two tests of equal weight may
+/// differ by 0.01). Skipped tests count in neither total. Sets result.scale to @p max.
 void scale_points(CourseResult& result, double max);
 
-/// @p points as reports show them: `3`, `2.5`, `0.333333` (`{:g}`).
+/// @p points as reports show them, in hundredths: `3`, `2.5`, `0.33`.
 std::string points_text(double points);
 
 /// Writes every report of @p result into @p dir (made if missing): report.json,

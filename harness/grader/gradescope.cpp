@@ -142,6 +142,8 @@ static void add_classroom_hidden(const LabResult& lab, json& tests, bool& all_pa
     }
     if (count == 0)
         return;
+    score = hundredths(score);
+    available = hundredths(available);
     all_passed = all_passed && score == available;
     tests.push_back({{"name", fmt::format("Lab {} · {} hidden test(s)", lab.lab.id, count)},
                      {"status", score == available ? "pass" : "fail"},
@@ -181,7 +183,8 @@ static json classroom_runner(const std::vector<const LabResult*>& labs, std::siz
     }
     // "error": nothing could run (every lab failed to compile), as the reporter defines it.
     std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");
-    return {{"version", 1}, {"status", status}, {"max_score", max_score}, {"tests", tests}};
+    return {
+        {"version", 1}, {"status", status}, {"max_score", hundredths(max_score)}, {"tests", tests}};
 }
 
 void write_classroom_json(const CourseResult& result, const std::string& path,

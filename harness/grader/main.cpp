@@ -10,7 +10,8 @@
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
-// --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
+// --scale MAX reports the total out of MAX: every test's points scaled by the same factor,
+// in hundredths that add up to MAX.
 // --test Suite.Name grades that test alone and prints all of its failure (no reports).
 // An unknown --lab or --test is refused with what exists (exit 2).
 //
@@ -358,8 +359,7 @@ int run(Options options) {
     grade_course(labs, options, grading, result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (options.scale > 0)
-        grader::scale_points(result, options.scale);
+    grader::scale_points(result, options.scale);  // every test's points in hundredths
     grader::ScoreboardStyle style;
     style.show_hidden = options.show_hidden;
     if (!options.test.empty()) {  // one test: all of it, and the last full run's reports stay

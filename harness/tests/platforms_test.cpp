@@ -302,6 +302,53 @@ TEST(GradescopeTest, NumbersAndVisibleTotalsTellNothingOfHiddenTests) {
     EXPECT_NE(overview.find("1 hidden test(s), not in this total"), std::string::npos) << overview;
 }
 
+// Tests --scale: 93 tests of one point out of 100 are 1.07 or 1.08 points each, hundredths
+// that add up to 100 exactly, and every report's parts add up to the total it shows.
+TEST(ScaleTest, PointsAreHundredthsThatAddUpToTheTotal) {
+    grader::CourseResult result;
+    grader::LabResult lab = sample_result().labs[0];
+    lab.tests.clear();
+    lab.lab.tests.clear();
+    for (int n = 0; n < 93; ++n) {
+        grader::TestResult t;
+        t.spec = {"ScaleTest.Number" + std::to_string(n), 1, 1, false, ""};
+        t.lab = "01";
+        t.verdict = n % 4 == 0 ? grader::Verdict::pass : grader::Verdict::fail;
+        t.score = t.verdict == grader::Verdict::pass ? 1 : 0;
+        lab.lab.tests.push_back(t.spec);
+        lab.tests.push_back(t);
+    }
+    result.labs.push_back(lab);
+    grader::scale_points(result, 100);
+    long long cents = 0, earned = 0;
+    for (const auto& t : result.labs[0].tests) {
+        EXPECT_TRUE(t.spec.points == 1.07 || t.spec.points == 1.08) << t.spec.points;
+        cents += std::llround(t.spec.points * 100);
+        earned += std::llround(t.score * 100);
+    }
+    EXPECT_EQ(cents, 10000);
+    EXPECT_EQ(result.max_score(), 100);
+    EXPECT_EQ(grader::points_text(result.max_score()), "100");
+    EXPECT_EQ(std::llround(result.score() * 100), earned);
+    EXPECT_EQ(grader::points_text(result.score()), grader::points_text(earned / 100.0));
+    EXPECT_EQ(grader::points_text(2.5), "2.5");
+    EXPECT_EQ(grader::points_text(1.0 / 3), "0.33");
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(result, path);
+    json results = json::parse(course::read_file(path));
+    long long shown = 0;
+    for (const auto& t : results["tests"])
+        shown += std::llround(t["score"].get<double>() * 100);
+    EXPECT_EQ(shown, earned);
+    std::string score = results["score"].dump();  // as written: "25.92", no binary tail
+    EXPECT_LE(score.size() - score.find('.'), 3u) << score;
+    EXPECT_EQ(std::llround(results["score"].get<double>() * 100), earned);
+    path = (dir.path() / "classroom.json").string();
+    grader::write_classroom_json(result, path);
+    EXPECT_EQ(json::parse(course::read_file(path))["max_score"].dump(), "100.0");
+}
+
 // Tests that report.json survives output that is not UTF-8.
 TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
     hsys::TempDir dir("platforms-test");

@@ -12,6 +12,10 @@
   JUnit schema (junit-10.xsd, JUNIT_SCHEMA below); times with at most 3 decimals.
 - classroom.json, classroom-NN.json: GitHub Classroom's runner result (version, status,
   max_score, tests[]), for the whole run and per lab.
+- report.json: each lab's score and max_score the sums of its tests', the run's the sums of
+  the labs'.
+- Points everywhere are hundredths (at most 2 decimals), and where a platform adds the parts
+  up (Gradescope's tests, Classroom's tests), they make the total shown, to the hundredth.
 - --lab-json: every test a lab.json lists appears, once, in results.json.
 Exits 1 with one line per problem.
 """
@@ -29,6 +33,19 @@ problems = []
 
 def problem(text):
     problems.append(text)
+
+
+def cents(value):
+    """@p value in whole hundredths."""
+    return round(value * 100)
+
+
+def check_points(path, where, value):
+    """A score or maximum: a number with at most 2 decimals (harness/README.md, "Reports")."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        problem(f"{path}: {where}: {value!r} is not a number")
+    elif abs(value * 100 - round(value * 100)) > 1e-6:
+        problem(f"{path}: {where}: {value!r} is not in hundredths")
 
 
 def check_gradescope(path, expect_score, expect_full):
@@ -56,9 +73,12 @@ def check_gradescope(path, expect_score, expect_full):
             problem(f"{path}: test {test.get('name')!r}: bad output_format")
         if test.get("status") not in ("passed", "failed"):
             problem(f"{path}: test {test.get('name')!r}: status must be passed or failed")
+        check_points(path, f"test {test.get('name')!r} score", test.get("score"))
+        check_points(path, f"test {test.get('name')!r} max_score", test.get("max_score"))
         total += test.get("score", 0)
         max_total += test.get("max_score", 0)
-    if abs(total - results.get("score", -1)) > 1e-9:
+    check_points(path, "score", results.get("score"))
+    if cents(total) != cents(results.get("score", -1)):
         problem(f"{path}: score {results.get('score')} is not the sum of the tests' ({total})")
     if expect_score is not None and abs(results.get("score", -1) - expect_score) > 1e-9:
         problem(f"{path}: score {results.get('score')}, expected {expect_score}")
@@ -145,15 +165,35 @@ def check_classroom(path):
         result = json.load(f)
     if result.get("version") != 1 or result.get("status") not in ("pass", "fail", "error"):
         problem(f"{path}: version must be 1 and status pass|fail|error")
-    if not isinstance(result.get("max_score"), (int, float)):
-        problem(f"{path}: max_score missing")
+    check_points(path, "max_score", result.get("max_score"))
     for test in result.get("tests", []):
+        check_points(path, f"test {test.get('name')!r} score", test.get("score"))
         for key in ("name", "status", "score", "message", "test_code", "filename", "line_no",
                     "duration"):
             if key not in test:
                 problem(f"{path}: test {test.get('name')!r} lacks {key!r}")
         if test.get("status") not in ("pass", "fail", "error"):
             problem(f"{path}: test {test.get('name')!r}: bad status")
+
+
+def check_report(path):
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    for lab in report.get("labs", []):
+        tests = [t for t in report.get("tests", []) if t.get("lab") == lab.get("id")]
+        counted = [t for t in tests if t.get("verdict") != "skipped"]
+        for key, parts in (("score", [t["score"] for t in tests]),
+                           ("max_score", [t["max_score"] for t in counted])):
+            for value in parts:
+                check_points(path, f"a test of lab {lab.get('id')}: {key}", value)
+            check_points(path, f"lab {lab.get('id')} {key}", lab.get(key))
+            if cents(sum(parts)) != cents(lab.get(key, -1)):
+                problem(f"{path}: lab {lab.get('id')} {key} {lab.get(key)} is not the sum of "
+                        f"its tests' ({sum(parts)})")
+    for key in ("score", "max_score"):
+        check_points(path, key, report.get(key))
+        if cents(sum(lab.get(key, 0) for lab in report.get("labs", []))) != cents(report.get(key, -1)):
+            problem(f"{path}: {key} {report.get(key)} is not the sum of the labs'")
 
 
 def check_lab_tests(results, lab_json_paths):
@@ -188,8 +228,7 @@ def main():
         for name in sorted(os.listdir(args.reports)):
             if name.startswith("classroom") and name.endswith(".json"):
                 check_classroom(os.path.join(args.reports, name))
-        with open(os.path.join(args.reports, "report.json"), encoding="utf-8") as f:
-            json.load(f)
+        check_report(os.path.join(args.reports, "report.json"))
     for text in problems:
         print(text, file=sys.stderr)
     print("reports: " + ("%d problem(s)" % len(problems) if problems else "valid"))
