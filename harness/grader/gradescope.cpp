@@ -3,8 +3,8 @@
 // Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
 // top-level score, execution_time, output, output_format, visibility, stdout_visibility;
 // one entry per test with score, max_score, name, number, output, output_format,
-// visibility, status. Outputs are Markdown ("md"), compiler messages in code blocks: as
-// the default HTML, `std::vector<int>` would lose its `<int>`.
+// visibility (lab.json's, per lab and per test), status. Outputs are Markdown ("md"), compiler
+// messages in code blocks: as the default HTML, `std::vector<int>` would lose its `<int>`.
 //
 // GitHub Classroom's runner result, as classroom-resources/autograding-command-grader
 // writes it and autograding-grading-reporter reads it: version, status, max_score, tests.
@@ -62,6 +62,12 @@ static std::string gradescope_output(const TestResult& t) {
     return text;
 }
 
+// When Gradescope shows students @p t's result: lab.json's visibility (the test's own, else
+// its lab's), and never for a hidden test.
+static std::string visibility_of(const TestResult& t) {
+    return t.spec.hidden ? "hidden" : t.spec.visibility;
+}
+
 // Gradescope's tests[] for @p lab: its visible tests numbered NN.1, NN.2, ... in lab.json's
 // order, then its hidden ones numbered after them, so that no number tells where a hidden
 // test sits among the visible ones. Hidden: never shown to students, counted in the score.
@@ -78,31 +84,58 @@ static void add_gradescope_tests(const LabResult& lab, json& tests) {
                              {"output", gradescope_output(t)},
                              {"output_format", "md"},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
-                             {"visibility", hidden ? "hidden" : "visible"}});
+                             {"visibility", visibility_of(t)}});
         }
     }
+}
+
+// The tests of @p lab whose results Gradescope does not show at once, by when it shows
+// them, as lines of the overview ("" when there are none).
+static std::string held_back(const LabResult& lab) {
+    int hidden = 0, after_due_date = 0, after_published = 0;
+    for (const auto& t : lab.tests) {
+        std::string when = visibility_of(t);
+        hidden += when == "hidden";
+        after_due_date += when == "after_due_date";
+        after_published += when == "after_published";
+    }
+    std::string text;
+    if (hidden > 0) {
+        text += fmt::format(
+            "  - and {} hidden test(s), not in this total: they count in your score, "
+            "shown once the grades are published\n",
+            hidden);
+    }
+    if (after_due_date > 0)
+        text += fmt::format("  - and {} test(s) shown after the due date, not in this total\n",
+                            after_due_date);
+    if (after_published > 0) {
+        text += fmt::format(
+            "  - and {} test(s) shown once the grades are published, not in this total\n",
+            after_published);
+    }
+    return text;
 }
 
 void write_gradescope_results(const CourseResult& full, const std::string& path) {
     json tests = json::array();
     for (const auto& lab : full.labs)
         add_gradescope_tests(lab, tests);
-    // The overview is visible: its totals leave hidden tests out (shown_to_students).
-    CourseResult result = shown_to_students(full);
+    // The overview is visible: its totals count only the tests students see at once.
+    CourseResult result = full;
+    for (auto& lab : result.labs)
+        std::erase_if(lab.tests, [](const TestResult& t) { return visibility_of(t) != "visible"; });
     std::string overview = result.submission + "## Scores\n\n";
-    for (const auto& lab : result.labs) {
+    for (std::size_t i = 0; i < result.labs.size(); ++i) {
+        const auto& lab = result.labs[i];
         overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title +
                     "): " + points_text(lab.score()) + " / " + points_text(lab.max_score()) + "\n";
-        if (int hidden = hidden_test_count(lab); hidden > 0) {
-            overview += fmt::format(
-                "  - and {} hidden test(s), not in this total: they count in your score, "
-                "shown once the grades are published\n",
-                hidden);
-        }
-        if (lab.compile_failed())
+        const auto& whole = full.labs[i];
+        overview += held_back(whole);
+        if (whole.compile_failed())
             overview +=
                 "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
-        if (int missed = lab.not_run(); missed > 0) {
+        if (int missed = whole.not_run(); missed > 0) {  // tells nothing of a result
             overview +=
                 fmt::format("  - {} test(s) not run: the run's deadline ({:g} s) was reached\n",
                             missed, result.deadline_seconds);

@@ -349,6 +349,33 @@ TEST(ScaleTest, PointsAreHundredthsThatAddUpToTheTotal) {
     EXPECT_EQ(json::parse(course::read_file(path))["max_score"].dump(), "100.0");
 }
 
+// Tests that lab.json's visibility reaches Gradescope (the test's own, else the lab's; a
+// hidden test always hidden), and that the visible overview's total counts only the tests
+// shown at once, saying how many are shown later.
+TEST(GradescopeTest, VisibilityComesFromLabJson) {
+    auto result = sample_result();
+    auto& tests = result.labs[0].tests;
+    for (auto& t : tests)
+        t.spec.visibility = "after_due_date";
+    tests[0].spec.visibility = "visible";          // ParseTest.Passes
+    tests[1].spec.visibility = "after_published";  // ParseTest.Fails
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(result, path);
+    json results = json::parse(course::read_file(path));
+    std::vector<std::string> visibility;
+    for (const auto& t : results["tests"])
+        visibility.push_back(t["visibility"]);
+    EXPECT_EQ(visibility, (std::vector<std::string>{"visible", "after_published", "after_due_date",
+                                                    "after_due_date", "after_due_date", "hidden"}));
+    std::string overview = results["output"];
+    EXPECT_NE(overview.find("1 / 1\n"), std::string::npos) << overview;
+    EXPECT_NE(overview.find("3 test(s) shown after the due date"), std::string::npos) << overview;
+    EXPECT_NE(overview.find("1 test(s) shown once the grades are published"), std::string::npos);
+    EXPECT_NE(overview.find("1 hidden test(s)"), std::string::npos) << overview;
+    EXPECT_EQ(results["score"], 1);  // the grade counts every test
+}
+
 // Tests that report.json survives output that is not UTF-8.
 TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
     hsys::TempDir dir("platforms-test");

@@ -26,6 +26,9 @@ struct TestSpec {
     /// Why this test may skip itself on some machines ("psutil is not installed"); empty
     /// when it may not skip, so that a skip it did not declare can be treated as a failure.
     std::string may_skip{};
+    /// When Gradescope shows students its result: "visible", "after_due_date",
+    /// "after_published" or "hidden" (its own `visibility`, else its lab's, else visible).
+    std::string visibility = "visible";
 };
 
 /// A program a lab ships besides its library (Lab 06's `progress`).
@@ -57,6 +60,8 @@ struct LabSpec {
     std::string dir;         ///< The lab's folder.
     double time_limit = 10;  ///< Seconds each test may run.
     double baseline = 0;     ///< What the untouched stub scores (checked by `make test`).
+    /// Gradescope's visibility of the lab's tests that do not set their own ("visible").
+    std::string visibility = "visible";
     std::vector<std::string> depends;  ///< Labs this one builds on ("01").
     std::vector<std::string> sources;  ///< The stub files the student completes.
     /// Code given with the lab (labs/NN-topic/ only), built into the stub and the reference.
