@@ -2,7 +2,8 @@
 # configuring anything new where possible:
 #  - the Catch2 template lab (templates/catch2-lab) is built here like a course lab, and
 #    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
-#  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
+#  - the reports of that run are valid JUnit XML, Gradescope, Classroom, PrairieLearn and
+#    Autolab JSON (python3; the last two against schemas written from their specifications);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
 #  - GitHub Classroom's results fit their environment variables, in the worst case;
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
@@ -123,6 +124,12 @@ if(TARGET harness_catch2_main AND EXISTS ${catch2_template}/lab.json)
 endif()
 
 set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${platforms_dir}/tmp")
+
+# The schemas check-results.py holds PrairieLearn's and Autolab's files to, written from
+# their specifications (harness/tests/fixtures/platforms/specs/), accept the examples those
+# specifications give.
+add_test(NAME platforms.spec_schemas
+  COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/gradescope/check-results.py --specs)
 
 # A lab whose every test blocks forever on a pipe, graded with `--deadline 3`: every test
 # is reported, the ones not run say so (harness/README.md, "Deadlines").

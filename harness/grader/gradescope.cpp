@@ -15,27 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "course_result.hpp"
+#include "platform_text.hpp"
 
 namespace grader {
 
 using nlohmann::json;
-
-// Test output holds whatever a test printed: invalid UTF-8 becomes U+FFFD, never a throw.
-static void write_json(const json& value, const std::string& path) {
-    std::ofstream(path) << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-}
-
-// What the student reads under a failed test: the verdict, the message, the lesson.
-static std::string student_output(const TestResult& t) {
-    if (t.verdict == Verdict::pass)
-        return "";
-    std::string text = to_string(t.verdict) + ": " + first_lines(t.message, 20);
-    if (!t.timeline.empty())
-        text += "\n" + first_lines(t.timeline, kTimelineLines);
-    if (!t.lesson.empty())
-        text += "\nRe-read: " + t.lesson;
-    return text;
-}
 
 // @p text as a Markdown code block, its fence longer than any run of backticks inside, so
 // that `std::vector<int>` or `*p` in a compiler message shows as written.
@@ -151,16 +135,6 @@ void write_gradescope_results(const CourseResult& full, const std::string& path)
     write_json(results, path);
 }
 
-// The first @p max_bytes bytes of @p text, cut at a character boundary, with "…" if cut.
-static std::string cut(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes)
-        return text;
-    std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;  // not in the middle of a UTF-8 sequence
-    return text.substr(0, end) + "…";
-}
-
 // A lab's hidden tests, for Classroom (whose reporter shows every entry to the student):
 // one entry, their points together, which the total shows anyway; no test's own result.
 static void add_classroom_hidden(const LabResult& lab, json& tests, bool& all_passed) {
@@ -206,7 +180,7 @@ static json classroom_runner(const std::vector<const LabResult*>& labs, std::siz
                 {{"name", "Lab " + lab->lab.id + " · " + t.spec.name},
                  {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
                  {"score", t.score},
-                 {"message", cut(student_output(t), message_cap)},
+                 {"message", cut_text(student_output(t), message_cap)},
                  {"test_code", ""},
                  {"filename", lab->lab.slug},
                  {"line_no", 0},
@@ -228,12 +202,9 @@ void write_classroom_json(const CourseResult& result, const std::string& path,
             labs.push_back(&lab);
     }
     // Messages shrink until the whole fits: escapes and U+FFFD can make text grow 6-fold.
-    std::string text;
-    for (std::size_t cap = kClassroomMessageCap;; cap /= 2) {
-        text = classroom_runner(labs, cap).dump(2, ' ', false, json::error_handler_t::replace);
-        if (text.size() <= kClassroomMaxBytes || cap == 0)
-            break;
-    }
+    std::string text =
+        json_text_within([&](std::size_t cap) { return classroom_runner(labs, cap); },
+                         kClassroomMessageCap, kClassroomMaxBytes);
     std::ofstream(path) << text << "\n";
 }
 

@@ -376,6 +376,53 @@ TEST(GradescopeTest, VisibilityComesFromLabJson) {
     EXPECT_EQ(results["score"], 1);  // the grade counts every test
 }
 
+// Tests PrairieLearn's results.json: gradable with a score from 0 to 1, each visible test
+// with its points, the hidden tests as one entry that names none; and not gradable, with
+// the compile error, when no lab compiles.
+TEST(PrairieLearnTest, ScoreIsAFractionAndHiddenTestsStayHidden) {
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_prairielearn_results(sample_result(), path);
+    json results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["gradable"], true);
+    EXPECT_DOUBLE_EQ(results["score"].get<double>(), 1.0 / 5);  // the skipped test counts not
+    ASSERT_EQ(results["tests"].size(), 6u);
+    EXPECT_EQ(results["tests"][0]["points"], 1);
+    EXPECT_EQ(results["tests"][0]["description"], "Task 1: Parse");
+    EXPECT_EQ(results["tests"][5]["name"], "Lab 01 · 1 hidden test(s)");
+    EXPECT_EQ(results.dump().find("Secret"), std::string::npos);
+    auto broken = sample_result();
+    broken.labs[0].built = false;
+    broken.labs[0].build_error = "process.cpp:3:1: error: expected ';'";
+    for (auto& t : broken.labs[0].tests)
+        t.verdict = grader::Verdict::compile_error;
+    grader::write_prairielearn_results(broken, path);
+    results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["gradable"], false);
+    EXPECT_FALSE(results.contains("score"));
+    EXPECT_NE(results["format_errors"][0].get<std::string>().find("expected ';'"),
+              std::string::npos);
+}
+
+// Tests Autolab's lines: the autoresult's scores per lab (hidden tests counted) and a
+// scoreboard led by the total; the feedback's stage per lab, tests in lab.json's order, a
+// hint for each failure, and the hidden tests as one unnamed entry.
+TEST(AutolabTest, ScoresPerLabAndFeedbackInOrder) {
+    auto result = sample_result();
+    EXPECT_EQ(grader::autolab_autoresult(result),
+              R"({"scores":{"Lab 01":1.0},"scoreboard":[1.0,1.0]})");
+    json feedback = json::parse(grader::autolab_feedback(result));
+    EXPECT_EQ(feedback["_presentation"], "semantic");
+    std::string stage = "Lab 01: Process <identity> & \"more\"";
+    EXPECT_EQ(feedback["stages"], json::array({stage}));
+    EXPECT_EQ(feedback[stage]["ParseTest.Passes"], json({{"passed", true}}));
+    EXPECT_EQ(feedback[stage]["ParseTest.Fails"]["passed"], false);
+    EXPECT_EQ(feedback[stage]["ParseTest.Fails"]["hint"].get<std::string>().rfind("fail: ", 0), 0u);
+    EXPECT_EQ(feedback[stage]["1 hidden test(s)"], json({{"passed", false}}));
+    EXPECT_EQ(grader::autolab_feedback(result).find("Secret"), std::string::npos);
+    EXPECT_EQ(grader::autolab_feedback(result).find('\n'), std::string::npos);
+}
+
 // Tests that report.json survives output that is not UTF-8.
 TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
     hsys::TempDir dir("platforms-test");
