@@ -10,7 +10,7 @@
 set -euo pipefail
 
 grade_packages="cmake g++ make ninja-build libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev catch2"
-test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema clang-format clang zip unzip"
+test_packages="$grade_packages ccache libbenchmark-dev doxygen graphviz python3 python3-psutil python3-tqdm python3-jsonschema python3-yaml clang-format clang zip unzip"
 # libclang-rt-dev: libFuzzer and the sanitizers' runtimes for the default clang
 # (scripts/fuzz.sh). Debian 12 and 13 and Ubuntu 24.04 package them apart from clang (this
 # package depends on libclang-rt-NN-dev, which clang only recommends); where the archive

@@ -8,8 +8,9 @@
 #  - GitHub Classroom's results fit their environment variables, in the worst case;
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
 #    with --scale 10;
-#  - Gradescope's /autograder is simulated, a student release and a batch are graded:
-#    these configure a fresh build of Lab 01 each, reusing this build's grader;
+#  - Gradescope's /autograder is simulated, a student release and a batch are graded, and
+#    .gitlab-ci.yml's job is run in a student release: these configure a fresh build of
+#    Lab 01 each, reusing this build's grader;
 #  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
 #    it: solution full marks, stub 0 (harness/tests/fixtures/platforms/new_lab.sh).
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
@@ -130,6 +131,13 @@ set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};P
 # specifications give.
 add_test(NAME platforms.spec_schemas
   COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/gradescope/check-results.py --specs)
+# .gitlab-ci.yml (for students' repositories on GitLab) parses as YAML and follows GitLab's
+# CI syntax for the keywords it uses (specs/gitlab-ci.schema.json); its job installs the
+# grade packages, runs `make grade` and keeps junit.xml as its JUnit report.
+add_test(NAME platforms.gitlab_ci
+  COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/check-gitlab-ci.py
+          ${CMAKE_SOURCE_DIR}/.gitlab-ci.yml)
+set_tests_properties(platforms.gitlab_ci PROPERTIES SKIP_RETURN_CODE 77)
 
 # A lab whose every test blocks forever on a pipe, graded with `--deadline 3`: every test
 # is reported, the ones not run say so (harness/README.md, "Deadlines").
@@ -158,8 +166,10 @@ if(COURSE_WITH_SOLUTIONS)
     COMMAND bash ${platforms_scripts}/gradescope_simulation.sh)
   add_test(NAME platforms.batch COMMAND bash ${platforms_scripts}/batch.sh)
   add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
+  # The GitLab job's script run in a student release (harness/README.md, "GitLab CI").
+  add_test(NAME platforms.gitlab_ci_job COMMAND bash ${platforms_scripts}/gitlab_ci.sh)
   set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
-    PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+    platforms.gitlab_ci_job PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
   # `make new-lab` in a scratch copy, graded there (templates/gtest-lab).
   if(TARGET weave AND EXISTS ${CMAKE_SOURCE_DIR}/templates/gtest-lab/lab.json)
     add_test(NAME platforms.new_lab COMMAND bash ${platforms_scripts}/new_lab.sh)

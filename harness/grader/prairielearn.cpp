@@ -32,9 +32,9 @@ static void add_prairielearn_tests(const LabResult& lab, std::size_t message_cap
         }
         const TaskSpec* task = lab.lab.task(t.spec.task);
         tests.push_back({{"name", "Lab " + lab.lab.id + " · " + t.spec.name},
-                         {"description", task == nullptr ? std::string()
-                                                         : fmt::format("Task {}: {}", task->number,
-                                                                       task->title)},
+                         {"description",
+                          task == nullptr ? std::string()
+                                          : fmt::format("Task {}: {}", task->number, task->title)},
                          {"points", t.score},
                          {"max_points", max_points},
                          {"message", cut_text(student_output(t), message_cap)}});
@@ -91,9 +91,9 @@ static json prairielearn_results(const CourseResult& result, std::size_t message
 }
 
 void write_prairielearn_results(const CourseResult& result, const std::string& path) {
-    std::string text = json_text_within(
-        [&](std::size_t cap) { return prairielearn_results(result, cap); }, 4000,
-        kPrairieLearnMaxBytes);
+    std::string text =
+        json_text_within([&](std::size_t cap) { return prairielearn_results(result, cap); }, 4000,
+                         kPrairieLearnMaxBytes);
     std::ofstream(path) << text << "\n";
 }
 
