@@ -47,8 +47,10 @@ static ordered_json autolab_stage(const LabResult& lab) {
             continue;
         }
         ordered_json entry = {{"passed", passed}};
-        if (t.verdict != Verdict::pass)
-            entry["hint"] = cut_text(first_lines(student_output(t), 1), 200);
+        if (t.verdict != Verdict::pass) {
+            std::string what = student_output(t);
+            entry["hint"] = cut_text(what.substr(0, what.find('\n')), 200);  // its first line
+        }
         stage[t.spec.name] = entry;
     }
     if (hidden > 0)

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -194,17 +195,81 @@ static json classroom_runner(const std::vector<const LabResult*>& labs, std::siz
         {"version", 1}, {"status", status}, {"max_score", hundredths(max_score)}, {"tests", tests}};
 }
 
+// Makes the sum of @p values, added left to right in doubles, @p total exactly (the double
+// nearest a number of hundredths), by moving the last non-zero value by the rounding the sum
+// gathered on its way: a few units in its last place. Nothing changes when the sum is exact
+// already, or when no such move makes it so.
+static void land_sum_on(const std::vector<json*>& values, double total) {
+    double sum = 0, before_last = 0;
+    json* last = nullptr;
+    for (auto* value : values) {
+        double x = value->get<double>();
+        if (x != 0) {
+            last = value;
+            before_last = sum;
+        }
+        sum += x;
+    }
+    if (last == nullptr || sum == total)
+        return;
+    double moved = total - before_last;  // the values after the last one are zeros
+    if (before_last + moved == total && std::abs(moved - last->get<double>()) < 1e-9)
+        *last = moved;
+}
+
+// Classroom's reporter adds every runner's max_score and every test's score in JavaScript's
+// floating point, runners in the order the workflow names them (lab order), and its "Points
+// X/Y" line, the one Classroom records, shows that sum: 29 tests of 3.44 or 3.45 points make
+// 100.00000000000003 there, where every report says 100. The reporter shows no test's own
+// score, so the last test that scores takes up that rounding (land_sum_on): first in each
+// runner, whose sum its table shows, then in the last one for the whole sum, which comes
+// first (a table row of the last runner may then show the rounding); the last runner's
+// max_score likewise. With one runner (one lab graded) every sum it shows is exact.
+static void land_classroom_sums(std::vector<json>& runners, double score, double max) {
+    std::vector<json*> scores, maxima;
+    for (auto& runner : runners) {
+        if (runner["max_score"].get<double>() == 0)
+            continue;  // the reporter skips such a runner's points
+        maxima.push_back(&runner["max_score"]);
+        std::vector<json*> own;
+        double sum = 0;
+        for (auto& test : runner["tests"]) {
+            own.push_back(&test["score"]);
+            sum += test["score"].get<double>();
+        }
+        land_sum_on(own, hundredths(sum));
+        scores.insert(scores.end(), own.begin(), own.end());
+    }
+    land_sum_on(scores, score);
+    land_sum_on(maxima, max);
+}
+
 void write_classroom_json(const CourseResult& result, const std::string& path,
                           const std::string& lab_id) {
-    std::vector<const LabResult*> labs;
+    // The runners the workflow hands the reporter with this file's: one per lab
+    // (classroom-NN.json), or one for the whole run (classroom.json).
+    std::vector<std::vector<const LabResult*>> runners;
+    std::size_t mine = result.labs.size();  // none: a lab this run did not grade
     for (const auto& lab : result.labs) {
+        if (lab_id.empty() && !runners.empty()) {
+            runners[0].push_back(&lab);
+            continue;
+        }
         if (lab_id.empty() || lab.lab.id == lab_id)
-            labs.push_back(&lab);
+            mine = runners.size();
+        runners.push_back({&lab});
     }
+    if (mine == runners.size())
+        runners.emplace_back();  // an empty runner, added last: it changes no sum
     // Messages shrink until the whole fits: escapes and U+FFFD can make text grow 6-fold.
-    std::string text =
-        json_text_within([&](std::size_t cap) { return classroom_runner(labs, cap); },
-                         kClassroomMessageCap, kClassroomMaxBytes);
+    auto build = [&](std::size_t cap) {
+        std::vector<json> results;
+        for (const auto& labs : runners)
+            results.push_back(classroom_runner(labs, cap));
+        land_classroom_sums(results, result.score(), result.max_score());
+        return results[mine];
+    };
+    std::string text = json_text_within(build, kClassroomMessageCap, kClassroomMaxBytes);
     std::ofstream(path) << text << "\n";
 }
 

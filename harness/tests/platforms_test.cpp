@@ -344,9 +344,31 @@ TEST(ScaleTest, PointsAreHundredthsThatAddUpToTheTotal) {
     std::string score = results["score"].dump();  // as written: "25.92", no binary tail
     EXPECT_LE(score.size() - score.find('.'), 3u) << score;
     EXPECT_EQ(std::llround(results["score"].get<double>() * 100), earned);
+    // Classroom's reporter adds the scores as JavaScript does, in doubles: the sum is still
+    // the double nearest the total in hundredths, whose shortest form has 2 decimals.
     path = (dir.path() / "classroom.json").string();
     grader::write_classroom_json(result, path);
-    EXPECT_EQ(json::parse(course::read_file(path))["max_score"].dump(), "100.0");
+    json classroom = json::parse(course::read_file(path));
+    EXPECT_EQ(classroom["max_score"].dump(), "100.0");
+    double sum = 0;
+    for (const auto& t : classroom["tests"])
+        sum += t["score"].get<double>();
+    EXPECT_EQ(sum, result.score());
+    EXPECT_EQ(json(sum).dump(), json(grader::hundredths(earned / 100.0)).dump());
+    // Each lab a runner of its own (classroom-NN.json), the reporter adding them all up.
+    result.labs.push_back(result.labs[0]);
+    result.labs[1].lab.id = "02";
+    grader::scale_points(result, 100);
+    double points = 0, max = 0;
+    for (const char* id : {"01", "02"}) {
+        grader::write_classroom_json(result, path, id);
+        classroom = json::parse(course::read_file(path));
+        max += classroom["max_score"].get<double>();
+        for (const auto& t : classroom["tests"])
+            points += t["score"].get<double>();
+    }
+    EXPECT_EQ(points, result.score());
+    EXPECT_EQ(max, 100);
 }
 
 // Tests that lab.json's visibility reaches Gradescope (the test's own, else the lab's; a
@@ -417,7 +439,9 @@ TEST(AutolabTest, ScoresPerLabAndFeedbackInOrder) {
     EXPECT_EQ(feedback["stages"], json::array({stage}));
     EXPECT_EQ(feedback[stage]["ParseTest.Passes"], json({{"passed", true}}));
     EXPECT_EQ(feedback[stage]["ParseTest.Fails"]["passed"], false);
-    EXPECT_EQ(feedback[stage]["ParseTest.Fails"]["hint"].get<std::string>().rfind("fail: ", 0), 0u);
+    std::string hint = feedback[stage]["ParseTest.Fails"]["hint"];
+    EXPECT_EQ(hint.rfind("fail: ", 0), 0u) << hint;
+    EXPECT_EQ(hint.find('\n'), std::string::npos) << hint;
     EXPECT_EQ(feedback[stage]["1 hidden test(s)"], json({{"passed", false}}));
     EXPECT_EQ(grader::autolab_feedback(result).find("Secret"), std::string::npos);
     EXPECT_EQ(grader::autolab_feedback(result).find('\n'), std::string::npos);
