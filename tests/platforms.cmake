@@ -2,14 +2,15 @@
 # configuring anything new where possible:
 #  - the Catch2 template lab (templates/catch2-lab) is built here like a course lab, and
 #    graded through its own manifest: solution full marks, stub 0, lab.json = its tests;
-#  - the reports of that run are valid JUnit XML, Gradescope and Classroom JSON (python3);
+#  - the reports of that run are valid JUnit XML, Gradescope, Classroom, PrairieLearn and
+#    Autolab JSON (python3; the last two against schemas written from their specifications);
 #  - a Catch2 fixture program feeds harness_tests (platforms_test.cpp);
 #  - GitHub Classroom's results fit their environment variables, in the worst case;
 #  - a lab whose tests all block forever is graded under a run deadline of 3 s, and
 #    with --scale 10;
 #  - Gradescope's /autograder is simulated, a student release and a batch are graded, and
-#    a batch in shards, merged: these configure a fresh build of Lab 01 each, reusing this
-#    build's grader;
+#    a batch in shards, merged; .gitlab-ci.yml's job is run in a student release: these
+#    configure a fresh build of Lab 01 each, reusing this build's grader;
 #  - `make new-lab` makes Lab 98 from templates/gtest-lab in a scratch copy, which grades
 #    it: solution full marks, stub 0 (harness/tests/fixtures/platforms/new_lab.sh).
 set(platforms_dir ${CMAKE_BINARY_DIR}/platforms)
@@ -125,6 +126,19 @@ endif()
 
 set(platforms_env "GRADER=$<TARGET_FILE:grader>;SOURCE_DIR=${CMAKE_SOURCE_DIR};PLATFORMS_TMP=${platforms_dir}/tmp")
 
+# The schemas check-results.py holds PrairieLearn's and Autolab's files to, written from
+# their specifications (harness/tests/fixtures/platforms/specs/), accept the examples those
+# specifications give.
+add_test(NAME platforms.spec_schemas
+  COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/gradescope/check-results.py --specs)
+# .gitlab-ci.yml (for students' repositories on GitLab) parses as YAML and follows GitLab's
+# CI syntax for the keywords it uses (specs/gitlab-ci.schema.json); its job installs the
+# grade packages, runs `make grade` and keeps junit.xml as its JUnit report.
+add_test(NAME platforms.gitlab_ci
+  COMMAND ${platforms_python} ${CMAKE_SOURCE_DIR}/scripts/check-gitlab-ci.py
+          ${CMAKE_SOURCE_DIR}/.gitlab-ci.yml)
+set_tests_properties(platforms.gitlab_ci PROPERTIES SKIP_RETURN_CODE 77)
+
 # A lab whose every test blocks forever on a pipe, graded with `--deadline 3`: every test
 # is reported, the ones not run say so (harness/README.md, "Deadlines").
 set(blocking_lab ${CMAKE_SOURCE_DIR}/harness/tests/fixtures/blocking_lab)
@@ -157,8 +171,10 @@ if(COURSE_WITH_SOLUTIONS)
   set_tests_properties(platforms.batch_shards PROPERTIES ENVIRONMENT "${platforms_env}"
     TIMEOUT 1200 LABELS slow)
   add_test(NAME platforms.student_release COMMAND bash ${platforms_scripts}/student_release.sh)
+  # The GitLab job's script run in a student release (harness/README.md, "GitLab CI").
+  add_test(NAME platforms.gitlab_ci_job COMMAND bash ${platforms_scripts}/gitlab_ci.sh)
   set_tests_properties(platforms.gradescope_simulation platforms.batch platforms.student_release
-    PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
+    platforms.gitlab_ci_job PROPERTIES ENVIRONMENT "${platforms_env}" TIMEOUT 600 LABELS slow)
   if(TARGET weave)  # the release's lessons pass the weaver's check without bench/
     set_property(TEST platforms.student_release APPEND PROPERTY ENVIRONMENT
                  "WEAVE=$<TARGET_FILE:weave>")

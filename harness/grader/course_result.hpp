@@ -45,18 +45,21 @@ std::string reported_message(const TestResult& t);
 /// How many hidden tests @p lab declares (those graded in this run).
 int hidden_test_count(const LabResult& lab);
 
-/// Scales every test's points and score by @p max / result.max_score() (nothing when that
-/// is 0), so that every report's total is out of @p max: per-test points stay proportional
-/// to lab.json's and are not rounded (the total is @p max up to floating-point rounding).
+/// Puts every test's points and score in hundredths, so that whatever a report adds up,
+/// the parts it shows make the total it shows: with @p max > 0 (--scale), each test's
+/// points are scaled by @p max / the run's maximum, and the total is @p max exactly; else
+/// the total is the run's own, rounded. Each test gets its exact share rounded down, and
+/// the hundredths left over go to the largest remainders (so two tests of equal weight may
+/// differ by 0.01). Skipped tests count in neither total. Sets result.scale to @p max.
 void scale_points(CourseResult& result, double max);
 
-/// @p points as reports show them: `3`, `2.5`, `0.333333` (`{:g}`).
+/// @p points as reports show them, in hundredths: `3`, `2.5`, `0.33`.
 std::string points_text(double points);
 
 /// Writes every report of @p result into @p dir (made if missing): report.json,
 /// results.json, junit.xml, classroom.json and one classroom-NN.json per lab (removing
-/// those of labs not in @p result), summary.md; with @p step_summary, the summary is also
-/// appended to the file $GITHUB_STEP_SUMMARY names, when set.
+/// those of labs not in @p result), prairielearn.json, autolab.json, summary.md; with @p
+/// step_summary, the summary is also appended to the file $GITHUB_STEP_SUMMARY names, when set.
 /// @throws std::exception when a report cannot be written.
 void write_reports(const CourseResult& result, const std::string& dir, bool step_summary = true);
 
@@ -82,6 +85,35 @@ constexpr std::size_t kClassroomMessageCap = 2000;
 /// most kClassroomMaxBytes bytes, whatever the tests printed.
 void write_classroom_json(const CourseResult& result, const std::string& path,
                           const std::string& lab_id = "");
+
+/// The most bytes of PrairieLearn's results.json: its specification limits the file to 1 MB.
+constexpr std::size_t kPrairieLearnMaxBytes = 1000 * 1000;
+
+/// PrairieLearn's external grading result (what its grading job leaves in
+/// /grade/results/results.json): `gradable`, `score` from 0 to 1 (the run's score over its
+/// maximum), `message` (the total), `output` (each lab's total, compile errors, tests not
+/// run), `tests[]` with `name`, `description` (the task), `points`, `max_points` and
+/// `message`. When no lab compiles, `gradable` is false (the student spends no attempt) and
+/// `format_errors` holds the compile errors, with no score. Hidden tests count as one entry
+/// per lab, their points together. Messages are cut so that the file has at most
+/// kPrairieLearnMaxBytes bytes.
+void write_prairielearn_results(const CourseResult& result, const std::string& path);
+
+/// The problem of Autolab's assessment that holds @p lab's points: "Lab 01".
+std::string autolab_problem(const LabResult& lab);
+
+/// Autolab's autoresult, one line of JSON: {"scores": {"Lab 01": points, ...},
+/// "scoreboard": [total, Lab 01's points, ...]} (hidden tests counted).
+std::string autolab_autoresult(const CourseResult& result);
+
+/// Autolab's formatted feedback, one line of JSON that goes just before the autoresult:
+/// {"_presentation": "semantic", "stages": ["Lab 01: <title>", ...], "Lab 01: <title>":
+/// {"Suite.Test": {"passed": bool, "hint": first line of what went wrong}, "N hidden
+/// test(s)": {"passed": bool}}}.
+std::string autolab_feedback(const CourseResult& result);
+
+/// Writes autolab_autoresult(@p result) and a newline to @p path.
+void write_autolab_autoresult(const CourseResult& result, const std::string& path);
 
 /// JUnit XML, one <testsuite> per lab, for CI dashboards: text made valid XML 1.0 (see
 /// xml_safe).

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -35,11 +36,15 @@ std::string to_string(Flavor flavor) {
     return flavor == Flavor::student ? "student" : "reference";
 }
 
+double hundredths(double points) {
+    return std::round(points * 100) / 100;
+}
+
 double LabResult::score() const {
     double total = 0;
     for (const auto& t : tests)
         total += t.score;
-    return total;
+    return hundredths(total);
 }
 
 int LabResult::not_run() const {
@@ -94,7 +99,7 @@ std::pair<double, double> LabResult::task_score(int task) const {
         if (t.verdict != Verdict::skipped)
             available += t.spec.points;
     }
-    return {earned, available};
+    return {hundredths(earned), hundredths(available)};
 }
 
 double LabResult::max_score() const {
@@ -103,7 +108,7 @@ double LabResult::max_score() const {
         if (t.verdict != Verdict::skipped)
             total += t.spec.points;
     }
-    return total;
+    return hundredths(total);
 }
 
 static std::string replace_all(std::string text, const std::string& from, const std::string& to) {

@@ -53,6 +53,11 @@ struct GradeOptions {
     bool guard_hidden_files = false;
 };
 
+/// @p points rounded to hundredths: every total and every report holds points so, and a
+/// run's tests carry points that are hundredths already (scale_points), so that the parts
+/// a report shows add up to the total it shows (harness/README.md, "Reports").
+double hundredths(double points);
+
 /// One lab's grade.
 struct LabResult {
     LabSpec lab;
@@ -81,9 +86,9 @@ struct LabResult {
     /// True when the lab's code did not compile (false when the deadline stopped its build).
     bool compile_failed() const;
 
-    double score() const;      ///< Points earned.
-    double max_score() const;  ///< Points available (skipped tests excluded).
-    /// Points earned and available in task @p task (skipped tests excluded).
+    double score() const;      ///< Points earned, in hundredths.
+    double max_score() const;  ///< Points available (skipped tests excluded), in hundredths.
+    /// Points earned and available in task @p task (skipped tests excluded), in hundredths.
     std::pair<double, double> task_score(int task) const;
 };
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "course/file.hpp"
+#include "course_result.hpp"
 #include "hsys/io.hpp"
 
 namespace grader {
@@ -175,14 +176,14 @@ std::map<std::string, std::string> row_fields(const GradebookRow& row,
     fields["student"] = row.student;
     auto number = [](const std::map<std::string, double>& values, const std::string& id) {
         auto found = values.find(id);
-        return found == values.end() ? std::string() : fmt::format("{:g}", found->second);
+        return found == values.end() ? std::string() : points_text(found->second);
     };
     for (const auto& lab : labs) {
         fields["lab" + lab.id] = number(row.lab_scores, lab.id);
         fields["lab" + lab.id + "_max"] = number(row.lab_max, lab.id);
     }
-    fields["total"] = fmt::format("{:g}", row.score);
-    fields["max"] = fmt::format("{:g}", row.max_score);
+    fields["total"] = points_text(row.score);
+    fields["max"] = points_text(row.max_score);
     int other = 0;
     for (const auto& [verdict, count] : row.verdicts) {
         bool listed = std::find(verdict_columns.begin(), verdict_columns.end(), verdict) !=

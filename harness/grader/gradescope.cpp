@@ -3,39 +3,24 @@
 // Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
 // top-level score, execution_time, output, output_format, visibility, stdout_visibility;
 // one entry per test with score, max_score, name, number, output, output_format,
-// visibility, status. Outputs are Markdown ("md"), compiler messages in code blocks: as
-// the default HTML, `std::vector<int>` would lose its `<int>`.
+// visibility (lab.json's, per lab and per test), status. Outputs are Markdown ("md"), compiler
+// messages in code blocks: as the default HTML, `std::vector<int>` would lose its `<int>`.
 //
 // GitHub Classroom's runner result, as classroom-resources/autograding-command-grader
 // writes it and autograding-grading-reporter reads it: version, status, max_score, tests.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "course_result.hpp"
+#include "platform_text.hpp"
 
 namespace grader {
 
 using nlohmann::json;
-
-// Test output holds whatever a test printed: invalid UTF-8 becomes U+FFFD, never a throw.
-static void write_json(const json& value, const std::string& path) {
-    std::ofstream(path) << value.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-}
-
-// What the student reads under a failed test: the verdict, the message, the lesson.
-static std::string student_output(const TestResult& t) {
-    if (t.verdict == Verdict::pass)
-        return "";
-    std::string text = to_string(t.verdict) + ": " + first_lines(reported_message(t), 20);
-    if (!t.timeline.empty())
-        text += "\n" + first_lines(t.timeline, kTimelineLines);
-    if (!t.lesson.empty())
-        text += "\nRe-read: " + t.lesson;
-    return text;
-}
 
 // @p text as a Markdown code block, its fence longer than any run of backticks inside, so
 // that `std::vector<int>` or `*p` in a compiler message shows as written.
@@ -63,6 +48,12 @@ static std::string gradescope_output(const TestResult& t) {
     return text;
 }
 
+// When Gradescope shows students @p t's result: lab.json's visibility (the test's own, else
+// its lab's), and never for a hidden test.
+static std::string visibility_of(const TestResult& t) {
+    return t.spec.hidden ? "hidden" : t.spec.visibility;
+}
+
 // Gradescope's tests[] for @p lab: its visible tests numbered NN.1, NN.2, ... in lab.json's
 // order, then its hidden ones numbered after them, so that no number tells where a hidden
 // test sits among the visible ones. Hidden: never shown to students, counted in the score.
@@ -79,31 +70,58 @@ static void add_gradescope_tests(const LabResult& lab, json& tests) {
                              {"output", gradescope_output(t)},
                              {"output_format", "md"},
                              {"status", t.verdict == Verdict::pass ? "passed" : "failed"},
-                             {"visibility", hidden ? "hidden" : "visible"}});
+                             {"visibility", visibility_of(t)}});
         }
     }
+}
+
+// The tests of @p lab whose results Gradescope does not show at once, by when it shows
+// them, as lines of the overview ("" when there are none).
+static std::string held_back(const LabResult& lab) {
+    int hidden = 0, after_due_date = 0, after_published = 0;
+    for (const auto& t : lab.tests) {
+        std::string when = visibility_of(t);
+        hidden += when == "hidden";
+        after_due_date += when == "after_due_date";
+        after_published += when == "after_published";
+    }
+    std::string text;
+    if (hidden > 0) {
+        text += fmt::format(
+            "  - and {} hidden test(s), not in this total: they count in your score, "
+            "shown once the grades are published\n",
+            hidden);
+    }
+    if (after_due_date > 0)
+        text += fmt::format("  - and {} test(s) shown after the due date, not in this total\n",
+                            after_due_date);
+    if (after_published > 0) {
+        text += fmt::format(
+            "  - and {} test(s) shown once the grades are published, not in this total\n",
+            after_published);
+    }
+    return text;
 }
 
 void write_gradescope_results(const CourseResult& full, const std::string& path) {
     json tests = json::array();
     for (const auto& lab : full.labs)
         add_gradescope_tests(lab, tests);
-    // The overview is visible: its totals leave hidden tests out (shown_to_students).
-    CourseResult result = shown_to_students(full);
+    // The overview is visible: its totals count only the tests students see at once.
+    CourseResult result = full;
+    for (auto& lab : result.labs)
+        std::erase_if(lab.tests, [](const TestResult& t) { return visibility_of(t) != "visible"; });
     std::string overview = result.submission + "## Scores\n\n";
-    for (const auto& lab : result.labs) {
+    for (std::size_t i = 0; i < result.labs.size(); ++i) {
+        const auto& lab = result.labs[i];
         overview += "- **Lab " + lab.lab.id + "** (" + lab.lab.title +
                     "): " + points_text(lab.score()) + " / " + points_text(lab.max_score()) + "\n";
-        if (int hidden = hidden_test_count(lab); hidden > 0) {
-            overview += fmt::format(
-                "  - and {} hidden test(s), not in this total: they count in your score, "
-                "shown once the grades are published\n",
-                hidden);
-        }
-        if (lab.compile_failed())
+        const auto& whole = full.labs[i];
+        overview += held_back(whole);
+        if (whole.compile_failed())
             overview +=
                 "\nLab " + lab.lab.id + " does not compile:\n\n" + fenced(lab.build_error) + "\n";
-        if (int missed = lab.not_run(); missed > 0) {
+        if (int missed = whole.not_run(); missed > 0) {  // tells nothing of a result
             overview += fmt::format(
                 "  - {} test(s) stopped by the deadline (the run's {:g} s, shared "
                 "between the labs)\n",
@@ -120,16 +138,6 @@ void write_gradescope_results(const CourseResult& full, const std::string& path)
     write_json(results, path);
 }
 
-// The first @p max_bytes bytes of @p text, cut at a character boundary, with "…" if cut.
-static std::string cut(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes)
-        return text;
-    std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-        --end;  // not in the middle of a UTF-8 sequence
-    return text.substr(0, end) + "…";
-}
-
 // A lab's hidden tests, for Classroom (whose reporter shows every entry to the student):
 // one entry, their points together, which the total shows anyway; no test's own result.
 static void add_classroom_hidden(const LabResult& lab, json& tests, bool& all_passed) {
@@ -144,6 +152,8 @@ static void add_classroom_hidden(const LabResult& lab, json& tests, bool& all_pa
     }
     if (count == 0)
         return;
+    score = hundredths(score);
+    available = hundredths(available);
     all_passed = all_passed && score == available;
     tests.push_back({{"name", fmt::format("Lab {} · {} hidden test(s)", lab.lab.id, count)},
                      {"status", score == available ? "pass" : "fail"},
@@ -173,7 +183,7 @@ static json classroom_runner(const std::vector<const LabResult*>& labs, std::siz
                 {{"name", "Lab " + lab->lab.id + " · " + t.spec.name},
                  {"status", ok ? "pass" : (t.verdict == Verdict::fail ? "fail" : "error")},
                  {"score", t.score},
-                 {"message", cut(student_output(t), message_cap)},
+                 {"message", cut_text(student_output(t), message_cap)},
                  {"test_code", ""},
                  {"filename", lab->lab.slug},
                  {"line_no", 0},
@@ -183,23 +193,85 @@ static json classroom_runner(const std::vector<const LabResult*>& labs, std::siz
     }
     // "error": nothing could run (every lab failed to compile), as the reporter defines it.
     std::string status = all_passed ? "pass" : (any_ran ? "fail" : "error");
-    return {{"version", 1}, {"status", status}, {"max_score", max_score}, {"tests", tests}};
+    return {
+        {"version", 1}, {"status", status}, {"max_score", hundredths(max_score)}, {"tests", tests}};
+}
+
+// Makes the sum of @p values, added left to right in doubles, @p total exactly (the double
+// nearest a number of hundredths), by moving the last non-zero value by the rounding the sum
+// gathered on its way: a few units in its last place. Nothing changes when the sum is exact
+// already, or when no such move makes it so.
+static void land_sum_on(const std::vector<json*>& values, double total) {
+    double sum = 0, before_last = 0;
+    json* last = nullptr;
+    for (auto* value : values) {
+        double x = value->get<double>();
+        if (x != 0) {
+            last = value;
+            before_last = sum;
+        }
+        sum += x;
+    }
+    if (last == nullptr || sum == total)
+        return;
+    double moved = total - before_last;  // the values after the last one are zeros
+    if (before_last + moved == total && std::abs(moved - last->get<double>()) < 1e-9)
+        *last = moved;
+}
+
+// Classroom's reporter adds every runner's max_score and every test's score in JavaScript's
+// floating point, runners in the order the workflow names them (lab order), and its "Points
+// X/Y" line, the one Classroom records, shows that sum: 29 tests of 3.44 or 3.45 points make
+// 100.00000000000003 there, where every report says 100. The reporter shows no test's own
+// score, so the last test that scores takes up that rounding (land_sum_on): first in each
+// runner, whose sum its table shows, then in the last one for the whole sum, which comes
+// first (a table row of the last runner may then show the rounding); the last runner's
+// max_score likewise. With one runner (one lab graded) every sum it shows is exact.
+static void land_classroom_sums(std::vector<json>& runners, double score, double max) {
+    std::vector<json*> scores, maxima;
+    for (auto& runner : runners) {
+        if (runner["max_score"].get<double>() == 0)
+            continue;  // the reporter skips such a runner's points
+        maxima.push_back(&runner["max_score"]);
+        std::vector<json*> own;
+        double sum = 0;
+        for (auto& test : runner["tests"]) {
+            own.push_back(&test["score"]);
+            sum += test["score"].get<double>();
+        }
+        land_sum_on(own, hundredths(sum));
+        scores.insert(scores.end(), own.begin(), own.end());
+    }
+    land_sum_on(scores, score);
+    land_sum_on(maxima, max);
 }
 
 void write_classroom_json(const CourseResult& result, const std::string& path,
                           const std::string& lab_id) {
-    std::vector<const LabResult*> labs;
+    // The runners the workflow hands the reporter with this file's: one per lab
+    // (classroom-NN.json), or one for the whole run (classroom.json).
+    std::vector<std::vector<const LabResult*>> runners;
+    std::size_t mine = result.labs.size();  // none: a lab this run did not grade
     for (const auto& lab : result.labs) {
+        if (lab_id.empty() && !runners.empty()) {
+            runners[0].push_back(&lab);
+            continue;
+        }
         if (lab_id.empty() || lab.lab.id == lab_id)
-            labs.push_back(&lab);
+            mine = runners.size();
+        runners.push_back({&lab});
     }
+    if (mine == runners.size())
+        runners.emplace_back();  // an empty runner, added last: it changes no sum
     // Messages shrink until the whole fits: escapes and U+FFFD can make text grow 6-fold.
-    std::string text;
-    for (std::size_t cap = kClassroomMessageCap;; cap /= 2) {
-        text = classroom_runner(labs, cap).dump(2, ' ', false, json::error_handler_t::replace);
-        if (text.size() <= kClassroomMaxBytes || cap == 0)
-            break;
-    }
+    auto build = [&](std::size_t cap) {
+        std::vector<json> results;
+        for (const auto& labs : runners)
+            results.push_back(classroom_runner(labs, cap));
+        land_classroom_sums(results, result.score(), result.max_score());
+        return results[mine];
+    };
+    std::string text = json_text_within(build, kClassroomMessageCap, kClassroomMaxBytes);
     std::ofstream(path) << text << "\n";
 }
 

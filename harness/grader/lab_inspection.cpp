@@ -12,8 +12,6 @@
 namespace grader {
 namespace {
 
-// The largest lab library read: a lab compiles to a few MiB at most.
-constexpr std::size_t kLibraryCap = 256u << 20;
 // How many findings a test's message names; the rest are in the review notes.
 constexpr std::size_t kFindingsInMessage = 3;
 

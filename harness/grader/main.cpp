@@ -4,6 +4,7 @@
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
+//          [--prairielearn RESULTS_JSON] [--autolab]
 //   grader [--manifest ...] --labs-built-on ID
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
@@ -12,8 +13,11 @@
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
-// --scale MAX reports the total out of MAX: every test's points scaled by the same factor.
+// --scale MAX reports the total out of MAX: every test's points scaled by the same factor,
+// in hundredths that add up to MAX.
 // --test Suite.Name grades that test alone and prints all of its failure (no reports).
+// --prairielearn PATH also writes PrairieLearn's results.json at PATH; --autolab ends stdout
+// with Autolab's two lines, its scores last (harness/README.md, "PrairieLearn", "Autolab").
 // An unknown --lab or --test is refused with what exists (exit 2).
 // --labs-built-on ID prints ID and the ids of the labs that build on it, directly or not
 // (what `make watch` regrades when a file of lab ID changes), and exits.
@@ -66,10 +70,12 @@ struct Options {
     bool check_stubs = false;
     bool show_hidden = false;
     std::string overlay;
-    double deadline = 0;   // seconds for the whole run (0: none)
-    double scale = 0;      // the total's maximum (0: lab.json's points as they are)
-    std::string test;      // --test: grade only this test and show all of its failure
-    std::string built_on;  // --labs-built-on: list the labs to regrade after this one changes
+    double deadline = 0;       // seconds for the whole run (0: none)
+    double scale = 0;          // the total's maximum (0: lab.json's points as they are)
+    std::string test;          // --test: grade only this test and show all of its failure
+    std::string built_on;      // --labs-built-on: list the labs to regrade after this one changes
+    std::string prairielearn;  // also PrairieLearn's results.json there (/grade/results/...)
+    bool autolab = false;      // end stdout with Autolab's feedback and autoresult lines
 };
 
 // True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
@@ -229,10 +235,28 @@ grader::LabResult guarded(const grader::LabSpec& lab, Grade&& grade) {
     }
 }
 
-void print_reports_written(const std::string& dir) {
-    std::cout
-        << "Reports: " << dir
-        << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,summary.md}\n";
+// Writes every report of @p result into @p dir, and PrairieLearn's results.json where
+// --prairielearn says (its folder made: PrairieLearn does not make /grade/results).
+void write_all_reports(const grader::CourseResult& result, const std::string& dir,
+                       const Options& options) {
+    grader::write_reports(result, dir);
+    if (!options.prairielearn.empty()) {
+        auto folder = std::filesystem::path(options.prairielearn).parent_path();
+        if (!folder.empty())
+            std::filesystem::create_directories(folder);
+        grader::write_prairielearn_results(result, options.prairielearn);
+    }
+    std::cout << "Reports: " << dir
+              << "/{report.json,results.json,junit.xml,classroom.json,classroom-NN.json,"
+                 "prairielearn.json,autolab.json,summary.md}\n";
+}
+
+// --autolab: Autolab reads the last line of stdout, so these two lines come last of all.
+void print_autolab_lines(const grader::CourseResult& result, const Options& options) {
+    if (options.autolab) {
+        std::cout << grader::autolab_feedback(result) << "\n"
+                  << grader::autolab_autoresult(result) << std::endl;
+    }
 }
 
 // --overlay refused the submission: every lab graded gets its report all the same, each
@@ -254,8 +278,8 @@ int report_refusal(const std::vector<grader::LabSpec>& labs, const Options& opti
     }
     std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     std::string reports = options.reports.empty() ? build_dir + "/reports" : options.reports;
-    grader::write_reports(result, reports);
-    print_reports_written(reports);
+    write_all_reports(result, reports, options);
+    print_autolab_lines(result, options);
     return 2;
 }
 
@@ -412,8 +436,7 @@ int run(Options options) {
     grader::note_needs(result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (options.scale > 0)
-        grader::scale_points(result, options.scale);
+    grader::scale_points(result, options.scale);  // every test's points in hundredths
     grader::ScoreboardStyle style;
     style.show_hidden = options.show_hidden;
     if (!options.test.empty()) {  // one test: all of it, and the last full run's reports stay
@@ -428,15 +451,16 @@ int run(Options options) {
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
-    grader::write_reports(result, reports);
+    write_all_reports(result, reports, options);
     if (grading.guard_hidden_files) {  // they name hidden tests: the owner's alone
         grader::close_to_others(reports + "/report.json");
         grader::close_to_others(reports + "/results.json");
     }
-    print_reports_written(reports);
     if (grading.flavor == grader::Flavor::student && options.expect.empty())
         grader::print_next_step(result, std::cout);
-    return options.expect.empty() ? 0 : check_expectation(result, options.expect);
+    int status = options.expect.empty() ? 0 : check_expectation(result, options.expect);
+    print_autolab_lines(result, options);
+    return status;
 }
 
 // The `batch` subcommand's options.
@@ -565,6 +589,10 @@ int main(int argc, char** argv) {
                    "grade only this test (Suite.Name) and show all of its failure");
     app.add_option("--labs-built-on", options.built_on,
                    "print this lab's id and those of the labs that build on it, then exit");
+    app.add_option("--prairielearn", options.prairielearn,
+                   "also write PrairieLearn's results.json here (/grade/results/results.json)");
+    app.add_flag("--autolab", options.autolab,
+                 "end stdout with Autolab's feedback and scores lines (its autoresult)");
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);

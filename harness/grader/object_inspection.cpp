@@ -14,9 +14,6 @@
 namespace grader {
 namespace {
 
-// The largest library the grader reads to learn its symbols (libstdc++ is about 2 MiB).
-constexpr std::size_t kLibraryCap = 256u << 20;
-
 // True when the mangled @p name holds the identifier @p word as one source name: its
 // length then its letters ("7testing"), not the tail of a longer one ("17testingfoo").
 bool names_identifier(std::string_view name, std::string_view word) {

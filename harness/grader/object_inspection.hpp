@@ -27,12 +27,17 @@
 /// happens (catch_guard.hpp).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 namespace grader {
+
+/// The largest library the grader reads, a lab's or a trusted one's (libstdc++ is about
+/// 2 MiB, a lab compiles to a few MiB at most).
+inline constexpr std::size_t kLibraryCap = 256u << 20;
 
 /// One thing an object holds that a lab never needs.
 struct ObjectFinding {

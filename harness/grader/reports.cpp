@@ -12,6 +12,8 @@ void write_reports(const CourseResult& result, const std::string& dir, bool step
     write_report_json(result, dir + "/report.json");
     write_gradescope_results(result, dir + "/results.json");
     write_junit_xml(result, dir + "/junit.xml");
+    write_prairielearn_results(result, dir + "/prairielearn.json");
+    write_autolab_autoresult(result, dir + "/autolab.json");
     write_classroom_json(result, dir + "/classroom.json");
     // One Classroom runner per lab (classroom.yml): each fits an environment variable.
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {

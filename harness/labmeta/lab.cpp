@@ -123,6 +123,20 @@ std::vector<std::string> file_list(const json& object, const char* key, bool req
     return names;
 }
 
+// Gradescope's visibility of a result (its autograder specification, "Controlling test case
+// visibility").
+std::string visibility(const json& value, const std::string& what) {
+    auto v = text(value, what);
+    for (const char* known : {"visible", "after_due_date", "after_published", "hidden"}) {
+        if (v == known)
+            return v;
+    }
+    throw Malformed(what +
+                    " must be \"visible\", \"after_due_date\", \"after_published\" or "
+                    "\"hidden\", not \"" +
+                    v + "\"");
+}
+
 bool is_lab_id(const std::string& id) {
     return id.size() == 2 && std::isdigit(static_cast<unsigned char>(id[0])) &&
            std::isdigit(static_cast<unsigned char>(id[1]));
@@ -153,7 +167,8 @@ std::vector<ProgramSpec> parse_programs(const json& lab) {
     return programs;
 }
 
-// A task's tests: names ("Suite.Test") or objects {name, points, hidden, may_skip}.
+// A task's tests: names ("Suite.Test") or objects {name, points, hidden, may_skip,
+// visibility}.
 void parse_task_tests(const json& task_json, int task, double default_points, LabSpec& lab) {
     const std::string where = "task " + std::to_string(task);
     const json& entries = member(task_json, "tests", where);
@@ -163,10 +178,12 @@ void parse_task_tests(const json& task_json, int task, double default_points, La
         TestSpec test;
         test.task = task;
         test.points = default_points;
+        test.visibility = lab.visibility;
         if (entry.is_string()) {
             test.name = text(entry, "a test name of " + where);
         } else if (entry.is_object()) {
-            only_keys(entry, {"name", "points", "hidden", "may_skip"}, "a test of " + where);
+            only_keys(entry, {"name", "points", "hidden", "may_skip", "visibility"},
+                      "a test of " + where);
             test.name =
                 text(member(entry, "name", "a test of " + where), "a test name of " + where);
             if (entry.contains("points"))
@@ -179,6 +196,14 @@ void parse_task_tests(const json& task_json, int task, double default_points, La
             if (entry.contains("may_skip"))
                 test.may_skip = text(entry.at("may_skip"),
                                      "\"may_skip\" of " + test.name + " (the reason it may skip)");
+            if (entry.contains("visibility"))
+                test.visibility =
+                    visibility(entry.at("visibility"), "\"visibility\" of " + test.name);
+            if (test.hidden && entry.contains("visibility") && test.visibility != "hidden")
+                throw Malformed("hidden test " + test.name + " cannot be \"visibility\": \"" +
+                                test.visibility + "\" (its result is never shown to students)");
+            if (test.hidden)
+                test.visibility = "hidden";
         } else {
             throw Malformed(where + ": a test is a name or an object {\"name\": ...}");
         }
@@ -275,7 +300,7 @@ LabSpec parse(const json& j, const std::string& dir) {
     only_keys(j,
               {"id", "title", "lesson", "framework", "sources", "given", "test_files",
                "hidden_test_files", "programs", "depends", "uses", "time_limit_seconds", "baseline",
-               "tasks"},
+               "visibility", "tasks"},
               "the lab");
     LabSpec lab;
     lab.dir = dir;
@@ -316,6 +341,8 @@ LabSpec parse(const json& j, const std::string& dir) {
         lab.time_limit = number(j.at("time_limit_seconds"), "\"time_limit_seconds\"", 0, true);
     if (j.contains("baseline"))
         lab.baseline = number(j.at("baseline"), "\"baseline\"", 0, false);
+    if (j.contains("visibility"))
+        lab.visibility = visibility(j.at("visibility"), "\"visibility\"");
     parse_tasks(j, lab);
     parse_uses(j, lab);
     bool any_hidden =

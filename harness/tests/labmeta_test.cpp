@@ -63,6 +63,30 @@ TEST(LabMetaTest, TestEntriesAreNamesOrObjects) {
     EXPECT_EQ(lab.hidden_test_files, std::vector<std::string>{"t_hidden_test.cpp"});
 }
 
+// Tests Gradescope's visibility: the lab's for its tests, a test's own over it, hidden for
+// a hidden test; a hidden test shown to students, or a visibility Gradescope lacks, refused.
+TEST(LabMetaTest, VisibilityIsTheTestsOwnElseTheLabs) {
+    auto lab = labmeta::parse_lab_json(
+        lab_json(R"(["T.Plain", {"name": "T.Now", "visibility": "visible"},)"
+                 R"( {"name": "T.Secret", "hidden": true}])",
+                 R"(, "hidden_test_files": ["t_hidden_test.cpp"], "visibility": "after_due_date")"),
+        "labs/42-t");
+    EXPECT_EQ(lab.visibility, "after_due_date");
+    EXPECT_EQ(lab.tests[0].visibility, "after_due_date");
+    EXPECT_EQ(lab.tests[1].visibility, "visible");
+    EXPECT_EQ(lab.tests[2].visibility, "hidden");
+    EXPECT_EQ(labmeta::parse_lab_json(lab_json(R"(["T.Plain"])"), "labs/42-t").tests[0].visibility,
+              "visible");
+    for (const char* broken : {R"([{"name": "T.Secret", "hidden": true, "visibility": "visible"}])",
+                               R"([{"name": "T.Odd", "visibility": "sometimes"}])"}) {
+        EXPECT_THROW(
+            labmeta::parse_lab_json(
+                lab_json(broken, R"(, "hidden_test_files": ["t_hidden_test.cpp"])"), "labs/42-t"),
+            std::runtime_error)
+            << broken;
+    }
+}
+
 // Tests that the course's declared skips are read: each names why it may skip.
 TEST(LabMetaTest, DeclaredSkipsOfTheCourse) {
     auto labs = labmeta::discover_labs(kSource / "labs");

@@ -302,6 +302,151 @@ TEST(GradescopeTest, NumbersAndVisibleTotalsTellNothingOfHiddenTests) {
     EXPECT_NE(overview.find("1 hidden test(s), not in this total"), std::string::npos) << overview;
 }
 
+// Tests --scale: 93 tests of one point out of 100 are 1.07 or 1.08 points each, hundredths
+// that add up to 100 exactly, and every report's parts add up to the total it shows.
+TEST(ScaleTest, PointsAreHundredthsThatAddUpToTheTotal) {
+    grader::CourseResult result;
+    grader::LabResult lab = sample_result().labs[0];
+    lab.tests.clear();
+    lab.lab.tests.clear();
+    for (int n = 0; n < 93; ++n) {
+        grader::TestResult t;
+        t.spec = {"ScaleTest.Number" + std::to_string(n), 1, 1, false, ""};
+        t.lab = "01";
+        t.verdict = n % 4 == 0 ? grader::Verdict::pass : grader::Verdict::fail;
+        t.score = t.verdict == grader::Verdict::pass ? 1 : 0;
+        lab.lab.tests.push_back(t.spec);
+        lab.tests.push_back(t);
+    }
+    result.labs.push_back(lab);
+    grader::scale_points(result, 100);
+    long long cents = 0, earned = 0;
+    for (const auto& t : result.labs[0].tests) {
+        EXPECT_TRUE(t.spec.points == 1.07 || t.spec.points == 1.08) << t.spec.points;
+        cents += std::llround(t.spec.points * 100);
+        earned += std::llround(t.score * 100);
+    }
+    EXPECT_EQ(cents, 10000);
+    EXPECT_EQ(result.max_score(), 100);
+    EXPECT_EQ(grader::points_text(result.max_score()), "100");
+    EXPECT_EQ(std::llround(result.score() * 100), earned);
+    EXPECT_EQ(grader::points_text(result.score()), grader::points_text(earned / 100.0));
+    EXPECT_EQ(grader::points_text(2.5), "2.5");
+    EXPECT_EQ(grader::points_text(1.0 / 3), "0.33");
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(result, path);
+    json results = json::parse(course::read_file(path));
+    long long shown = 0;
+    for (const auto& t : results["tests"])
+        shown += std::llround(t["score"].get<double>() * 100);
+    EXPECT_EQ(shown, earned);
+    std::string score = results["score"].dump();  // as written: "25.92", no binary tail
+    EXPECT_LE(score.size() - score.find('.'), 3u) << score;
+    EXPECT_EQ(std::llround(results["score"].get<double>() * 100), earned);
+    // Classroom's reporter adds the scores as JavaScript does, in doubles: the sum is still
+    // the double nearest the total in hundredths, whose shortest form has 2 decimals.
+    path = (dir.path() / "classroom.json").string();
+    grader::write_classroom_json(result, path);
+    json classroom = json::parse(course::read_file(path));
+    EXPECT_EQ(classroom["max_score"].dump(), "100.0");
+    double sum = 0;
+    for (const auto& t : classroom["tests"])
+        sum += t["score"].get<double>();
+    EXPECT_EQ(sum, result.score());
+    EXPECT_EQ(json(sum).dump(), json(grader::hundredths(earned / 100.0)).dump());
+    // Each lab a runner of its own (classroom-NN.json), the reporter adding them all up.
+    result.labs.push_back(result.labs[0]);
+    result.labs[1].lab.id = "02";
+    grader::scale_points(result, 100);
+    double points = 0, max = 0;
+    for (const char* id : {"01", "02"}) {
+        grader::write_classroom_json(result, path, id);
+        classroom = json::parse(course::read_file(path));
+        max += classroom["max_score"].get<double>();
+        for (const auto& t : classroom["tests"])
+            points += t["score"].get<double>();
+    }
+    EXPECT_EQ(points, result.score());
+    EXPECT_EQ(max, 100);
+}
+
+// Tests that lab.json's visibility reaches Gradescope (the test's own, else the lab's; a
+// hidden test always hidden), and that the visible overview's total counts only the tests
+// shown at once, saying how many are shown later.
+TEST(GradescopeTest, VisibilityComesFromLabJson) {
+    auto result = sample_result();
+    auto& tests = result.labs[0].tests;
+    for (auto& t : tests)
+        t.spec.visibility = "after_due_date";
+    tests[0].spec.visibility = "visible";          // ParseTest.Passes
+    tests[1].spec.visibility = "after_published";  // ParseTest.Fails
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_gradescope_results(result, path);
+    json results = json::parse(course::read_file(path));
+    std::vector<std::string> visibility;
+    for (const auto& t : results["tests"])
+        visibility.push_back(t["visibility"]);
+    EXPECT_EQ(visibility, (std::vector<std::string>{"visible", "after_published", "after_due_date",
+                                                    "after_due_date", "after_due_date", "hidden"}));
+    std::string overview = results["output"];
+    EXPECT_NE(overview.find("1 / 1\n"), std::string::npos) << overview;
+    EXPECT_NE(overview.find("3 test(s) shown after the due date"), std::string::npos) << overview;
+    EXPECT_NE(overview.find("1 test(s) shown once the grades are published"), std::string::npos);
+    EXPECT_NE(overview.find("1 hidden test(s)"), std::string::npos) << overview;
+    EXPECT_EQ(results["score"], 1);  // the grade counts every test
+}
+
+// Tests PrairieLearn's results.json: gradable with a score from 0 to 1, each visible test
+// with its points, the hidden tests as one entry that names none; and not gradable, with
+// the compile error, when no lab compiles.
+TEST(PrairieLearnTest, ScoreIsAFractionAndHiddenTestsStayHidden) {
+    hsys::TempDir dir("platforms-test");
+    auto path = (dir.path() / "results.json").string();
+    grader::write_prairielearn_results(sample_result(), path);
+    json results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["gradable"], true);
+    EXPECT_DOUBLE_EQ(results["score"].get<double>(), 1.0 / 5);  // the skipped test counts not
+    ASSERT_EQ(results["tests"].size(), 6u);
+    EXPECT_EQ(results["tests"][0]["points"], 1);
+    EXPECT_EQ(results["tests"][0]["description"], "Task 1: Parse");
+    EXPECT_EQ(results["tests"][5]["name"], "Lab 01 · 1 hidden test(s)");
+    EXPECT_EQ(results.dump().find("Secret"), std::string::npos);
+    auto broken = sample_result();
+    broken.labs[0].built = false;
+    broken.labs[0].build_error = "process.cpp:3:1: error: expected ';'";
+    for (auto& t : broken.labs[0].tests)
+        t.verdict = grader::Verdict::compile_error;
+    grader::write_prairielearn_results(broken, path);
+    results = json::parse(course::read_file(path));
+    EXPECT_EQ(results["gradable"], false);
+    EXPECT_FALSE(results.contains("score"));
+    EXPECT_NE(results["format_errors"][0].get<std::string>().find("expected ';'"),
+              std::string::npos);
+}
+
+// Tests Autolab's lines: the autoresult's scores per lab (hidden tests counted) and a
+// scoreboard led by the total; the feedback's stage per lab, tests in lab.json's order, a
+// hint for each failure, and the hidden tests as one unnamed entry.
+TEST(AutolabTest, ScoresPerLabAndFeedbackInOrder) {
+    auto result = sample_result();
+    EXPECT_EQ(grader::autolab_autoresult(result),
+              R"({"scores":{"Lab 01":1.0},"scoreboard":[1.0,1.0]})");
+    json feedback = json::parse(grader::autolab_feedback(result));
+    EXPECT_EQ(feedback["_presentation"], "semantic");
+    std::string stage = "Lab 01: Process <identity> & \"more\"";
+    EXPECT_EQ(feedback["stages"], json::array({stage}));
+    EXPECT_EQ(feedback[stage]["ParseTest.Passes"], json({{"passed", true}}));
+    EXPECT_EQ(feedback[stage]["ParseTest.Fails"]["passed"], false);
+    std::string hint = feedback[stage]["ParseTest.Fails"]["hint"];
+    EXPECT_EQ(hint.rfind("fail: ", 0), 0u) << hint;
+    EXPECT_EQ(hint.find('\n'), std::string::npos) << hint;
+    EXPECT_EQ(feedback[stage]["1 hidden test(s)"], json({{"passed", false}}));
+    EXPECT_EQ(grader::autolab_feedback(result).find("Secret"), std::string::npos);
+    EXPECT_EQ(grader::autolab_feedback(result).find('\n'), std::string::npos);
+}
+
 // Tests that report.json survives output that is not UTF-8.
 TEST(ReportJsonTest, BinaryOutputIsWrittenNotThrown) {
     hsys::TempDir dir("platforms-test");

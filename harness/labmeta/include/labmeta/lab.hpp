@@ -26,6 +26,9 @@ struct TestSpec {
     /// Why this test may skip itself on some machines ("psutil is not installed"); empty
     /// when it may not skip, so that a skip it did not declare can be treated as a failure.
     std::string may_skip{};
+    /// When Gradescope shows students its result: "visible", "after_due_date",
+    /// "after_published" or "hidden" (its own `visibility`, else its lab's, else visible).
+    std::string visibility = "visible";
 };
 
 /// A task of another lab that this one builds on (lab.json "uses"): its code calls what
@@ -69,6 +72,8 @@ struct LabSpec {
     std::string dir;         ///< The lab's folder.
     double time_limit = 10;  ///< Seconds each test may run.
     double baseline = 0;     ///< What the untouched stub scores (checked by `make test`).
+    /// Gradescope's visibility of the lab's tests that do not set their own ("visible").
+    std::string visibility = "visible";
     std::vector<std::string> depends;  ///< Labs this one builds on ("01").
     std::vector<UsedTask> uses;        ///< Which of their tasks, and what of each.
     std::vector<std::string> sources;  ///< The stub files the student completes.
