@@ -1,5 +1,6 @@
 // lesson-06-spawn-progress: the Python session's last experiment in C++. Spawns
-// `progress_ref 3 --step-ms 100` (found next to this program) with our own environment;
+// `progress_ref 3 --step-ms 100` (found next to this program; in a student release, which
+// has no reference builds, the student's `progress`) with our own environment;
 // the child draws its bar on the standard error it shares with us while we wait for it
 // to end, *without* reaping it (waitid with WNOWAIT), look at its state in /proc: a
 // zombie, 'Z', as psutil showed in Python; then reap it with waitpid.
@@ -26,8 +27,9 @@ char state_of(pid_t pid) {
 }  // namespace
 
 int main() {
+    std::filesystem::path bin = std::filesystem::read_symlink("/proc/self/exe").parent_path();
     std::string path =
-        (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "progress_ref").string();
+        std::filesystem::exists(bin / "progress_ref") ? bin / "progress_ref" : bin / "progress";
     //> spawn-and-wait
     char* argv[] = {path.data(), const_cast<char*>("3"), const_cast<char*>("--step-ms"),
                     const_cast<char*>("100"), nullptr};
