@@ -8,6 +8,7 @@
 #   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
 #   make new-lab NAME=08-x start a lab from templates/gtest-lab
+#   make run-lesson NAME=05-spawn-env [ARGS='...']   build and run a lesson's program
 #   make help              every command
 
 BUILD   := build
@@ -34,7 +35,7 @@ COURSE_ONLY := grade-solutions proc-ref bench lessons new-lab gradescope student
 RELEASE := $(if $(wildcard solutions),,yes)
 
 .PHONY: not-in-release all grade grade-solutions test bench docs lessons gradescope student-release clean help \
-        configure deps-grade deps-test new-lab asan watch proc-ref
+        configure deps-grade deps-test new-lab asan watch proc-ref run-lesson
 
 all: grade
 
@@ -66,6 +67,10 @@ watch: configure
 proc-ref: not-in-release configure
 	@scripts/quiet-build.sh $(BUILD) proc-ref
 	@echo "The reference tool: $(BUILD)/bin/proc-ref"
+
+## run-lesson: build a lesson's program and run it: NAME=00-child-memory [ARGS='...']
+run-lesson: configure
+	@scripts/run-lesson.sh $(BUILD) '$(NAME)' $(ARGS)
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: not-in-release configure
@@ -127,3 +132,6 @@ help:
 	@echo "                          grade one test and show all of its failure"
 	@echo "  make grade DEADLINE=N   stop the run after N seconds (tests left: not-run)"
 	@echo "  make grade SCALE=N      report the total out of N"
+	@echo "  make run-lesson NAME=05-spawn-env ARGS='...'"
+	@echo "                          the lessons' programs (build/bin/lesson-NAME), NAME one of:"
+	@scripts/run-lesson.sh $(BUILD) --list | paste -sd ' ' | fold -s -w 62 | sed 's/ *$$//; s/^/                            /'

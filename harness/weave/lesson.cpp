@@ -1,6 +1,7 @@
 // Reading the weaver's markers out of a lesson's Markdown.
 #include "lesson.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -123,6 +124,17 @@ std::size_t parse_marker(Lesson& lesson, const std::string& body, std::size_t i)
                 {lesson.path, line + 1,
                  "a session's block must be ```console, not ```" + fence->info});
         Session session{i, *fence, {}};
+        if (body != "session") {  // `session: OPTION`
+            auto option = body.substr(body.find(':') + 1);
+            option.erase(0, std::min(option.size(), option.find_first_not_of(' ')));
+            if (option == "pty")
+                session.terminal = true;
+            else
+                lesson.problems.push_back({lesson.path, line,
+                                           "unknown session option '" + option +
+                                               "': the markers are `<!-- session -->` and "
+                                               "`<!-- session: pty -->`"});
+        }
         parse_session(lesson, session);
         lesson.sessions.push_back(std::move(session));
     }
@@ -173,7 +185,8 @@ void reparse(Lesson& lesson) {
             continue;
         }
         auto body = comment_body(lesson.lines[i]);
-        if (body && (body->starts_with("code:") || *body == "session"))
+        if (body &&
+            (body->starts_with("code:") || *body == "session" || body->starts_with("session:")))
             i = parse_marker(lesson, *body, i);
         else
             ++i;

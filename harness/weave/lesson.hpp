@@ -32,11 +32,13 @@ struct Command {
     std::vector<std::string> expected;  ///< The lines after it, up to the next command.
 };
 
-/// A `<!-- session -->` marker and its console block.
+/// A `<!-- session -->` marker (`<!-- session: pty -->` for one on a pseudo-terminal) and
+/// its console block.
 struct Session {
     std::size_t marker = 0;         ///< Index of the marker line.
     Fence fence;                    ///< The console block.
     std::vector<Command> commands;  ///< In order.
+    bool terminal = false;          ///< `session: pty`: run on a pseudo-terminal.
 };
 
 /// A parsed lesson. Line indexes are 0-based; messages add 1.

@@ -33,7 +33,14 @@ struct SessionRun {
 /// temporary directory, stdin from /dev/null, stdout and stderr together, TERM=dumb,
 /// COLUMNS=80, LC_ALL=C.UTF-8, PATH = aliases, bin_dir, then the inherited PATH. Kills
 /// the session's process group on timeout and any process it leaves behind.
-SessionRun run_session(const std::vector<std::string>& commands, const SessionSetup& setup);
+///
+/// With @p terminal, stdin, stdout and stderr are instead a new pseudo-terminal of 80 × 24,
+/// the shell's controlling terminal (it leads a session of its own), and each command's
+/// output is the rows its text left on the screen once the session is over (Screen: `\r`,
+/// cursor moves and erasures applied; a command's output starts on a line of its own).
+/// The session ends when every process has closed the terminal, or at the time limit.
+SessionRun run_session(const std::vector<std::string>& commands, const SessionSetup& setup,
+                       bool terminal = false);
 
 /// What a terminal shows for @p line: each '\r' moves back to the line's start and later
 /// characters overwrite earlier ones.

@@ -63,7 +63,7 @@ bool check_session(Lesson& lesson, const Session& session, const SessionSetup& s
     std::vector<std::string> commands;
     for (const auto& command : session.commands)
         commands.push_back(command.text);
-    auto run = run_session(commands, setup);
+    auto run = run_session(commands, setup, session.terminal);
     report_run_problems(lesson, session, run, setup, reporter);
     std::vector<std::string> rewritten;
     bool changed = false;

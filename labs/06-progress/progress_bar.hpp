@@ -98,7 +98,8 @@ struct ProgressOptions {
     double smoothing = 0.3;  ///< EMA factor for rate and miniters; 0: overall average.
     int fd = STDERR_FILENO;  ///< Where to draw. Not owned, not closed.
     /// Line width; no value: the terminal's (TIOCGWINSZ on fd), else COLUMNS − 1 from the
-    /// environment (tqdm's fallback), else none (a 10-character bar).
+    /// environment (tqdm 4.64.1 takes that fallback only when LINES is set too), else none
+    /// (a 10-character bar).
     std::optional<int> ncols;
     /// When fd is not a terminal: minimum seconds between two written lines (plain
     /// lines, no carriage return), so a log gets a line every 10 s rather than 10 lines a second.

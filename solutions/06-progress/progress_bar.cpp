@@ -152,7 +152,8 @@ double Ema::value() const {
 
 // --- Task 4: the bar ---
 
-// tqdm's rule: the terminal's width, else COLUMNS − 1, else unknown.
+// The terminal's width, else COLUMNS − 1, else unknown: tqdm's rule, except that tqdm
+// 4.64.1 takes COLUMNS only when LINES is set too.
 static std::optional<int> detect_width(int fd) {
     winsize size{};
     if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)

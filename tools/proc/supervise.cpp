@@ -4,7 +4,9 @@
 // with each death (0.1 s, 0.2 s, 0.4 s, ... at most --max-backoff), and gives up (exit 1)
 // once it has died more than --max-restarts times within --window seconds. SIGTERM or
 // SIGINT (Ctrl-C) stops it: SIGTERM to CMD's process group, SIGKILL after --grace
-// seconds; then proc exits 0. Events are logged on standard error, "proc: ...".
+// seconds; then proc ends as that signal would have ended it (its parent sees "killed by
+// SIGTERM", a shell 128 + 15 = 143), not with 0, which would say that all went well.
+// Events are logged on standard error, "proc: ...".
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -40,6 +42,9 @@ int supervise(const Settings& settings) {
     options.stop_fd = shutdown.fd();
     options.log = [](const std::string& line) { std::cerr << "proc: " << line << std::endl; };
     auto result = proc::Supervisor(proc::launch_command(settings.command), options).run();
+    // Told to stop, and its task stopped: end as the signal would have (Lesson 07).
+    if (result.outcome == proc::SupervisorOutcome::stopped && shutdown.signal() != 0)
+        proc::exit_as_if_killed_by(shutdown.signal());
     return result.outcome == proc::SupervisorOutcome::gave_up ? 1 : 0;
 }
 //< supervise-command
@@ -65,6 +70,10 @@ bool supervise_registered = proc_tool::register_command(
              ->check(CLI::NonNegativeNumber);
          sub.add_option("command", settings->command, "the command and its arguments (after --)")
              ->required();
+         sub.footer(
+             "Exit status: 1 after giving up. Stopped by SIGTERM or SIGINT, it stops the\n"
+             "command, then ends as that signal would have ended it: a shell shows 143\n"
+             "for SIGTERM, 130 for SIGINT.");
          return std::function<int()>([settings] { return supervise(*settings); });
      },
      50});

@@ -12,6 +12,7 @@
 #include "session.hpp"
 #include "sessions.hpp"
 #include "source.hpp"
+#include "terminal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -202,6 +203,20 @@ TEST(LessonTest, SessionCommandsAndOutputs) {
     EXPECT_TRUE(commands[1].expected.empty());
 }
 
+// Tests that `<!-- session: pty -->` asks for a terminal and an unknown option is refused.
+TEST(LessonTest, SessionOnATerminal) {
+    auto lesson = weave::parse_lesson(
+        "lessons/x.md", std::string("<!-- session: pty -->\n") + "```console\n$ true\n```\n" +
+                            "<!-- session -->\n" + "```console\n$ true\n```\n" +
+                            "<!-- session: tty -->\n" + "```console\n$ true\n```\n");
+    ASSERT_EQ(lesson.sessions.size(), 3u);
+    EXPECT_TRUE(lesson.sessions[0].terminal);
+    EXPECT_FALSE(lesson.sessions[1].terminal);
+    ASSERT_EQ(lesson.problems.size(), 1u);
+    EXPECT_EQ(lesson.problems[0].line, 9);
+    EXPECT_NE(lesson.problems[0].message.find("unknown session option 'tty'"), std::string::npos);
+}
+
 // Tests each single-line placeholder against what it must and must not match.
 TEST(PatternTest, EachPlaceholder) {
     EXPECT_TRUE(weave::line_matches(pattern("pid {{pid}}"), "pid 1234567"));
@@ -290,6 +305,65 @@ TEST(SessionTest, TimeoutKillsTheGroup) {
     auto run = weave::run_session({"echo started", "sleep 30"}, setup);
     EXPECT_TRUE(run.timed_out);
     EXPECT_EQ(run.outputs.size(), 1u);
+}
+
+// Tests that a terminal shows what \r, \b, \t, the last column, cursor moves and erasures
+// leave, that wide glyphs take two columns, and that nothing else is drawn.
+TEST(ScreenTest, DrawsWhatATerminalShows) {
+    weave::Screen screen(10, 4);
+    screen.feed("abcdef\rXY\n\rbar\x1b[Kz\b\bQ\r\n1\t2\r\n");
+    screen.feed("0123456789w\r\n\x1b[31mred\x1b[0m\x1b[?25l \xe2\x96\x88\xf0\x9f\x91\x8b!\xff\r\n");
+    screen.feed("up\r\ndown\x1b[1A\x1b[2C^\r\n\r\n");
+    EXPECT_EQ(screen.lines(), (std::vector<std::string>{"XYcdef", "baQz", "1       2", "0123456789",
+                                                        "w", "red █👋!\uFFFD", "up    ^", "down"}));
+}
+
+// Tests that a mark (an OSC sequence) draws nothing, ends an unfinished line, and records
+// the row that comes after it; a terminal's \n alone keeps the column.
+TEST(ScreenTest, MarksSplitTheScreen) {
+    weave::Screen screen(80, 24);
+    screen.feed("one\r\n\x1b]first\x07two\x1b]second\x1b\\x\ny\r\n");
+    ASSERT_EQ(screen.marks().size(), 2u);
+    EXPECT_EQ(screen.marks()[0].text, "first");
+    EXPECT_EQ(screen.marks()[0].row, 1u);
+    EXPECT_EQ(screen.marks()[1].text, "second");
+    EXPECT_EQ(screen.marks()[1].row, 2u);
+    EXPECT_EQ(screen.lines(), (std::vector<std::string>{"one", "two", "x", " y"}));
+}
+
+// Tests that a session on a terminal has its stdin, stdout and stderr on a pseudo-terminal
+// of 80 x 24 that is its controlling terminal, and that each command's output is what the
+// screen shows of it.
+TEST(SessionTest, OnATerminal) {
+    weave::SessionSetup setup;
+    setup.bin_dir = fs::temp_directory_path();
+    auto run = weave::run_session({"test -t 0 && test -t 1 && test -t 2 && echo on a terminal",
+                                   ": </dev/tty && echo its controlling terminal", "stty size",
+                                   "printf 'abc\\rX\\n'; printf 'no newline'", "echo $?"},
+                                  setup, true);
+    EXPECT_FALSE(run.timed_out);
+    EXPECT_TRUE(run.left_behind.empty());
+    ASSERT_EQ(run.outputs.size(), 5u) << run.unfinished_output;
+    EXPECT_EQ(run.outputs[0], std::vector<std::string>{"on a terminal"});
+    EXPECT_EQ(run.outputs[1], std::vector<std::string>{"its controlling terminal"});
+    EXPECT_EQ(run.outputs[2], std::vector<std::string>{"24 80"});
+    EXPECT_EQ(run.outputs[3], (std::vector<std::string>{"Xbc", "no newline"}));
+    EXPECT_EQ(run.outputs[4], std::vector<std::string>{"0"});
+}
+
+// Tests that a terminal session reports what it leaves in its group (which ignores the
+// hang-up here, so that it is still there to be found) and is killed at its time limit.
+TEST(SessionTest, TerminalLeftoversAndTimeout) {
+    weave::SessionSetup setup;
+    setup.bin_dir = fs::temp_directory_path();
+    auto left = weave::run_session({"trap '' HUP; sleep 30 &"}, setup, true);
+    EXPECT_EQ(left.left_behind.size(), 1u);
+    EXPECT_FALSE(left.timed_out);
+    setup.timeout = std::chrono::milliseconds(300);
+    auto slow = weave::run_session({"echo started", "sleep 30"}, setup, true);
+    EXPECT_TRUE(slow.timed_out);
+    ASSERT_EQ(slow.outputs.size(), 1u);
+    EXPECT_EQ(slow.outputs[0], std::vector<std::string>{"started"});
 }
 
 // Tests that --check-sessions reports a differing output with its lesson line, and that
