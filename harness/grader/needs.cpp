@@ -5,7 +5,7 @@
 #include <cctype>
 #include <exception>
 
-#include "course/todo.hpp"
+#include "course/todo_words.hpp"  // not todo.hpp: clang 14 (the fuzz build) lacks source_location
 #include "course_result.hpp"
 #include "source_review.hpp"
 

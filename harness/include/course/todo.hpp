@@ -6,11 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace course {
+#include "course/todo_words.hpp"
 
-/// The words every NotImplemented message holds: the leak checks and the scoreboard
-/// recognise a test cut short by a stub by them.
-inline constexpr const char* kNotImplementedWords = "is not implemented yet";
+namespace course {
 
 /// Thrown by every unfinished stub. Tests that reach it fail with a message naming the
 /// task and where to write it, so a student sees "Task 2 is not implemented yet: write
