@@ -10,12 +10,12 @@
 #    while every core is busy (scripts/determinism.sh 200 for the long run).
 add_subdirectory(${CMAKE_SOURCE_DIR}/harness/tests/hostile ${CMAKE_BINARY_DIR}/hostile)
 add_test(NAME grader.hostile_suite COMMAND hostile_check)
-set_tests_properties(grader.hostile_suite PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
+set_tests_properties(grader.hostile_suite PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 # The same suite in the fallback (no namespaces: session, subreaper, seccomp filter and a
 # grader nobody may trace), which machines without user namespaces get.
 add_test(NAME grader.hostile_suite_fallback COMMAND hostile_check)
 set_tests_properties(grader.hostile_suite_fallback PROPERTIES
-  ENVIRONMENT GRADER_NO_NAMESPACES=1 TIMEOUT 120 RUN_SERIAL TRUE)
+  ENVIRONMENT GRADER_NO_NAMESPACES=1 TIMEOUT 300 RUN_SERIAL TRUE)
 if(COURSE_WITH_SOLUTIONS)
   # A batch of its own (a configure and a build per student): slow, and serial, for its compile
   # time limit of 5 s.
