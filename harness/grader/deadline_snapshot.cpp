@@ -18,9 +18,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "hsys/io.hpp"
+#include "hsys/proc.hpp"
 #include "hsys/run.hpp"
 
 namespace grader {
@@ -69,37 +71,42 @@ std::vector<pid_t> numbered_entries(const std::string& path, std::size_t cap) {
     return found;
 }
 
-// The fields of /proc/PID/stat from the state on (field 3 first), and the comm name.
-std::vector<std::string> stat_fields(pid_t pid, std::string* comm = nullptr) {
+// The fields of /proc/PID/stat from the state on (field 3 first).
+std::vector<std::string> stat_fields(pid_t pid) {
     std::string stat = read_some("/proc/" + std::to_string(pid) + "/stat", 4096);
-    auto open = stat.find('(');
     auto close = stat.rfind(')');
     std::vector<std::string> fields;
-    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size())
+    if (close == std::string::npos || close + 2 >= stat.size())
         return fields;
-    if (comm != nullptr)
-        *comm = stat.substr(open + 1, close - open - 1);
     std::istringstream rest(stat.substr(close + 2));
     for (std::string field; rest >> field;)
         fields.push_back(field);
     return fields;
 }
 
+// The children of @p parent now (hsys's /proc scan), each with its stat line.
+std::vector<hsys::StatLine> children_stats(pid_t parent) {
+    std::vector<hsys::StatLine> children;
+    for (pid_t pid : hsys::list_pids()) {
+        std::optional<hsys::StatLine> stat;
+        try {
+            stat = hsys::read_stat(pid);
+        } catch (const std::system_error&) {
+            continue;  // unreadable: not the test's to show
+        }
+        if (stat && stat->ppid == parent)
+            children.push_back(*stat);
+    }
+    return children;
+}
+
 // The oldest child of @p parent (the test program, under the sandbox's init), or 0.
 pid_t oldest_child(pid_t parent) {
-    pid_t oldest = 0;
-    unsigned long long oldest_start = ~0ull;
-    for (pid_t pid : numbered_entries("/proc", 1 << 20)) {
-        auto fields = stat_fields(pid);
-        if (fields.size() < 20 || std::atoi(fields[1].c_str()) != parent)
-            continue;
-        unsigned long long start = std::strtoull(fields[19].c_str(), nullptr, 10);  // field 22
-        if (start < oldest_start) {
-            oldest_start = start;
-            oldest = pid;
-        }
-    }
-    return oldest;
+    auto children = children_stats(parent);
+    auto oldest =
+        std::min_element(children.begin(), children.end(),
+                         [](const auto& a, const auto& b) { return a.starttime < b.starttime; });
+    return oldest == children.end() ? 0 : oldest->pid;
 }
 
 // The name of system call @p number, for those a test can block in.
@@ -353,17 +360,16 @@ std::string command_line(pid_t pid, const std::string& comm) {
 
 std::vector<ProcessAtDeadline> children_of(pid_t parent) {
     std::vector<ProcessAtDeadline> children;
-    for (pid_t pid : numbered_entries("/proc", 1 << 20)) {
-        std::string comm;
-        auto fields = stat_fields(pid, &comm);
-        if (fields.size() < 2 || std::atoi(fields[1].c_str()) != parent)
-            continue;
+    for (const auto& stat : children_stats(parent)) {
         ProcessAtDeadline child;
-        child.pid = pid_in_its_namespace(pid);
-        child.state = fields[0].empty() ? '?' : fields[0][0];
-        if (child.state == 'Z' && fields.size() > 49)
-            child.exit_code = std::atoi(fields[49].c_str());
-        child.name = command_line(pid, comm);
+        child.pid = pid_in_its_namespace(stat.pid);
+        child.state = stat.state;
+        if (child.state == 'Z') {  // its exit code: field 52, which hsys::StatLine leaves out
+            auto fields = stat_fields(stat.pid);
+            if (fields.size() > 49)
+                child.exit_code = std::atoi(fields[49].c_str());
+        }
+        child.name = command_line(stat.pid, stat.comm);
         children.push_back(std::move(child));
         if (children.size() == kMostChildren)
             break;
