@@ -83,20 +83,31 @@ inline void hand_terminal(int tty, pid_t pgid) {
         course::throw_error(error, "tcsetpgrp");
 }
 
-/// The state letter of process @p pid in /proc/PID/stat ('T' when stopped), '?' if gone.
-inline char state_of(pid_t pid) {
-    try {
-        std::string stat = course::read_file("/proc/" + std::to_string(pid) + "/stat");
-        std::size_t close = stat.rfind(')');
-        return close != std::string::npos && close + 2 < stat.size() ? stat[close + 2] : '?';
-    } catch (const std::exception&) {
-        return '?';
-    }
+/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
+/// ended since: `waitid` with WCONTINUED, WEXITED, WNOHANG and WNOWAIT, which reports nothing
+/// else and reaps nothing. The kernel marks a stopped process continued while `kill()`
+/// sends SIGCONT, so the answer is right as soon as `kill()` has returned.
+inline bool continued_since_stopped(pid_t child) {
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info,
+                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
+    });
+    return info.si_pid == child;
 }
 
-/// The processes whose field @p field (counted after the name: 2 = the process group,
-/// 3 = the session) of /proc/PID/stat is @p id, found by one scan of /proc.
-inline std::vector<pid_t> processes_where(int field, pid_t id) {
+/// Blocks until @p child, a child of the caller, is stopped, leaving that for its own wait
+/// to report (`waitid` with WSTOPPED and WNOWAIT).
+inline void wait_until_stopped(pid_t child) {
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info, WSTOPPED | WNOWAIT);
+    });
+}
+
+/// The processes of session @p session (field 6 of /proc/PID/stat), found by one scan of
+/// /proc.
+inline std::vector<pid_t> session_members(pid_t session) {
     std::vector<pid_t> found;
     DIR* dir = ::opendir("/proc");
     if (dir == nullptr)
@@ -107,10 +118,10 @@ inline std::vector<pid_t> processes_where(int field, pid_t id) {
             continue;
         try {
             std::string stat = course::read_file("/proc/" + std::to_string(pid) + "/stat");
-            std::size_t at = stat.rfind(')');
-            for (int i = 0; i <= field && at != std::string::npos; ++i)
+            std::size_t at = stat.rfind(')');  // then: state, ppid, pgrp, session
+            for (int field = 0; field < 4 && at != std::string::npos; ++field)
                 at = stat.find(' ', at + 1);
-            if (at != std::string::npos && std::atoi(stat.c_str() + at + 1) == id)
+            if (at != std::string::npos && std::atoi(stat.c_str() + at + 1) == session)
                 found.push_back(pid);
         } catch (const std::exception&) {  // gone meanwhile
         }
@@ -119,18 +130,19 @@ inline std::vector<pid_t> processes_where(int field, pid_t id) {
     return found;
 }
 
-/// A child held in a process group of its own until the session's code lets it go: it
-/// blocks reading a pipe and exits 0 at end of file. Its group can be given the terminal;
-/// it gets the default action of every signal a shell changes, as a job does.
-class ParkedGroup {
+/// A child held until the session's code lets it go: it blocks reading a pipe and exits 0
+/// at end of file. It leads a process group of its own (its PID is the group's ID, which
+/// can be given the terminal), or joins @p group; it gets the default action of every
+/// signal a shell changes, as a job does.
+class ParkedChild {
   public:
-    /// Returns once the child leads its group and has its signals reset.
-    ParkedGroup() {
+    /// Returns once the child is in its group and has its signals reset.
+    explicit ParkedChild(pid_t group = 0) {
         course::Pipe gate = course::make_pipe();
         course::Pipe ready = course::make_pipe();
         pid_ = course::check(::fork(), "fork");
         if (pid_ == 0) {
-            ::setpgid(0, 0);
+            ::setpgid(0, group);
             for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD})
                 ::signal(sig, SIG_DFL);  // what a Terminal ignores, a job must not
             sigset_t none;
@@ -143,7 +155,7 @@ class ParkedGroup {
             }
             ::_exit(0);
         }
-        ::setpgid(pid_, pid_);  // both sides, as the lesson explains
+        ::setpgid(pid_, group == 0 ? pid_ : group);  // both sides, as the lesson explains
         gate_ = std::move(gate.write);
         ready.write.reset();
         char byte;
@@ -164,16 +176,16 @@ class ParkedGroup {
         pid_ = -1;
         return status;
     }
-    ~ParkedGroup() {
+    ~ParkedChild() {
         if (pid_ > 0) {
             ::kill(pid_, SIGKILL);
             release();
         }
     }
-    ParkedGroup(const ParkedGroup&) = delete;
-    ParkedGroup& operator=(const ParkedGroup&) = delete;
-    /// Its PID, which is its group's ID.
-    pid_t pgid() const { return pid_; }
+    ParkedChild(const ParkedChild&) = delete;
+    ParkedChild& operator=(const ParkedChild&) = delete;
+    /// Its PID: its group's ID too, unless it joined another group.
+    pid_t pid() const { return pid_; }
 
   private:
     pid_t pid_ = -1;
@@ -185,10 +197,10 @@ class ParkedGroup {
 class PtySession {
   public:
     /// Opens a pseudo-terminal with echo off (what is typed is not shown again: the output
-    /// is only what the session's programs write; every other mode is the default, ISIG
-    /// and ICANON included), forks a child that starts a new session (`setsid`), becomes a
-    /// child subreaper, makes the terminal its controlling terminal (`TIOCSCTTY`) and its
-    /// standard streams, and runs
+    /// is only what the session's programs write) and NOFLSH on (a signal key flushes
+    /// nothing); every other mode is the default, ISIG and ICANON included. Then forks a child that
+    /// starts a new session (`setsid`), becomes a child subreaper, makes the terminal its
+    /// controlling terminal (`TIOCSCTTY`) and its standard streams, and runs
     /// @p body with the terminal's descriptor (0). When @p body returns, the child kills
     /// and reaps what it left and exits 0; if @p body throws, it first writes "error: "
     /// and the exception's message on the terminal, and exits 70. Returns once the
@@ -202,6 +214,11 @@ class PtySession {
         termios modes{};
         course::check(::tcgetattr(master_.get(), &modes), "tcgetattr");  // the slave's
         modes.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL | ECHOCTL);
+        // NOFLSH: a signal key only signals. By default it also empties the terminal's
+        // queues, and that flush is not ordered with what comes after the key: a line
+        // typed next, or what a program writes in answer, is lost now and then (3 runs in
+        // 3000 on Linux 6.18, under load).
+        modes.c_lflag |= NOFLSH;
         course::check(::tcsetattr(master_.get(), TCSANOW, &modes), "tcsetattr");
         keys_ = modes;
         course::Pipe ready = course::make_pipe();
@@ -296,7 +313,7 @@ class PtySession {
 
     // SIGKILL to every process of the session but its leader, then to the leader.
     void end_session() {
-        for (pid_t pid : processes_where(3, leader_))
+        for (pid_t pid : session_members(leader_))
             if (pid != leader_)
                 ::kill(pid, SIGKILL);
         ::kill(leader_, SIGKILL);

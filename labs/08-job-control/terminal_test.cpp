@@ -77,10 +77,10 @@ TEST(TerminalTest, RefusesATerminalThatIsNotItsOwn) {
 // Tests that a shell started in the background takes the foreground, and leads its group.
 TEST(TerminalTest, TakesTheForegroundFromTheBackground) {
     lab08::PtySession session([](int tty) {
-        lab08::ParkedGroup parked;
-        lab08::hand_terminal(tty, parked.pgid());  // as if another shell had started us
+        lab08::ParkedChild parked;
+        lab08::hand_terminal(tty, parked.pid());  // as if another shell had started us
         proc::Terminal terminal(tty);
-        lab08::say(tty, "foreground: " + who_has(tty, parked.pgid()) + "\n");
+        lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
         lab08::say(tty, terminal.shell_group() == ::getpgrp() ? "shell group: right\n"
                                                               : "shell group: wrong\n");
         lab08::say(tty, terminal.foreground() == ::getpgrp() ? "foreground(): right\n"
@@ -124,9 +124,9 @@ TEST(TerminalTest, ShellIgnoresTheKeysMeantForItsJobs) {
 TEST(TerminalTest, CtrlCReachesOnlyTheGroupGivenTheTerminal) {
     lab08::PtySession session([](int tty) {
         proc::Terminal terminal(tty);
-        lab08::ParkedGroup parked;
-        terminal.give_to(parked.pgid());
-        lab08::say(tty, "foreground: " + who_has(tty, parked.pgid()) + "\n");
+        lab08::ParkedChild parked;
+        terminal.give_to(parked.pid());
+        lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
         lab08::say(tty, "parked group: " + harness::describe_status(parked.wait()) + "\n");
         terminal.take_back();
         lab08::say(tty, "foreground: " + who_has(tty, 0) + "\n");
@@ -144,10 +144,10 @@ TEST(TerminalTest, CtrlCReachesOnlyTheGroupGivenTheTerminal) {
 TEST(TerminalTest, TakeBackFromTheBackground) {
     lab08::PtySession session([](int tty) {
         proc::Terminal terminal(tty);
-        lab08::ParkedGroup parked;
-        terminal.give_to(parked.pgid());
+        lab08::ParkedChild parked;
+        terminal.give_to(parked.pid());
         terminal.take_back();
-        lab08::say(tty, "foreground: " + who_has(tty, parked.pgid()) + "\n");
+        lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
     });
     EXPECT_TRUE(session.expect_line("foreground: shell"))
         << "from the background, tcsetpgrp raises SIGTTOU (or fails with ENOTTY in a group "
@@ -160,11 +160,11 @@ TEST(TerminalTest, TakeBackFromTheBackground) {
 TEST(TerminalTest, TakeBackRestoresTheShellsModes) {
     lab08::PtySession session([](int tty) {
         proc::Terminal terminal(tty);
-        lab08::ParkedGroup parked;
+        lab08::ParkedChild parked;
         termios raw = terminal.shell_modes();
         raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ISIG);  // what an editor does
         course::check(::tcsetattr(tty, TCSANOW, &raw), "tcsetattr");
-        terminal.give_to(parked.pgid());
+        terminal.give_to(parked.pid());
         terminal.take_back();
         termios now{};
         course::check(::tcgetattr(tty, &now), "tcgetattr");
@@ -183,10 +183,10 @@ TEST(TerminalTest, TakeBackRestoresTheShellsModes) {
 // signals their previous actions.
 TEST(TerminalTest, DestructorPutsEverythingBack) {
     lab08::PtySession session([](int tty) {
-        lab08::ParkedGroup parked;
-        lab08::hand_terminal(tty, parked.pgid());
+        lab08::ParkedChild parked;
+        lab08::hand_terminal(tty, parked.pid());
         { proc::Terminal terminal(tty); }
-        lab08::say(tty, "foreground: " + who_has(tty, parked.pgid()) + "\n");
+        lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
         for (int sig : proc::kShellIgnores)
             lab08::say(tty, harness::signal_name(sig) + ": " + action_of(sig) + "\n");
     });

@@ -79,7 +79,8 @@ bool step(Terminal& terminal, const std::string& what, std::string& transcript) 
     return true;
 }
 
-// Opens a pseudo-terminal with echo off, and starts @p command on it in a new session.
+// Opens a pseudo-terminal with echo off and NOFLSH on, and starts @p command on it in a
+// new session.
 pid_t start(Terminal& terminal, char** command) {
     terminal.master.reset(
         course::check(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), "posix_openpt"));
@@ -87,6 +88,9 @@ pid_t start(Terminal& terminal, char** command) {
     course::check(::unlockpt(terminal.master.get()), "unlockpt");
     course::check(::tcgetattr(terminal.master.get(), &terminal.modes), "tcgetattr");
     terminal.modes.c_lflag &= ~tcflag_t(ECHO | ECHOE | ECHOK | ECHONL | ECHOCTL);
+    // NOFLSH: a key such as Ctrl-Z must not also empty the terminal's queues, a flush that
+    // can come after the program's answer to the key, and lose it.
+    terminal.modes.c_lflag |= NOFLSH;
     course::check(::tcsetattr(terminal.master.get(), TCSANOW, &terminal.modes), "tcsetattr");
     const char* name = ::ptsname(terminal.master.get());
     if (name == nullptr)
