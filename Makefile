@@ -7,7 +7,7 @@
 #   make grade DEADLINE=N  stop after N seconds: tests not run by then score 0, reports written
 #   make grade SCALE=N     report the total out of N (each test's points scaled alike)
 #   make test              verify the course: solutions full marks, stubs 0, harness, lessons
-#   make new-lab NAME=08-x start a lab from templates/gtest-lab
+#   make new-lab NAME=09-x start a lab from templates/gtest-lab
 #   make run-lesson NAME=05-spawn-env [ARGS='...']   build and run a lesson's program
 #   make help              every command
 

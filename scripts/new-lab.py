@@ -8,7 +8,7 @@ Copies templates/<framework>-lab/ (default gtest) into the course:
   solution/<stem>.cpp                                  -> solutions/NN-topic/
   lesson.md (when the template has one)                -> lessons/NN-topic.md
 where <stem> is the template's file stem (its first "sources" entry) and becomes the
-topic in snake_case (08-signal-handling -> signal_handling.hpp). The lab's id, slug,
+topic in snake_case (09-thread-pools -> thread_pools.hpp). The lab's id, slug,
 lesson, title and file names are replaced everywhere; the rest is the template's, to
 rewrite (its "depends" and "uses" are empty: a new lab builds on no other until you say). Right after, `make grade-solutions LAB=NN` gives full marks and `make grade
 LAB=NN` the baseline (0): ctest platforms.new_lab checks exactly that.
@@ -37,7 +37,7 @@ def main():
 
     match = re.fullmatch(r"([0-9]{2})-([a-z][a-z0-9]*(?:-[a-z0-9]+)*)", args.name)
     if not match:
-        fail(f"NAME must look like 08-signals or 08-signal-handling, not {args.name!r}")
+        fail(f"NAME must look like 09-threads or 09-thread-pools, not {args.name!r}")
     lab_id, topic = match.groups()
     stem = topic.replace("-", "_")
     title = args.title or topic.replace("-", " ").capitalize()

@@ -22,8 +22,9 @@
 // --labs-built-on ID prints ID and the ids of the labs that build on it, directly or not
 // (what `make watch` regrades when a file of lab ID changes), and exits.
 //
-// --overlay copies a student's submission (its files for each lab's "sources") over the
-// built course's labs before grading: what Gradescope's run_autograder does.
+// --overlay copies a student's submission (its files for the "sources" of each lab graded,
+// and of the labs they build on) over the built course's labs before grading: what
+// Gradescope's run_autograder does.
 // `batch` grades one subfolder of DIR per student, each in its own grader process, in one
 // build per job reused from student to student (--no-compile-cache: a fresh build each),
 // and writes a CSV gradebook (see harness/README.md, "## Platforms");
@@ -189,17 +190,42 @@ int check_expectation(const grader::CourseResult& result, const std::string& exp
     return problems ? 1 : 0;
 }
 
-// --overlay: lays the submission's sources of the labs graded over the course's labs,
-// wherever in the submission they are. @returns what the student should read about it;
-// sets @p refused (and copies nothing) when a symbolic link in the submission refuses it.
+// The labs graded and every lab they build on (`depends`, transitively), in the course's
+// order: a lab's tests link the labs it depends on, so a submission's copies of those are
+// what its code runs with (Lab 08's tests call the student's Lab 04 `wait`).
+std::vector<grader::LabSpec> graded_and_their_dependencies(const std::vector<grader::LabSpec>& labs,
+                                                           const Options& options) {
+    std::vector<std::string> wanted;
+    for (const auto& lab : labs) {
+        if (selected(options, lab.id))
+            wanted.push_back(lab.id);
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) {  // grows as dependencies are found
+        for (const auto& lab : labs) {
+            if (lab.id != wanted[i])
+                continue;
+            for (const auto& dependency : lab.depends) {
+                if (std::find(wanted.begin(), wanted.end(), dependency) == wanted.end())
+                    wanted.push_back(dependency);
+            }
+        }
+    }
+    std::vector<grader::LabSpec> found;
+    for (const auto& lab : labs) {
+        if (std::find(wanted.begin(), wanted.end(), lab.id) != wanted.end())
+            found.push_back(lab);
+    }
+    return found;
+}
+
+// --overlay: lays the submission's sources of the labs graded, and of the labs they build
+// on, over the course's labs, wherever in the submission they are. @returns what the
+// student should read about it; sets @p refused (and copies nothing) when a symbolic link
+// in the submission refuses it.
 std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options,
                     std::string& refused) {
     namespace fs = std::filesystem;
-    std::vector<grader::LabSpec> graded;
-    for (const auto& lab : labs) {
-        if (selected(options, lab.id))
-            graded.push_back(lab);
-    }
+    std::vector<grader::LabSpec> graded = graded_and_their_dependencies(labs, options);
     // Each lab's folder is the configured course's (the manifest's "dir").
     std::string labs_dir = labs.empty() ? "" : fs::path(labs[0].dir).parent_path().string();
     std::string root = grader::submission_root(options.overlay, graded);

@@ -1,4 +1,4 @@
-// proc: a small process toolbox (ps, tree, run, env, supervise), built from the labs.
+// proc: a small process toolbox (ps, tree, run, env, supervise, shell), built from the labs.
 // Bad usage prints a message and exits 2; a failed operation exits 1 with the reason.
 #include <algorithm>
 #include <iostream>

@@ -1,0 +1,389 @@
+/// @file
+/// @brief What Lab 08's tests share: a session on a pseudo-terminal the test drives as a
+/// user at a keyboard would, and small helpers for the code that runs in it.
+///
+/// A job-control shell needs a controlling terminal, and these tests must not touch the
+/// terminal the tests themselves may run in. So each test makes its own: a pseudo-terminal
+/// (`posix_openpt`), whose *slave* side becomes the controlling terminal of a new session
+/// led by a forked child, which runs the code under test there (the shell's side). The test
+/// keeps the *master* side, as a terminal emulator does: what it writes there is typed on
+/// the terminal (the INTR character is Ctrl-C, which the terminal turns into SIGINT for the
+/// foreground group), and what the session's programs write comes out of it.
+///
+/// Nothing waits on the clock: the test reads the terminal until the text it expects has
+/// come, and the session's code writes what it saw on the terminal. When the session ends
+/// first, its terminal closes, the read sees it, and the test fails with everything the
+/// terminal showed (a stub's "Task N is not implemented yet" included).
+#pragma once
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "course/file.hpp"
+#include "course/sys.hpp"
+#include "course/unique_fd.hpp"
+#include "harness/testsupport.hpp"
+
+namespace lab08 {
+
+/// Writes @p text to @p fd in full (in the session: what the test will read).
+inline void say(int fd, std::string_view text) {
+    while (!text.empty()) {
+        ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+/// Reads one line from @p fd (blocking), without its '\n'; "" at end of file. In the
+/// session, reading from the terminal in canonical mode gives one line per read.
+inline std::string read_line(int fd) {
+    char buffer[512];
+    ssize_t n = 0;
+    do {
+        n = ::read(fd, buffer, sizeof buffer);
+    } while (n < 0 && errno == EINTR);
+    std::string line(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
+    if (!line.empty() && line.back() == '\n')
+        line.pop_back();
+    return line;
+}
+
+/// Makes @p pgid the foreground group of @p tty without being stopped for it (SIGTTOU
+/// blocked around tcsetpgrp), for a session's code that is not the lab's.
+inline void hand_terminal(int tty, pid_t pgid) {
+    sigset_t ttou, old;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    ::sigprocmask(SIG_BLOCK, &ttou, &old);
+    int result = ::tcsetpgrp(tty, pgid);
+    int error = errno;
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (result < 0)
+        course::throw_error(error, "tcsetpgrp");
+}
+
+/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
+/// ended since: `waitid` with WCONTINUED, WEXITED, WNOHANG and WNOWAIT, which reports nothing
+/// else and reaps nothing. The kernel marks a stopped process continued while `kill()`
+/// sends SIGCONT, so the answer is right as soon as `kill()` has returned.
+inline bool continued_since_stopped(pid_t child) {
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info,
+                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
+    });
+    return info.si_pid == child;
+}
+
+/// Blocks until @p child, a child of the caller, is stopped, leaving that for its own wait
+/// to report (`waitid` with WSTOPPED and WNOWAIT).
+inline void wait_until_stopped(pid_t child) {
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info, WSTOPPED | WNOWAIT);
+    });
+}
+
+/// The processes of session @p session (field 6 of /proc/PID/stat), found by one scan of
+/// /proc.
+inline std::vector<pid_t> session_members(pid_t session) {
+    std::vector<pid_t> found;
+    DIR* dir = ::opendir("/proc");
+    if (dir == nullptr)
+        return found;
+    while (const dirent* entry = ::readdir(dir)) {
+        pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+        if (pid <= 0)
+            continue;
+        try {
+            std::string stat = course::read_file("/proc/" + std::to_string(pid) + "/stat");
+            std::size_t at = stat.rfind(')');  // then: state, ppid, pgrp, session
+            for (int field = 0; field < 4 && at != std::string::npos; ++field)
+                at = stat.find(' ', at + 1);
+            if (at != std::string::npos && std::atoi(stat.c_str() + at + 1) == session)
+                found.push_back(pid);
+        } catch (const std::exception&) {  // gone meanwhile
+        }
+    }
+    ::closedir(dir);
+    return found;
+}
+
+/// A child held until the session's code lets it go: it blocks reading a pipe and exits 0
+/// at end of file. It leads a process group of its own (its PID is the group's ID, which
+/// can be given the terminal), or joins @p group; it gets the default action of every
+/// signal a shell changes, as a job does.
+class ParkedChild {
+  public:
+    /// Returns once the child is in its group and has its signals reset.
+    explicit ParkedChild(pid_t group = 0) {
+        course::Pipe gate = course::make_pipe();
+        course::Pipe ready = course::make_pipe();
+        pid_ = course::check(::fork(), "fork");
+        if (pid_ == 0) {
+            ::setpgid(0, group);
+            for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD})
+                ::signal(sig, SIG_DFL);  // what a Terminal ignores, a job must not
+            sigset_t none;
+            sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            gate.write.reset();
+            ready.write.reset();  // the parent's read sees end of file: set up
+            char byte;
+            while (::read(gate.read.get(), &byte, 1) < 0 && errno == EINTR) {
+            }
+            ::_exit(0);
+        }
+        ::setpgid(pid_, group == 0 ? pid_ : group);  // both sides, as the lesson explains
+        gate_ = std::move(gate.write);
+        ready.write.reset();
+        char byte;
+        while (::read(ready.read.get(), &byte, 1) < 0 && errno == EINTR) {
+        }
+    }
+    /// Lets the child go and reaps it; @returns its raw status.
+    int release() {
+        gate_.reset();
+        return wait();
+    }
+    /// Waits for the child to end without letting it go (a signal must end it) and reaps
+    /// it; @returns its raw status.
+    int wait() {
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        pid_ = -1;
+        return status;
+    }
+    ~ParkedChild() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            release();
+        }
+    }
+    ParkedChild(const ParkedChild&) = delete;
+    ParkedChild& operator=(const ParkedChild&) = delete;
+    /// Its PID: its group's ID too, unless it joined another group.
+    pid_t pid() const { return pid_; }
+
+  private:
+    pid_t pid_ = -1;
+    course::UniqueFd gate_;
+};
+
+/// A new session on a new pseudo-terminal, led by a forked child running the code under
+/// test, and the test's side of the terminal.
+class PtySession {
+  public:
+    /// Opens a pseudo-terminal with echo off (what is typed is not shown again: the output
+    /// is only what the session's programs write) and NOFLSH on (a signal key flushes
+    /// nothing); every other mode is the default, ISIG and ICANON included. Then forks a child that
+    /// starts a new session (`setsid`), becomes a child subreaper, makes the terminal its
+    /// controlling terminal (`TIOCSCTTY`) and its standard streams, and runs
+    /// @p body with the terminal's descriptor (0). When @p body returns, the child kills
+    /// and reaps what it left and exits 0; if @p body throws, it first writes "error: "
+    /// and the exception's message on the terminal, and exits 70. Returns once the
+    /// session exists.
+    explicit PtySession(std::function<void(int tty)> body) {
+        master_.reset(course::check(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), "posix_openpt"));
+        course::check(::grantpt(master_.get()), "grantpt");
+        course::check(::unlockpt(master_.get()), "unlockpt");
+        char name[128];
+        course::check_returned(::ptsname_r(master_.get(), name, sizeof name), "ptsname_r");
+        termios modes{};
+        course::check(::tcgetattr(master_.get(), &modes), "tcgetattr");  // the slave's
+        modes.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL | ECHOCTL);
+        // NOFLSH: a signal key only signals. By default it also empties the terminal's
+        // queues, and that flush is not ordered with what comes after the key: a line
+        // typed next, or what a program writes in answer, is lost now and then (3 runs in
+        // 3000 on Linux 6.18, under load).
+        modes.c_lflag |= NOFLSH;
+        course::check(::tcsetattr(master_.get(), TCSANOW, &modes), "tcsetattr");
+        keys_ = modes;
+        course::Pipe ready = course::make_pipe();
+        leader_ = course::check(::fork(), "fork");
+        if (leader_ == 0) {
+            master_.reset();
+            ready.read.reset();
+            run_session(name, std::move(ready.write), body);
+        }
+        ready.write.reset();
+        char byte;  // end of file once the session is set up (or has failed)
+        while (::read(ready.read.get(), &byte, 1) < 0 && errno == EINTR) {
+        }
+    }
+
+    /// Ends what is left of the session (every process in it, SIGKILL), reaps its leader
+    /// and closes the terminal's master side.
+    ~PtySession() {
+        if (leader_ > 0) {
+            end_session();
+            while (::waitpid(leader_, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+    }
+    PtySession(const PtySession&) = delete;
+    PtySession& operator=(const PtySession&) = delete;
+
+    /// The session's leader (the shell's side), whose PID is the session's ID.
+    pid_t leader() const { return leader_; }
+
+    /// Types @p text on the terminal.
+    void type(std::string_view text) {
+        while (!text.empty()) {
+            ssize_t n = course::retry_on_eintr(
+                "write", [&] { return ::write(master_.get(), text.data(), text.size()); });
+            text.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+    /// Presses the key the terminal has for @p which: VINTR (Ctrl-C), VSUSP (Ctrl-Z),
+    /// VQUIT (Ctrl-\), VEOF (Ctrl-D).
+    void press(int which) { type(std::string(1, static_cast<char>(keys_.c_cc[which]))); }
+
+    /// Reads what the terminal shows until @p text has come (past what earlier expects
+    /// matched). What came before it is kept in before(). Fails, showing all it read, if
+    /// the terminal closes first.
+    ::testing::AssertionResult expect(std::string_view text) { return wait_for(text, false); }
+    /// Like expect(), for a whole line: @p line between two line ends (or at the start).
+    ::testing::AssertionResult expect_line(std::string_view line) { return wait_for(line, true); }
+    /// What came between the previous match and the last one.
+    const std::string& before() const { return before_; }
+    /// Everything the terminal showed so far (carriage returns left out).
+    const std::string& output() const { return output_; }
+
+    /// Waits for the session's leader to end, ends what it left in the session, reads the
+    /// rest of the terminal's output. @returns the leader's raw wait status.
+    int finish() {
+        int status = 0;
+        course::retry_on_eintr("waitpid", [&] { return ::waitpid(leader_, &status, 0); });
+        end_session();
+        leader_ = -1;
+        while (read_some()) {
+        }
+        return status;
+    }
+
+  private:
+    [[noreturn]] static void run_session(const char* name, course::UniqueFd ready,
+                                         const std::function<void(int)>& body) {
+        int tty = -1;
+        // A subreaper: what the jobs' own children leave when a job is killed comes back
+        // to the session, which reaps it at the end instead of leaving it to init.
+        if (::setsid() < 0 || ::prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ||
+            (tty = ::open(name, O_RDWR)) < 0 || ::ioctl(tty, TIOCSCTTY, 0) < 0 ||
+            ::dup2(tty, 0) < 0 || ::dup2(tty, 1) < 0 || ::dup2(tty, 2) < 0)
+            ::_exit(71);
+        if (tty > 2)
+            ::close(tty);
+        ready.reset();
+        int code = 0;
+        try {
+            body(0);
+        } catch (const std::exception& e) {
+            say(1, std::string("error: ") + e.what() + "\n");
+            code = 70;
+        } catch (...) {
+            say(1, "error: an exception that is not a std::exception\n");
+            code = 70;
+        }
+        harness::kill_and_reap_children();  // what the code under test left behind
+        ::_exit(code);
+    }
+
+    // SIGKILL to every process of the session but its leader, then to the leader.
+    void end_session() {
+        for (pid_t pid : session_members(leader_))
+            if (pid != leader_)
+                ::kill(pid, SIGKILL);
+        ::kill(leader_, SIGKILL);
+    }
+
+    // Reads what is there (blocking until something is); false at the terminal's end.
+    bool read_some() {
+        char buffer[1024];
+        ssize_t n = 0;
+        do {
+            n = ::read(master_.get(), buffer, sizeof buffer);
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0)  // EIO: every copy of the slave side is closed
+            return false;
+        for (ssize_t i = 0; i < n; ++i)
+            if (buffer[i] != '\r')
+                output_ += buffer[i];
+        return true;
+    }
+
+    // The first line past what was matched that reports an error ("proc: ..." from the
+    // shell, "error: ..." from the session), when it is complete; "" when there is none.
+    std::string error_line() const {
+        for (std::size_t at = seen_; at < output_.size();) {
+            std::size_t end = output_.find('\n', at);
+            if (end == std::string::npos)
+                return "";
+            std::string_view line(output_.data() + at, end - at);
+            if (line.starts_with("proc: ") || line.starts_with("error: "))
+                return std::string(line);
+            at = end + 1;
+        }
+        return "";
+    }
+
+    // Reads until @p text has come (anywhere, or as a whole line). Fails at once when an
+    // error is reported first: a shell that reported one waits for the next command, and
+    // the text would never come.
+    ::testing::AssertionResult wait_for(std::string_view text, bool whole_line) {
+        for (;;) {
+            std::size_t at = output_.find(text, seen_);
+            while (whole_line && at != std::string::npos &&
+                   !((at == 0 || output_[at - 1] == '\n') && at + text.size() < output_.size() &&
+                     output_[at + text.size()] == '\n'))
+                at = output_.find(text, at + 1);
+            if (at != std::string::npos) {
+                before_ = output_.substr(seen_, at - seen_);
+                seen_ = at + text.size() + (whole_line ? 1 : 0);
+                return ::testing::AssertionSuccess();
+            }
+            if (std::string error = error_line(); !error.empty())
+                return ::testing::AssertionFailure()
+                       << "expected the terminal to show " << (whole_line ? "the line " : "")
+                       << "\"" << text << "\", but first it showed an error:\n"
+                       << error << "\nAll it showed:\n"
+                       << output_.substr(seen_);
+            if (!read_some())
+                return ::testing::AssertionFailure()
+                       << "expected the terminal to show " << (whole_line ? "the line " : "")
+                       << "\"" << text << "\", but it closed first. It showed:\n"
+                       << output_.substr(seen_);
+        }
+    }
+
+    course::UniqueFd master_;
+    termios keys_{};
+    pid_t leader_ = -1;
+    std::string output_;
+    std::string before_;
+    std::size_t seen_ = 0;
+};
+
+}  // namespace lab08
