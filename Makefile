@@ -69,8 +69,9 @@ proc-ref: not-in-release configure
 	@echo "The reference tool: $(BUILD)/bin/proc-ref"
 
 ## run-lesson: build a lesson's program and run it: NAME=00-child-memory [ARGS='...']
+# ARGS is passed as typed ($(value ...)): make would otherwise take a '$ ' in it for a variable.
 run-lesson: configure
-	@scripts/run-lesson.sh $(BUILD) '$(NAME)' $(ARGS)
+	@scripts/run-lesson.sh $(BUILD) '$(NAME)' $(value ARGS)
 
 ## grade-solutions: grade the reference solutions, exactly as a student's labs are graded
 grade-solutions: not-in-release configure

@@ -38,7 +38,7 @@ grade() {
 }
 
 # The labs to regrade after a file of lab $1 changed: it and every lab that builds on it,
-# directly or not, as the grader reads them from lab.json ("03 04 07"); just $1 when the
+# directly or not, as the grader reads them from lab.json ("03 04 07 08"); just $1 when the
 # grader cannot say.
 labs_built_on() {
   "$grader" --manifest "$build/course-manifest.json" --labs-built-on "$1" 2>/dev/null || echo "$1"

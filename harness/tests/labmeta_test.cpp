@@ -117,7 +117,7 @@ TEST(LabMetaTest, RefusesATestDeclaredTwice) {
 
 // Tests that "uses" is read with what each use is and which tasks need it, that a lab's
 // tasks that need nothing say so, and that the labs to grade again after Lab 03 changes are
-// 03 and every lab that builds on it, through another lab too.
+// 03 and every lab that builds on it, through another lab too (08 links 03 and 04).
 TEST(LabMetaTest, UsesSayWhichTasksOfWhichLabs) {
     auto labs = labmeta::discover_labs(kSource / "labs");
     auto wait = std::find_if(labs.begin(), labs.end(), [](const auto& l) { return l.id == "04"; });
@@ -128,7 +128,7 @@ TEST(LabMetaTest, UsesSayWhichTasksOfWhichLabs) {
     EXPECT_EQ(wait->uses[0].what, "spawn");
     EXPECT_FALSE(wait->uses[0].used_by(1)) << "decoding a raw status spawns nothing";
     EXPECT_TRUE(wait->uses[0].used_by(2));
-    EXPECT_EQ(labmeta::labs_built_on(labs, "03"), (std::vector<std::string>{"03", "04", "07"}));
+    EXPECT_EQ(labmeta::labs_built_on(labs, "03"), (std::vector<std::string>{"03", "04", "07", "08"}));
     EXPECT_EQ(labmeta::labs_built_on(labs, "06"), (std::vector<std::string>{"06", "07"}));
     EXPECT_EQ(labmeta::labs_built_on(labs, "05"), (std::vector<std::string>{"05"}));
 }
