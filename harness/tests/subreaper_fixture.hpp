@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "harness/testsupport.hpp"
-#include "sandbox.hpp"
+#include "sandbox/sandbox.hpp"
 
 /// Makes the test process a subreaper (as the grader is) and checks, after each test,
 /// that grading left no process behind.

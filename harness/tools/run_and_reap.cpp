@@ -17,7 +17,7 @@
 #include "course/sys.hpp"
 #include "hsys/proc.hpp"
 #include "hsys/spawn.hpp"
-#include "sandbox.hpp"
+#include "sandbox/sandbox.hpp"
 
 namespace {
 
