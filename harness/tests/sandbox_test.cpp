@@ -21,6 +21,7 @@
 
 #include "course/sys.hpp"
 #include "harness/testsupport.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/temp_dir.hpp"
 #include "outside_tmp.hpp"
 #include "sandbox/protections.hpp"
@@ -31,7 +32,7 @@ namespace {
 
 class SandboxTest : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { grader::become_subreaper(); }
+    static void SetUpTestSuite() { hsys::become_subreaper(); }
     void SetUp() override {
         std::string why_not;
         if (!grader::namespaces_work(why_not))

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "batch/shards.hpp"
@@ -100,19 +101,13 @@ Lookup open_without_links(int root, const std::vector<std::string>& components) 
     return found;
 }
 
-// The bytes of the open regular file @p fd (at most kMaxSourceBytes).
+// The bytes of the open regular file @p fd (at most kMaxSourceBytes), read by hsys's one
+// bounded read; its failure names @p name.
 std::string read_bounded(int fd, const std::string& name) {
-    std::string content;
-    char buffer[65536];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            course::throw_errno("read " + name);
-        if (n == 0 || content.size() + static_cast<std::size_t>(n) > kMaxSourceBytes)
-            return content;
-        content.append(buffer, static_cast<std::size_t>(n));
+    try {
+        return hsys::read_all(fd, kMaxSourceBytes);
+    } catch (const std::system_error& error) {
+        throw std::system_error(error.code(), "read " + name);
     }
 }
 

@@ -42,6 +42,7 @@
 #include "course/unique_fd.hpp"
 #include "hsys/eintr.hpp"
 #include "hsys/io.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/spawn.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sandbox/protections.hpp"
@@ -255,8 +256,8 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
     Options options = parse(argc, argv);
     try {
-        grader::become_subreaper();  // without namespaces, orphans come back here
-        grader::refuse_tracing();    // a compiler of the same user cannot ptrace this
+        hsys::become_subreaper();  // without namespaces, orphans come back here
+        grader::refuse_tracing();  // a compiler of the same user cannot ptrace this
         return run(options);
     } catch (const std::exception& e) {
         std::cerr << "sandboxed-compile: error: " << e.what() << "\n";

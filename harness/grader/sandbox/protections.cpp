@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "course/sys.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/temp_dir.hpp"
 #include "sandbox/seccomp.hpp"
 
@@ -142,7 +143,7 @@ Limits compile_limits(double seconds) {
 
 std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& layout) {
     std::vector<std::string> active;
-    become_subreaper();
+    hsys::become_subreaper();
     refuse_tracing();
     bool root = ::geteuid() == 0;
     std::string why_not;

@@ -25,6 +25,7 @@
 #include "course/unique_fd.hpp"
 #include "harness/resource_events.hpp"
 #include "hsys/proc.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/run.hpp"
 #include "sandbox/child_reports.hpp"
 #include "sandbox/namespaces.hpp"
@@ -35,12 +36,6 @@ namespace grader {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void reap_finished_children() {
-    // ECHILD ends the loop: no children left. 0: some are still dying.
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-    }
-}
 
 // The program's output and its result stream, read while it runs and after.
 struct Streams {
@@ -75,7 +70,7 @@ void supervise(pid_t pid, Streams& streams, Outcome& out, const Limits& limits, 
 void clean_up(pid_t pid, Streams& streams, Outcome& out, const Limits& limits,
               const SandboxIo& io) {
     ::kill(-pid, SIGKILL);
-    out.leftovers_killed += kill_all_descendants();
+    out.leftovers_killed += hsys::kill_all_descendants();
     for (auto* stream : streams.open()) {
         while (stream->open && hsys::drain(*stream) > 0) {
         }
@@ -88,32 +83,6 @@ void clean_up(pid_t pid, Streams& streams, Outcome& out, const Limits& limits,
         out.stream_bytes = streams.results.total;
     }
 }
-
-}  // namespace
-
-void become_subreaper() {
-    course::check(::prctl(PR_SET_CHILD_SUBREAPER, 1), "prctl");
-}
-
-int kill_all_descendants() {
-    int killed = 0;
-    // Each round kills what exists; anything forked meanwhile is re-parented to us (we
-    // are the subreaper) and found by the next round.
-    for (int round = 0; round < 10000; ++round) {
-        auto alive = hsys::descendants_of(::getpid());
-        if (alive.empty())
-            break;
-        for (pid_t pid : alive) {
-            if (::kill(pid, SIGKILL) == 0)
-                ++killed;
-        }
-        reap_finished_children();
-    }
-    reap_finished_children();
-    return killed;
-}
-
-namespace {
 
 // Whether everyone may search every folder of @p dir (so nobody can use it in PATH).
 bool everyone_can_search(const std::string& dir) {

@@ -108,11 +108,6 @@ struct Outcome {
     bool resource_event(const char* kind) const;
 };
 
-/// Makes the calling process a child subreaper, so that every orphaned descendant of a
-/// sandboxed program is re-parented to it and can be found and killed.
-/// @throws std::system_error naming `prctl`.
-void become_subreaper();
-
 /// Runs @p argv (argv[0] is a path) in @p workdir under @p limits and returns how it
 /// ended. Never throws for anything the program does; throws std::system_error only if
 /// the grader itself cannot create a pipe or fork. When the grader is root and
@@ -124,9 +119,5 @@ void become_subreaper();
 /// Outcome::sandbox_error as "cannot STEP (PATH): ERRNO", and the program never runs.
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
                       const Limits& limits, const SandboxIo& io = {});
-
-/// Kills (SIGKILL) and reaps every descendant of the calling process, repeating until
-/// none is left. @returns how many it killed.
-int kill_all_descendants();
 
 }  // namespace grader

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 
+#include "hsys/eintr.hpp"
 #include "sandbox/seccomp.hpp"
 
 namespace grader::child {
@@ -208,7 +209,7 @@ pid_t clone_child(int flags) noexcept {
             ::close(fd);
     }
     char byte;
-    while (::read(plan.sync_fd, &byte, 1) > 0 || errno == EINTR) {
+    while (hsys::retry_eintr([&] { return ::read(plan.sync_fd, &byte, 1); }) > 0) {
     }
     ::close(plan.sync_fd);
     // Its id maps are written: from now on a test of the same user cannot ptrace it, nor
@@ -233,9 +234,7 @@ pid_t clone_child(int flags) noexcept {
     bool ended = false;
     for (;;) {
         int status = 0;
-        pid_t pid = ::waitpid(-1, &status, __WALL);
-        if (pid < 0 && errno == EINTR)
-            continue;
+        pid_t pid = hsys::retry_eintr([&] { return ::waitpid(-1, &status, __WALL); });
         if (pid < 0)
             break;  // ECHILD: the namespace is empty
         if (pid == test) {
