@@ -494,14 +494,18 @@ GradebookRow grade_student_guarded(const BatchOptions& options, const SharedBuil
 
 }  // namespace
 
-int run_batch(const BatchOptions& options) {
+namespace {
+
+// The students this run grades, in sorted order: every submission folder, or with --shard
+// its share of them (@p record then says which, for shard.json), or with --student those
+// only (each must have a folder).
+std::vector<std::string> students_to_grade(const BatchOptions& options, ShardRecord& record) {
     std::vector<std::string> students;
     for (const auto& entry : fs::directory_iterator(options.submissions)) {
         if (entry.is_directory())
             students.push_back(entry.path().filename().string());
     }
     std::sort(students.begin(), students.end());
-    ShardRecord record;  // with --shard: what shard.json says
     if (options.shard) {
         record.shard = *options.shard;
         record.course = course_fingerprint(options.course_dir);
@@ -522,7 +526,12 @@ int run_batch(const BatchOptions& options) {
         }
         students = options.students;
     }
-    auto all_labs = load_labs_dir((fs::path(options.course_dir) / "labs").string());
+    return students;
+}
+
+// The labs of @p all_labs that --lab names (all of them without --lab).
+std::vector<LabSpec> labs_to_grade(const BatchOptions& options,
+                                   const std::vector<LabSpec>& all_labs) {
     std::vector<LabSpec> labs;
     for (const auto& lab : all_labs) {
         bool wanted = options.labs.empty() || std::find(options.labs.begin(), options.labs.end(),
@@ -530,10 +539,14 @@ int run_batch(const BatchOptions& options) {
         if (wanted)
             labs.push_back(lab);
     }
-    auto shared = shared_builds_for(options);
-    int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
-    // No student (a shard of a small class): no slot to prepare.
-    std::vector<Place> slots(students.empty() ? 0 : static_cast<std::size_t>(jobs));
+    return labs;
+}
+
+// One slot per job (none without students: a shard of a small class), each with its
+// course copy and build prepared when builds are shared.
+std::vector<Place> prepare_job_slots(const BatchOptions& options, SharedBuilds& shared, int jobs,
+                                     std::size_t students) {
+    std::vector<Place> slots(students == 0 ? 0 : static_cast<std::size_t>(jobs));
     if (shared.share && !slots.empty()) {
         for (std::size_t j = 0; j < slots.size(); ++j) {
             fs::path dir = fs::path(options.work_dir) / fmt::format(".slot-{}", j + 1);
@@ -541,9 +554,16 @@ int run_batch(const BatchOptions& options) {
         }
         prepare_slots(options, shared, slots);
     }
-    std::cerr << describe(shared);
-    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    int parallelism = std::max(1, cores / jobs);
+    return slots;
+}
+
+// Grades @p students, one thread per slot, each taking the next student left; prints each
+// row as it comes. @returns the rows, in @p students' order.
+std::vector<GradebookRow> grade_students(const BatchOptions& options, const SharedBuilds& shared,
+                                         const std::vector<LabSpec>& all_labs,
+                                         const std::vector<LabSpec>& labs,
+                                         const std::vector<std::string>& students,
+                                         std::vector<Place>& slots, int parallelism) {
     std::vector<GradebookRow> rows(students.size());
     std::atomic<std::size_t> next{0};
     std::atomic<int> done{0};
@@ -562,6 +582,12 @@ int run_batch(const BatchOptions& options) {
         threads.emplace_back(worker, std::ref(slot));
     for (auto& t : threads)
         t.join();
+    return rows;
+}
+
+// Writes the gradebook (and, with --shard, shard.json) and says where it is.
+void write_batch_results(const BatchOptions& options, const std::vector<LabSpec>& labs,
+                         const std::vector<GradebookRow>& rows, ShardRecord& record) {
     write_gradebook(options.gradebook, labs, rows, !options.students.empty());
     std::string shard_note;
     if (options.shard) {
@@ -576,6 +602,23 @@ int run_batch(const BatchOptions& options) {
         "Gradebook: {} ({} graded now{}{}; reports and logs in {}/<student>/)\n", options.gradebook,
         rows.size() == 1 ? "1 student" : fmt::format("{} students", rows.size()), shard_note,
         options.students.empty() ? "" : ", the other rows kept", options.work_dir);
+}
+
+}  // namespace
+
+int run_batch(const BatchOptions& options) {
+    ShardRecord record;  // with --shard: what shard.json says
+    auto students = students_to_grade(options, record);
+    auto all_labs = load_labs_dir((fs::path(options.course_dir) / "labs").string());
+    auto labs = labs_to_grade(options, all_labs);
+    auto shared = shared_builds_for(options);
+    int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(students.size())));
+    auto slots = prepare_job_slots(options, shared, jobs, students.size());
+    std::cerr << describe(shared);
+    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int parallelism = std::max(1, cores / jobs);
+    auto rows = grade_students(options, shared, all_labs, labs, students, slots, parallelism);
+    write_batch_results(options, labs, rows, record);
     return static_cast<int>(
         std::count_if(rows.begin(), rows.end(), [](const GradebookRow& r) { return !r.complete; }));
 }

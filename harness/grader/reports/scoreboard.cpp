@@ -377,47 +377,54 @@ void print_next_step(const CourseResult& full, std::ostream& out) {
     print_beyond_step(result, out);
 }
 
+namespace {
+
+// One lab of the scoreboard: its line, then what keeps it from being graded, or each task.
+void print_lab(const LabResult& lab, std::ostream& out, const ScoreboardStyle& style) {
+    std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
+                                   points_text(lab.score()), points_text(lab.max_score()));
+    if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
+        out << "\n" << line << "   not started\n";
+        print_needs_of_lab(lab, out);
+        print_warnings(lab, out);
+        return;
+    }
+    out << "\n" << line << "\n";
+    if (lab.flagged())
+        print_flag(lab, out);
+    if (!lab.built && !lab.compile_failed()) {
+        print_warnings(lab, out);
+        out << "  ✗ not graded: " << lab.build_error << "\n";
+        return;
+    }
+    bool distrusted = std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestResult& t) {
+        return t.verdict == Verdict::integrity;
+    });
+    if (!lab.built && !distrusted) {
+        // The error first: the warnings that follow it are often its consequences (a
+        // function that no longer returns, a variable left unused).
+        out << "  ✗ does not compile:\n" << indent(console_safe(lab.build_error), "      ") << "\n";
+        if (!lab.build_log.empty())
+            out << "      (full log: " << lab.build_log << ")\n";
+        print_warnings(lab, out);
+        return;
+    }
+    print_warnings(lab, out);
+    std::string previous;
+    for (const auto& task : lab.lab.tasks)
+        print_task(lab, task, out, style, previous);
+    if (!style.show_hidden)
+        print_hidden_note(lab, out);
+}
+
+}  // namespace
+
 void print_scoreboard(const CourseResult& full, std::ostream& out, const ScoreboardStyle& style) {
     CourseResult shown = style.show_hidden ? CourseResult{} : shown_to_students(full);
     const CourseResult& result = style.show_hidden ? full : shown;
     out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
-    for (const auto& lab : result.labs) {
-        std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
-                                       points_text(lab.score()), points_text(lab.max_score()));
-        if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
-            out << "\n" << line << "   not started\n";
-            print_needs_of_lab(lab, out);
-            print_warnings(lab, out);
-            continue;
-        }
-        out << "\n" << line << "\n";
-        if (lab.flagged())
-            print_flag(lab, out);
-        if (!lab.built && !lab.compile_failed()) {
-            print_warnings(lab, out);
-            out << "  ✗ not graded: " << lab.build_error << "\n";
-            continue;
-        }
-        bool distrusted = std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestResult& t) {
-            return t.verdict == Verdict::integrity;
-        });
-        if (!lab.built && !distrusted) {
-            // The error first: the warnings that follow it are often its consequences (a
-            // function that no longer returns, a variable left unused).
-            out << "  ✗ does not compile:\n"
-                << indent(console_safe(lab.build_error), "      ") << "\n";
-            if (!lab.build_log.empty())
-                out << "      (full log: " << lab.build_log << ")\n";
-            print_warnings(lab, out);
-            continue;
-        }
-        print_warnings(lab, out);
-        std::string previous;
-        for (const auto& task : lab.lab.tasks)
-            print_task(lab, task, out, style, previous);
-        if (!style.show_hidden)
-            print_hidden_note(lab, out);
-    }
+    for (const auto& lab : result.labs)
+        print_lab(lab, out, style);
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
                        points_text(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {

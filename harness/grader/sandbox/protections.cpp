@@ -141,88 +141,160 @@ Limits compile_limits(double seconds) {
     return limits;
 }
 
-std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& layout) {
-    std::vector<std::string> active;
+namespace {
+
+// What the probes found on this machine, each probe run once per run (apply_protections).
+struct Findings {
+    bool root = ::geteuid() == 0;
+    std::string no_namespaces;  // why namespaces do not work here (the fallback then)
+    std::string no_cgroup;      // why no cgroup per test can be made here
+    std::string hidden_guard;   // without namespaces: how hidden tests are kept, in words
+};
+
+// One protection of the sandbox: @c probe finds out, once, whether this machine allows it
+// (none when nothing needs probing), @c apply sets it in the tests' limits (or on the grader
+// itself), @c describe adds what is now active, in words, to the report's list.
+struct Protection {
+    void (*probe)(Findings& found, Limits& limits);
+    void (*apply)(Findings& found, Limits& limits, const CourseLayout& layout);
+    void (*describe)(const Findings& found, const Limits& limits, const CourseLayout& layout,
+                     std::vector<std::string>& active);
+};
+
+// Alone: its own process, session and process group; the grader out of its reach (first,
+// before any probe runs a program: the grader adopts what the probes leave).
+void apply_alone(Findings&, Limits& limits, const CourseLayout&) {
     hsys::become_subreaper();
     refuse_tracing();
-    bool root = ::geteuid() == 0;
-    std::string why_not;
-    limits.isolate = use_namespaces(why_not);
-    if (!limits.isolate && std::getenv("GRADER_NO_NAMESPACES") == nullptr) {
-        auto restriction = userns_restriction(root);
-        if (!restriction.empty())
-            why_not += "; " + restriction;
-    }
     limits.drop_root = true;
+}
+
+void describe_alone(const Findings&, const Limits&, const CourseLayout&,
+                    std::vector<std::string>& active) {
     active.push_back("each test runs alone in its own process, session and process group");
     active.push_back(
         "the grader is not dumpable: no test can ptrace it, read or write its memory "
         "(/proc/PID/mem, process_vm_*) or open its files through /proc");
-    if (limits.isolate) {
-        limits.process_cap = kPidCap;
-        limits.max_processes = kProcessesPerTest;
-        active.push_back(
-            "each test runs in its own user, PID, mount, IPC, network and UTS namespaces "
-            "under the grader's init (PID 1): kill(-1) reaches only the test's own "
-            "processes, and ending the init ends them all at once; System V and POSIX "
-            "IPC objects die with the test; its network is a loopback of its own (no "
-            "host listener, no abstract Unix socket of the host is reachable)");
-        active.push_back(
-            "the filesystem is read-only for the test but for its scratch "
-            "directory and a private /tmp and /dev/shm; /proc is its own");
-        if (!layout.source_dir.empty()) {
-            auto view = std::make_shared<View>(student_view(layout));
-            active.push_back(
-                "hidden from student code (its compile and its tests), but for the "
-                "program under test and the labs: " +
-                hidden_in_words(*view, layout.source_dir));
-            limits.view = std::move(view);
-        }
-        active.push_back(
-            fmt::format("at most {} processes+threads per test (RLIMIT_NPROC, "
-                        "counted per namespace), {} in its PID namespace "
-                        "(pid_max, Linux >= 6.14)",
-                        kProcessesPerTest, kPidCap));
-    } else {
-        active.push_back("namespaces unavailable (" + why_not +
+}
+
+// Namespaces (a real run of /bin/true in them), with why not when they do not work.
+void probe_namespaces(Findings& found, Limits& limits) {
+    limits.isolate = use_namespaces(found.no_namespaces);
+    if (!limits.isolate && std::getenv("GRADER_NO_NAMESPACES") == nullptr) {
+        auto restriction = userns_restriction(found.root);
+        if (!restriction.empty())
+            found.no_namespaces += "; " + restriction;
+    }
+}
+
+// The process caps and the view (namespaces), or the fallback's per-user cap and hidden
+// tests kept by permissions.
+void apply_namespaces(Findings& found, Limits& limits, const CourseLayout& layout) {
+    if (!limits.isolate) {
+        limits.max_processes = kProcessesPerUser;
+        if (!layout.hidden_sources.empty())
+            found.hidden_guard = guard_hidden_tests(limits, found.root);
+        return;
+    }
+    limits.process_cap = kPidCap;
+    limits.max_processes = kProcessesPerTest;
+    if (!layout.source_dir.empty())
+        limits.view = std::make_shared<View>(student_view(layout));
+}
+
+void describe_namespaces(const Findings& found, const Limits& limits, const CourseLayout& layout,
+                         std::vector<std::string>& active) {
+    if (!limits.isolate) {
+        active.push_back("namespaces unavailable (" + found.no_namespaces +
                          "): no PID namespace, the "
                          "filesystem is as writable as the test's user may");
         // Counted over all the user's processes (nobody's, for root): not for root itself.
-        limits.max_processes = kProcessesPerUser;
         active.push_back(fmt::format("RLIMIT_NPROC {} for the test's user{}", kProcessesPerUser,
-                                     root ? " (not enforced if it has to run as root)" : ""));
+                                     found.root ? " (not enforced if it has to run as root)" : ""));
         active.push_back(
             "no view hides anything from student code: it reads what its user may "
             "(the solutions, other submissions, unless their permissions forbid)");
-        if (!layout.hidden_sources.empty())
-            active.push_back(guard_hidden_tests(limits, root));
+        if (!found.hidden_guard.empty())
+            active.push_back(found.hidden_guard);
+        return;
     }
-    std::string no_cgroup;
-    limits.cgroup = CgroupParent::create(no_cgroup);
-    if (limits.cgroup) {
-        active.push_back(fmt::format(
-            "each test has a cgroup v2 of its own: memory.max {} MiB (no swap) and pids.max {} "
-            "for all its processes together; an OOM kill there is out-of-memory",
-            limits.memory_max >> 20, limits.pids_max));
-    } else {
-        active.push_back("no cgroup per test (" + no_cgroup +
+    active.push_back(
+        "each test runs in its own user, PID, mount, IPC, network and UTS namespaces "
+        "under the grader's init (PID 1): kill(-1) reaches only the test's own "
+        "processes, and ending the init ends them all at once; System V and POSIX "
+        "IPC objects die with the test; its network is a loopback of its own (no "
+        "host listener, no abstract Unix socket of the host is reachable)");
+    active.push_back(
+        "the filesystem is read-only for the test but for its scratch "
+        "directory and a private /tmp and /dev/shm; /proc is its own");
+    if (!layout.source_dir.empty() && limits.view) {
+        active.push_back(
+            "hidden from student code (its compile and its tests), but for the "
+            "program under test and the labs: " +
+            hidden_in_words(*limits.view, layout.source_dir));
+    }
+    active.push_back(
+        fmt::format("at most {} processes+threads per test (RLIMIT_NPROC, "
+                    "counted per namespace), {} in its PID namespace "
+                    "(pid_max, Linux >= 6.14)",
+                    kProcessesPerTest, kPidCap));
+}
+
+// A cgroup v2 per test, when one can be made under the grader's.
+void probe_cgroup(Findings& found, Limits& limits) {
+    limits.cgroup = CgroupParent::create(found.no_cgroup);
+}
+
+void describe_cgroup(const Findings& found, const Limits& limits, const CourseLayout&,
+                     std::vector<std::string>& active) {
+    if (!limits.cgroup) {
+        active.push_back("no cgroup per test (" + found.no_cgroup +
                          "): memory is limited per process only (RLIMIT_AS)");
+        return;
     }
+    active.push_back(fmt::format(
+        "each test has a cgroup v2 of its own: memory.max {} MiB (no swap) and pids.max {} "
+        "for all its processes together; an OOM kill there is out-of-memory",
+        limits.memory_max >> 20, limits.pids_max));
+}
+
+// The compile of student code (sandboxed-compile, its limits from compile_limits()).
+void describe_compile(const Findings& found, const Limits& limits, const CourseLayout&,
+                      std::vector<std::string>& active) {
     active.push_back(fmt::format(
         "student sources are compiled by sandboxed-compile in the same sandbox ({}), as {}, "
         "under RLIMIT_AS {} MiB, {} processes and a time limit per file",
         limits.isolate ? "namespaces, the same hidden paths; /dev holds only null, /proc is empty"
                        : "no namespaces: nothing hidden",
-        root ? "nobody" : "the grader's user", kCompileAddressSpace >> 20, kCompileProcesses));
-    if (root) {
+        found.root ? "nobody" : "the grader's user", kCompileAddressSpace >> 20,
+        kCompileProcesses));
+}
+
+// Root's tests as nobody, or as a root without capabilities (Limits::drop_root).
+void describe_dropped_root(const Findings& found, const Limits&, const CourseLayout&,
+                           std::vector<std::string>& active) {
+    if (found.root) {
         active.push_back(
             "running as root: each test runs as nobody (65534) when nobody can "
             "run it, else as root without any capability");
     }
+}
+
+// The subreaper (set by apply_alone, before the probes).
+void describe_subreaper(const Findings&, const Limits&, const CourseLayout&,
+                        std::vector<std::string>& active) {
     active.push_back(
         "the grader is a child subreaper: every descendant of a test is killed "
         "and reaped when the test ends");
+}
+
+// The seccomp filter, when it loads here (checked in a child).
+void probe_seccomp(Findings&, Limits& limits) {
     limits.filter_kill = seccomp_works();
+}
+
+void describe_seccomp(const Findings&, const Limits& limits, const CourseLayout&,
+                      std::vector<std::string>& active) {
     if (limits.filter_kill && limits.isolate) {
         active.push_back(
             "seccomp: kill(-1, ...) fails with EPERM, and so do tkill, ptrace, "
@@ -240,9 +312,40 @@ std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& l
             "are stopped by " +
             std::string(limits.isolate ? "the PID namespace only" : "nothing"));
     }
+}
+
+// The per-process limits every test has (Limits' defaults).
+void describe_rlimits(const Findings&, const Limits& limits, const CourseLayout&,
+                      std::vector<std::string>& active) {
     active.push_back(fmt::format("output capped at {} KiB per test", limits.output_cap / 1024));
     active.push_back(fmt::format("RLIMIT_AS {} MiB, RLIMIT_FSIZE {} MiB, no core files",
                                  limits.address_space >> 20, limits.file_size >> 20));
+}
+
+// In the order the report lists them; each probe runs once, before its apply.
+constexpr Protection kProtections[] = {
+    {nullptr, apply_alone, describe_alone},
+    {probe_namespaces, apply_namespaces, describe_namespaces},
+    {probe_cgroup, nullptr, describe_cgroup},
+    {nullptr, nullptr, describe_compile},
+    {nullptr, nullptr, describe_dropped_root},
+    {nullptr, nullptr, describe_subreaper},
+    {probe_seccomp, nullptr, describe_seccomp},
+    {nullptr, nullptr, describe_rlimits},
+};
+
+}  // namespace
+
+std::vector<std::string> apply_protections(Limits& limits, const CourseLayout& layout) {
+    Findings found;
+    std::vector<std::string> active;
+    for (const auto& protection : kProtections) {
+        if (protection.probe != nullptr)
+            protection.probe(found, limits);
+        if (protection.apply != nullptr)
+            protection.apply(found, limits, layout);
+        protection.describe(found, limits, layout, active);
+    }
     return active;
 }
 

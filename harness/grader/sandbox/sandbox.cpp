@@ -151,7 +151,7 @@ void prepare_view(const Limits& limits, const std::string& program, const std::s
 pid_t start_isolated(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& out) {
     auto sync = course::make_pipe();
     plan.sync_fd = sync.read.get();
-    plan.grader_ends[2] = sync.write.get();
+    plan.grader_ends[child::kSyncWrite] = sync.write.get();
     // The init inherits the grader's dumpable flag, and an ordinary user may write the id
     // maps of a dumpable process only: dumpable until they are written, then the init and
     // the grader turn it off again. No test runs outside a namespace meanwhile.
@@ -257,103 +257,170 @@ bool Outcome::resource_event(const char* kind) const {
     return std::string_view(kind) == harness::kTooManyProcessesEvent && events.too_many_processes;
 }
 
+namespace {
+
+// The program's arguments and environment, kept alive for the plan's pointers into them.
+struct ProgramText {
+    std::vector<std::string> env;
+    std::vector<char*> argv;
+    std::vector<char*> envp;
+};
+
+// @p argv and the test's environment (the grader's, io's, and where its resource events
+// go: the descriptor after io's), as the child's plan reads them.
+void prepare_program_text(const std::vector<std::string>& argv, const Limits& limits,
+                          const SandboxIo& io, ProgramText& text) {
+    for (const auto& arg : argv)
+        text.argv.push_back(const_cast<char*>(arg.c_str()));
+    text.argv.push_back(nullptr);
+    text.env = test_environment(::geteuid() == 0 && limits.drop_root);
+    text.env.insert(text.env.end(), io.env.begin(), io.env.end());
+    text.env.push_back(std::string(harness::kResourceEventsFdVariable) + "=" +
+                       std::to_string(3 + io.pass_fds.size()));
+    for (auto& var : text.env)
+        text.envp.push_back(var.data());
+    text.envp.push_back(nullptr);
+}
+
+// The run's pipes, by what each carries.
+struct RunPipes {
+    course::Pipe output = course::make_pipe();  // the program's stdout and stderr
+    course::Pipe report = course::make_pipe();  // the child's reports
+    course::Pipe events = course::make_pipe();  // the program's resource events
+
+    // Non-blocking for the program, so that a full pipe drops an event instead of
+    // stopping the test.
+    RunPipes() { course::check(::fcntl(events.write.get(), F_SETFL, O_NONBLOCK), "fcntl"); }
+
+    // Once the child has them: end of file then means every writer is gone.
+    void close_child_ends() {
+        output.write.reset();
+        report.write.reset();
+        events.write.reset();
+    }
+};
+
+// Fills @p plan for running @p text in @p workdir under @p limits: the view (isolated), the
+// grader's own targets to guard (not isolated), and which descriptor goes where.
+void prepare_plan(const ProgramText& text, const std::string& program, const std::string& workdir,
+                  const Limits& limits, const SandboxIo& io, RunPipes& pipes, PreparedView& view,
+                  child::ChildPlan& plan) {
+    plan.argv = text.argv.data();
+    plan.envp = text.envp.data();
+    plan.workdir = workdir.c_str();
+    plan.cwd = io.cwd.empty() ? workdir.c_str() : io.cwd.c_str();
+    if (limits.isolate)
+        prepare_view(limits, program, workdir, io.cwd, view, plan.filesystem);
+    plan.limits = &limits;
+    plan.root = ::geteuid() == 0;
+    plan.isolated = limits.isolate;
+    if (!limits.isolate)
+        plan.guarded = grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0));
+    plan.output_fd = pipes.output.write.get();
+    plan.report_fd = pipes.report.write.get();
+    plan.grader_ends[child::kOutputRead] = pipes.output.read.get();
+    plan.grader_ends[child::kReportRead] = pipes.report.read.get();
+    plan.grader_ends[child::kStreamRead] = io.stream_fd;
+    plan.grader_ends[child::kEventsRead] = pipes.events.read.get();
+    for (int fd : io.pass_fds)
+        plan.passed[plan.passed_count++] = fd;
+    plan.passed[plan.passed_count++] = pipes.events.write.get();
+}
+
+// The test's cgroup, when @p limits ask for one (null otherwise, or when it cannot be
+// made: then out.sandbox_error says why). Not isolated, the test joins it itself.
+std::unique_ptr<TestCgroup> make_test_cgroup(const Limits& limits, child::ChildPlan& plan,
+                                             Outcome& out) {
+    if (!limits.cgroup)
+        return nullptr;
+    std::unique_ptr<TestCgroup> cgroup;
+    try {
+        cgroup = std::make_unique<TestCgroup>(*limits.cgroup, limits.memory_max, limits.pids_max);
+    } catch (const std::system_error& e) {
+        out.sandbox_error = std::string("cannot make the test's cgroup: ") + e.what();
+        return nullptr;
+    }
+    out.memory_max = limits.memory_max;
+    if (!limits.isolate)
+        plan.cgroup_fd = cgroup->procs_fd();
+    return cgroup;
+}
+
+// Starts the child that runs @p plan: the namespaces' init (isolated), else the program
+// itself. The one place a sandboxed child is launched. @returns its PID, or -1 with
+// out.sandbox_error set.
+pid_t launch_child(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& out) {
+    if (plan.isolated)
+        return start_isolated(plan, cgroup, out);
+    pid_t pid = course::check(child::clone_child(0), "fork");
+    if (pid == 0)
+        child::exec_program(plan);
+    return pid;
+}
+
+// What the cgroup counted: OOM kills and refused forks (unreadable: the verdict rests on
+// the other signs).
+void read_cgroup_counters(const TestCgroup* cgroup, Outcome& out) {
+    if (cgroup == nullptr)
+        return;
+    try {
+        auto counted = cgroup->events();
+        out.memory_limit_kills = counted.oom_kills;
+        out.process_limit_refusals = counted.pids_refused;
+    } catch (const std::system_error&) {
+    }
+}
+
+// Isolated: whether the test started about as many processes as it may.
+void note_process_limit(const Limits& limits, Outcome& out) {
+    if (!limits.isolate)
+        return;
+    long cap = limits.process_cap > 0 ? limits.process_cap : 1L << 30;
+    if (limits.max_processes > 0)
+        cap = std::min<long>(cap, static_cast<long>(limits.max_processes));
+    out.process_limit_reached = out.processes_started >= cap - 8;
+}
+
+// From the launch to the end: watches the child until it ends or its deadline, then reads
+// every account of the run into @p out and leaves nothing of it alive.
+void watch_to_the_end(pid_t pid, RunPipes& pipes, const TestCgroup* cgroup, const Limits& limits,
+                      const SandboxIo& io, const char* program, Clock::time_point start,
+                      Outcome& out) {
+    Streams streams{{pipes.output.read.get(), limits.output_cap}, {io.stream_fd, io.stream_cap}};
+    supervise(pid, streams, out, limits, io, program, start);
+    read_cgroup_counters(cgroup, out);
+    read_reports(pipes.report.read.get(), limits.isolate, out);
+    note_process_limit(limits, out);
+    clean_up(pid, streams, out, limits, io);
+    read_resource_events(pipes.events.read.get(), out);
+}
+
+}  // namespace
+
 Outcome run_sandboxed(const std::vector<std::string>& argv, const std::string& workdir,
                       const Limits& limits, const SandboxIo& io) {
     if (io.pass_fds.size() > child::kMaxPassed - 1)
         throw std::invalid_argument("run_sandboxed: at most 4 descriptors may be passed");
     Outcome out;
     out.address_space = limits.address_space;
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-        args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    // The resource events descriptor comes after io's; non-blocking, so that a full pipe
-    // drops an event instead of stopping the test.
-    auto events = course::make_pipe();
-    course::check(::fcntl(events.write.get(), F_SETFL, O_NONBLOCK), "fcntl");
-    auto env = test_environment(::geteuid() == 0 && limits.drop_root);
-    env.insert(env.end(), io.env.begin(), io.env.end());
-    env.push_back(std::string(harness::kResourceEventsFdVariable) + "=" +
-                  std::to_string(3 + io.pass_fds.size()));
-    std::vector<char*> envp;
-    for (auto& var : env)
-        envp.push_back(var.data());
-    envp.push_back(nullptr);
-    child::ChildPlan plan;
-    plan.argv = args.data();
-    plan.envp = envp.data();
-    plan.workdir = workdir.c_str();
-    plan.cwd = io.cwd.empty() ? workdir.c_str() : io.cwd.c_str();
+    RunPipes pipes;
+    ProgramText text;
+    prepare_program_text(argv, limits, io, text);
     PreparedView view;
-    if (limits.isolate)
-        prepare_view(limits, argv.at(0), workdir, io.cwd, view, plan.filesystem);
-    plan.limits = &limits;
-    plan.root = ::geteuid() == 0;
-    plan.isolated = limits.isolate;
-    if (!limits.isolate)
-        plan.guarded = grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0));
-    if (plan.root && limits.drop_root) {
+    child::ChildPlan plan;
+    prepare_plan(text, argv.at(0), workdir, limits, io, pipes, view, plan);
+    if (plan.root && limits.drop_root)
         course::check(::chown(workdir.c_str(), ns::kNobody, ns::kNobody), "chown");
-    }
-    std::unique_ptr<TestCgroup> cgroup;
-    if (limits.cgroup) {
-        try {
-            cgroup =
-                std::make_unique<TestCgroup>(*limits.cgroup, limits.memory_max, limits.pids_max);
-        } catch (const std::system_error& e) {
-            out.sandbox_error = std::string("cannot make the test's cgroup: ") + e.what();
-            return out;
-        }
-        out.memory_max = limits.memory_max;
-        if (!limits.isolate)
-            plan.cgroup_fd = cgroup->procs_fd();
-    }
-    auto output = course::make_pipe();
-    auto report = course::make_pipe();
-    plan.output_fd = output.write.get();
-    plan.report_fd = report.write.get();
-    plan.grader_ends[0] = output.read.get();
-    plan.grader_ends[1] = report.read.get();
-    plan.grader_ends[3] = io.stream_fd;
-    plan.grader_ends[4] = events.read.get();
-    for (int fd : io.pass_fds)
-        plan.passed[plan.passed_count++] = fd;
-    plan.passed[plan.passed_count++] = events.write.get();
+    auto cgroup = make_test_cgroup(limits, plan, out);
+    if (!out.sandbox_error.empty())
+        return out;
     auto start = Clock::now();
-    pid_t pid = -1;
-    if (limits.isolate) {
-        pid = start_isolated(plan, cgroup.get(), out);
-        if (pid < 0)
-            return out;
-    } else {
-        pid = course::check(child::clone_child(0), "fork");
-        if (pid == 0)
-            child::exec_program(plan);
-    }
-    output.write.reset();  // so that end of file means every writer is gone
-    report.write.reset();
-    events.write.reset();
+    pid_t pid = launch_child(plan, cgroup.get(), out);
+    if (pid < 0)
+        return out;
+    pipes.close_child_ends();
     out.started = true;
-    Streams streams{{output.read.get(), limits.output_cap}, {io.stream_fd, io.stream_cap}};
-    supervise(pid, streams, out, limits, io, argv.at(0).c_str(), start);
-    if (cgroup) {
-        try {
-            auto counted = cgroup->events();
-            out.memory_limit_kills = counted.oom_kills;
-            out.process_limit_refusals = counted.pids_refused;
-        } catch (const std::system_error&) {
-            // counters unreadable: the verdict rests on the other signs
-        }
-    }
-    read_reports(report.read.get(), limits.isolate, out);
-    if (limits.isolate) {
-        long cap = limits.process_cap > 0 ? limits.process_cap : 1L << 30;
-        if (limits.max_processes > 0)
-            cap = std::min<long>(cap, static_cast<long>(limits.max_processes));
-        out.process_limit_reached = out.processes_started >= cap - 8;
-    }
-    clean_up(pid, streams, out, limits, io);
-    read_resource_events(events.read.get(), out);
+    watch_to_the_end(pid, pipes, cgroup.get(), limits, io, argv.at(0).c_str(), start, out);
     return out;  // the cgroup kills what is left in it, and goes
 }
 

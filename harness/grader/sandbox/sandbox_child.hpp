@@ -27,6 +27,17 @@ inline constexpr int kSetupFailed = 125;
 /// resource events').
 inline constexpr int kMaxPassed = 5;
 
+/// The grader's pipe ends a run's plan holds (ChildPlan::grader_ends), by what each one
+/// carries: the child closes them all (the init, at once; the test, at exec).
+enum GraderEnd : int {
+    kOutputRead,  ///< The program's stdout and stderr.
+    kReportRead,  ///< The child's reports (ChildReport).
+    kSyncWrite,   ///< Isolated: closed once the init's ids are mapped and it is in its cgroup.
+    kStreamRead,  ///< SandboxIo::stream_fd, the test's sealed results (-1: none).
+    kEventsRead,  ///< The program's resource events.
+    kGraderEnds,
+};
+
 /// A run's plan, prepared before clone so that the child needs no allocation.
 struct ChildPlan {
     char* const* argv = nullptr;
@@ -38,12 +49,12 @@ struct ChildPlan {
     int output_fd = -1;           ///< The program's stdout and stderr.
     int passed[kMaxPassed] = {};  ///< Given to the program as 3, 4, ...
     int passed_count = 0;
-    int sync_fd = -1;                           ///< Isolated: end of file once the ids are mapped
-                                                ///< and the init is in its cgroup.
-    int report_fd = -1;                         ///< Where ChildReports go.
-    int cgroup_fd = -1;                         ///< Not isolated: the test joins its cgroup itself.
-    int grader_ends[5] = {-1, -1, -1, -1, -1};  ///< The grader's pipe ends: closed in the init.
-    bool root = false;                          ///< The grader is root.
+    int sync_fd = -1;    ///< Isolated: end of file once the ids are mapped
+                         ///< and the init is in its cgroup.
+    int report_fd = -1;  ///< Where ChildReports go.
+    int cgroup_fd = -1;  ///< Not isolated: the test joins its cgroup itself.
+    int grader_ends[kGraderEnds] = {-1, -1, -1, -1, -1};  ///< By GraderEnd: closed in the init.
+    bool root = false;                                    ///< The grader is root.
     bool isolated = false;
     ProtectedTargets guarded;  ///< Not isolated: the grader's pids and groups no signal,
                                ///< trace or pidfd may reach (empty in a PID namespace,

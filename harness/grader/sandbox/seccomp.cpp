@@ -149,11 +149,12 @@ ProtectedTargets grader_targets(pid_t grader, pid_t parent, pid_t group, pid_t s
     return guarded;
 }
 
-bool install_kill_filter(const ProtectedTargets& guarded) noexcept {
-    if (kArch == 0)
-        return false;
-    bool exposed = guarded.count > 0;  // no PID namespace: the grader is within reach
-    Program p;
+namespace {
+
+// The filter's first part: a foreign ABI is denied, then each call of kCalls goes to its
+// check or is denied (with @p exposed, every call that may reach another process, and
+// fcntl and ioctl go to their own checks); any other call is allowed.
+void emit_dispatch(Program& p, bool exposed) noexcept {
     p.load(offsetof(seccomp_data, arch));
     p.go_if(kArch, Program::known_abi);
     p.ret(kDeny);
@@ -174,27 +175,39 @@ bool install_kill_filter(const ProtectedTargets& guarded) noexcept {
         p.go_if(SYS_ioctl, Program::check_ioctl);
     }
     p.ret(kAllow);
+}
 
+// Without a PID namespace: fcntl(fd, F_SETOWN, target) + F_SETSIG would have the kernel
+// signal the target, and so would F_SETOWN_EX, FIOSETOWN and SIOCSPGRP.
+void emit_owner_checks(Program& p, const ProtectedTargets& guarded) noexcept {
+    p.place(Program::check_fcntl);
+    p.load(arg_low(1));
+    p.go_if(F_SETOWN_EX, Program::deny);
+    p.go_if(F_SETOWN, Program::check_owner);
+    p.ret(kAllow);
+    p.place(Program::check_owner);
+    p.load(arg_low(2));
+    refuse_targets(p, guarded);
+    p.place(Program::check_ioctl);
+    p.load(arg_low(1));
+    p.go_if(FIOSETOWN, Program::deny);
+    p.go_if(SIOCSPGRP, Program::deny);
+    p.ret(kAllow);
+}
+
+}  // namespace
+
+bool install_kill_filter(const ProtectedTargets& guarded) noexcept {
+    if (kArch == 0)
+        return false;
+    bool exposed = guarded.count > 0;  // no PID namespace: the grader is within reach
+    Program p;
+    emit_dispatch(p, exposed);
     p.place(Program::check_target);
     p.load(arg_low(0));
     refuse_targets(p, guarded);
-
-    if (exposed) {
-        // fcntl(fd, F_SETOWN, target) + F_SETSIG would have the kernel signal the target.
-        p.place(Program::check_fcntl);
-        p.load(arg_low(1));
-        p.go_if(F_SETOWN_EX, Program::deny);
-        p.go_if(F_SETOWN, Program::check_owner);
-        p.ret(kAllow);
-        p.place(Program::check_owner);
-        p.load(arg_low(2));
-        refuse_targets(p, guarded);
-        p.place(Program::check_ioctl);
-        p.load(arg_low(1));
-        p.go_if(FIOSETOWN, Program::deny);
-        p.go_if(SIOCSPGRP, Program::deny);
-        p.ret(kAllow);
-    }
+    if (exposed)
+        emit_owner_checks(p, guarded);
     p.place(Program::deny);
     p.ret(kDeny);
     sock_fprog fprog{};
