@@ -1,4 +1,4 @@
-// Every report of a grading run, written together (course_result.hpp, write_reports).
+// Every report of a grading run, written together (reports.hpp, write_reports).
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
