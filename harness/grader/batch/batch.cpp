@@ -118,6 +118,58 @@ std::string refusal(const std::string& link) {
            "solutions), so nothing of it was graded";
 }
 
+// A lab source a submission may replace: where it goes, and the file found for it.
+struct Taken {
+    fs::path target;
+    std::string shown;  // labs/<slug>/<file>
+    std::string from;   // where in the submission
+    course::UniqueFd fd;
+};
+
+// Looks every lab source up in the submission @p root (labs/<slug>/<file>, <slug>/<file>,
+// <file>: the first found), into @p taken. @returns the first symbolic link met, which
+// refuses the whole submission ("" when none).
+std::string look_up_sources(int root, const std::vector<LabSpec>& labs, const std::string& labs_dir,
+                            std::vector<Taken>& taken) {
+    for (const auto& lab : labs) {
+        for (const auto& file : lab.sources) {
+            Taken source{
+                fs::path(labs_dir) / lab.slug / file, "labs/" + lab.slug + "/" + file, "", {}};
+            for (const auto& candidate : std::vector<std::vector<std::string>>{
+                     {"labs", lab.slug, file}, {lab.slug, file}, {file}}) {
+                auto found = open_without_links(root, candidate);
+                if (!found.link.empty())
+                    return found.link;
+                if (found.fd) {
+                    for (const auto& part : candidate)
+                        source.from += (source.from.empty() ? "" : "/") + part;
+                    source.fd = std::move(found.fd);
+                    break;
+                }
+            }
+            taken.push_back(std::move(source));
+        }
+    }
+    return "";
+}
+
+// Copies each source found over its lab's, saying in @p overlay's notes what was copied
+// and what was missing (the stub is graded then).
+void copy_taken(std::vector<Taken>& taken, Overlay& overlay) {
+    for (auto& source : taken) {
+        if (!source.fd) {
+            overlay.notes.push_back("missing " + source.shown + ": the stub is graded");
+            continue;
+        }
+        std::ofstream out(source.target, std::ios::binary | std::ios::trunc);
+        out << read_bounded(source.fd.get(), source.from);
+        if (!out.flush())
+            throw std::system_error(errno, std::generic_category(),
+                                    "write " + source.target.string());
+        overlay.notes.push_back("copied " + source.shown + " from " + source.from);
+    }
+}
+
 }  // namespace
 
 Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& submission,
@@ -132,47 +184,13 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
     if (!root)
         course::throw_errno("open " + submission);
     // Look everything up first: a link anywhere refuses the whole submission.
-    struct Taken {
-        fs::path target;
-        std::string shown;  // labs/<slug>/<file>
-        std::string from;   // where in the submission
-        course::UniqueFd fd;
-    };
     std::vector<Taken> taken;
-    for (const auto& lab : labs) {
-        for (const auto& file : lab.sources) {
-            Taken source{
-                fs::path(labs_dir) / lab.slug / file, "labs/" + lab.slug + "/" + file, "", {}};
-            for (const auto& candidate : std::vector<std::vector<std::string>>{
-                     {"labs", lab.slug, file}, {lab.slug, file}, {file}}) {
-                auto found = open_without_links(root.get(), candidate);
-                if (!found.link.empty()) {
-                    overlay.refused = refusal(found.link);
-                    overlay.notes.push_back("refused: " + overlay.refused);
-                    return overlay;
-                }
-                if (found.fd) {
-                    for (const auto& part : candidate)
-                        source.from += (source.from.empty() ? "" : "/") + part;
-                    source.fd = std::move(found.fd);
-                    break;
-                }
-            }
-            taken.push_back(std::move(source));
-        }
+    if (auto link = look_up_sources(root.get(), labs, labs_dir, taken); !link.empty()) {
+        overlay.refused = refusal(link);
+        overlay.notes.push_back("refused: " + overlay.refused);
+        return overlay;
     }
-    for (auto& source : taken) {
-        if (!source.fd) {
-            overlay.notes.push_back("missing " + source.shown + ": the stub is graded");
-            continue;
-        }
-        std::ofstream out(source.target, std::ios::binary | std::ios::trunc);
-        out << read_bounded(source.fd.get(), source.from);
-        if (!out.flush())
-            throw std::system_error(errno, std::generic_category(),
-                                    "write " + source.target.string());
-        overlay.notes.push_back("copied " + source.shown + " from " + source.from);
-    }
+    copy_taken(taken, overlay);
     return overlay;
 }
 
@@ -375,37 +393,10 @@ GradebookRow grader_failed_row(const std::vector<LabSpec>& graded, const fs::pat
                             "). Please tell your instructor.");
 }
 
-GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
-                           const std::vector<LabSpec>& labs, const std::vector<LabSpec>& graded,
-                           const std::string& student, Place& place, int build_parallelism) {
-    GradebookRow row;
-    row.student = student;
-    fs::path work = work_of(options, student);
-    fs::remove_all(work);
-    fs::create_directories(work / "logs");
-    std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
-                                    std::to_string(build_parallelism)};
-    env.insert(env.end(), shared.env.begin(), shared.env.end());
-    if (!shared.share) {
-        place = {work / "labs", work / "build", false};
-        copy_course_labs(options, place);
-    } else {
-        reset_sources(options, labs, place);
-    }
-    auto overlay = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
-                                      place.labs.string());
-    std::ofstream overlay_log(work / "logs" / "submission.log");
-    for (const auto& note : overlay.notes)
-        overlay_log << note << "\n";
-    if (!overlay.refused.empty())
-        return refused_row(graded, work, student, overlay.refused);
-    if (!place.configured) {
-        int status = run_logged(configure_command(options, shared, place),
-                                (work / "logs" / "configure.log").string(), env);
-        if (!succeeded(status))
-            return grader_failed_row(graded, work, student, step_failure("configure", status));
-        place.configured = shared.share;
-    }
+// The command that grades one student's copy in @p place, its reports and logs in
+// @p work: the grader under timeout(1), with a deadline of its own that comes first.
+std::vector<std::string> grade_command(const BatchOptions& options, const Place& place,
+                                       const fs::path& work) {
     std::vector<std::string> grade = {"timeout", "-k", "10",
                                       std::to_string(options.timeout_seconds)};
     if (!options.wrapper.empty())
@@ -420,7 +411,52 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
                           ? std::min<double>(options.deadline_seconds, options.timeout_seconds)
                           : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
     grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
-    int status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
+    return grade;
+}
+
+// Puts @p student's submission into @p place (a fresh copy of the course's labs, or the
+// slot's reset to the course's), its notes in work/logs/submission.log. @returns why it
+// was refused ("" when it was taken).
+std::string take_submission(const BatchOptions& options, const std::vector<LabSpec>& labs,
+                            const SharedBuilds& shared, const std::string& student,
+                            const fs::path& work, Place& place) {
+    if (!shared.share) {
+        place = {work / "labs", work / "build", false};
+        copy_course_labs(options, place);
+    } else {
+        reset_sources(options, labs, place);
+    }
+    auto overlay = overlay_submission(labs, (fs::path(options.submissions) / student).string(),
+                                      place.labs.string());
+    std::ofstream overlay_log(work / "logs" / "submission.log");
+    for (const auto& note : overlay.notes)
+        overlay_log << note << "\n";
+    return overlay.refused;
+}
+
+GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
+                           const std::vector<LabSpec>& labs, const std::vector<LabSpec>& graded,
+                           const std::string& student, Place& place, int build_parallelism) {
+    GradebookRow row;
+    row.student = student;
+    fs::path work = work_of(options, student);
+    fs::remove_all(work);
+    fs::create_directories(work / "logs");
+    std::vector<std::string> env = {"CMAKE_BUILD_PARALLEL_LEVEL=" +
+                                    std::to_string(build_parallelism)};
+    env.insert(env.end(), shared.env.begin(), shared.env.end());
+    std::string refused = take_submission(options, labs, shared, student, work, place);
+    if (!refused.empty())
+        return refused_row(graded, work, student, refused);
+    if (!place.configured) {
+        int status = run_logged(configure_command(options, shared, place),
+                                (work / "logs" / "configure.log").string(), env);
+        if (!succeeded(status))
+            return grader_failed_row(graded, work, student, step_failure("configure", status));
+        place.configured = shared.share;
+    }
+    int status = run_logged(grade_command(options, place, work),
+                            (work / "logs" / "grade.log").string(), env);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));
     try {

@@ -148,6 +148,74 @@ bool succeeded(const grader::Outcome& run) {
 
 using Sandboxed = std::function<grader::Outcome(const std::vector<std::string>&)>;
 
+// A compile command split for the object cache: the preprocessing (into
+// scratch/preprocessed.ii), the compile of the preprocessed copy (scratch/compiled.ii),
+// and the arguments that go into the key.
+struct CacheCommands {
+    std::vector<std::string> preprocess;
+    std::vector<std::string> compile;
+    std::vector<std::string> key_arguments;
+};
+
+// @p command split for the cache, or nullopt when it cannot go through it (a language
+// given with -x, no object written where the launcher expects it, no source).
+std::optional<CacheCommands> split_for_cache(const grader::ScratchCompile& command,
+                                             const std::string& scratch) {
+    const std::string object = scratch + "/output.o";
+    const std::string preprocessed = scratch + "/preprocessed.ii";
+    CacheCommands commands;
+    bool has_object = false;
+    const auto& argv = command.argv;
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& arg = argv[i];
+        bool output = arg == "-o", dependency = arg == "-MF" || arg == "-MT" || arg == "-MQ";
+        if (arg == "-x")
+            return std::nullopt;  // a language given: a .ii would not be read as preprocessed
+        if ((output || dependency) && i + 1 < argv.size()) {
+            has_object = has_object || (output && argv[i + 1] == object);
+            commands.preprocess.insert(commands.preprocess.end(),
+                                       {arg, output ? preprocessed : argv[i + 1]});
+            if (output)
+                commands.compile.insert(commands.compile.end(), {arg, argv[i + 1]});
+            ++i;
+            continue;
+        }
+        commands.preprocess.push_back(arg == "-c" ? "-E" : arg);
+        if (arg == "-MD" || arg == "-MMD")
+            continue;
+        bool is_source = arg == command.source;
+        commands.compile.push_back(is_source ? scratch + "/compiled.ii" : arg);
+        if (i > 0 && !is_source && arg != "-c")
+            commands.key_arguments.push_back(arg);
+    }
+    if (!has_object || command.source.empty())
+        return std::nullopt;
+    return commands;
+}
+
+// A cache miss: compiles exactly the text the key was made of (a copy the sandboxed user
+// did not write), and stores the object. @returns the compile's exit status.
+int compile_and_store(const Options& options, const grader::ScratchCompile& command,
+                      const std::string& scratch, const grader::Limits& limits,
+                      const Sandboxed& sandboxed, const CacheCommands& commands,
+                      const std::string& text, const std::string& key) {
+    {
+        std::ofstream copy(scratch + "/compiled.ii", std::ios::binary | std::ios::trunc);
+        copy << text;
+        if (!copy.flush())
+            course::throw_errno("write " + scratch + "/compiled.ii");
+    }
+    auto run = sandboxed(commands.compile);
+    int status = report(run, command.source, limits, options);
+    if (status != 0)
+        return status;
+    for (const auto& [from, to] : command.outputs)
+        hsys::copy_file_atomically(from, to);
+    if (!run.output_truncated)
+        grader::store_cached(options.cache, key, scratch + "/output.o", run.output);
+    return 0;
+}
+
 // The compile through the object cache (object_cache.hpp): preprocess in the sandbox, key
 // that text; a hit takes the object, a miss compiles that very text in the sandbox and
 // stores the object. The dependency file always comes from this preprocessing. @returns
@@ -158,41 +226,18 @@ std::optional<int> compile_through_cache(const Options& options,
                                          const std::string& scratch, const grader::Limits& limits,
                                          const Sandboxed& sandboxed) {
     constexpr std::size_t kMaxPreprocessed = 64 << 20;
-    const std::string object = scratch + "/output.o";
-    std::string preprocessed = scratch + "/preprocessed.ii";
-    std::vector<std::string> preprocess, compile, key_arguments;
-    bool has_object = false;
-    const auto& argv = command.argv;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        const std::string& arg = argv[i];
-        bool output = arg == "-o", dependency = arg == "-MF" || arg == "-MT" || arg == "-MQ";
-        if (arg == "-x")
-            return std::nullopt;  // a language given: a .ii would not be read as preprocessed
-        if ((output || dependency) && i + 1 < argv.size()) {
-            has_object = has_object || (output && argv[i + 1] == object);
-            preprocess.insert(preprocess.end(), {arg, output ? preprocessed : argv[i + 1]});
-            if (output)
-                compile.insert(compile.end(), {arg, argv[i + 1]});
-            ++i;
-            continue;
-        }
-        preprocess.push_back(arg == "-c" ? "-E" : arg);
-        if (arg == "-MD" || arg == "-MMD")
-            continue;
-        bool is_source = arg == command.source;
-        compile.push_back(is_source ? scratch + "/compiled.ii" : arg);
-        if (i > 0 && !is_source && arg != "-c")
-            key_arguments.push_back(arg);
-    }
-    if (!has_object || command.source.empty())
+    auto commands = split_for_cache(command, scratch);
+    if (!commands)
         return std::nullopt;
-    auto pre = sandboxed(preprocess);
+    auto pre = sandboxed(commands->preprocess);
     if (!succeeded(pre))
         return std::nullopt;
     bool truncated = false;
-    std::string text = hsys::read_file_bounded(preprocessed, kMaxPreprocessed, &truncated);
-    auto key =
-        truncated ? std::nullopt : grader::cache_key(options.cache, argv[0], key_arguments, text);
+    std::string text =
+        hsys::read_file_bounded(scratch + "/preprocessed.ii", kMaxPreprocessed, &truncated);
+    auto key = truncated ? std::nullopt
+                         : grader::cache_key(options.cache, command.argv[0],
+                                             commands->key_arguments, text);
     if (!key)
         return std::nullopt;
     std::cerr << pre.output;  // #warning and the like
@@ -203,22 +248,7 @@ std::optional<int> compile_through_cache(const Options& options,
             hsys::copy_file_atomically(command.outputs[i].first, command.outputs[i].second);
         return 0;
     }
-    // Compile exactly the text the key was made of: a copy the sandboxed user did not write.
-    {
-        std::ofstream copy(scratch + "/compiled.ii", std::ios::binary | std::ios::trunc);
-        copy << text;
-        if (!copy.flush())
-            course::throw_errno("write " + scratch + "/compiled.ii");
-    }
-    auto run = sandboxed(compile);
-    int status = report(run, command.source, limits, options);
-    if (status != 0)
-        return status;
-    for (const auto& [from, to] : command.outputs)
-        hsys::copy_file_atomically(from, to);
-    if (!run.output_truncated)
-        grader::store_cached(options.cache, *key, object, run.output);
-    return 0;
+    return compile_and_store(options, command, scratch, limits, sandboxed, *commands, text, *key);
 }
 
 int run(const Options& options) {

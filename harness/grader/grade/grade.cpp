@@ -230,6 +230,52 @@ static TestResult not_run(const LabSpec& lab, const TestSpec& test, const GradeO
     return result;
 }
 
+// The files a compile error or warning of @p options' build may quote (a batch's copy of
+// the labs, without the hidden tests' sources, when it grades one).
+static QuotableFiles quotable_files(const GradeOptions& options) {
+    auto quotable = QuotableFiles::of_course(options.source_dir);
+    quotable.build_dir = options.build_dir;
+    if (!options.layout.labs_dir.empty()) {
+        quotable.folders.front() = options.layout.labs_dir;  // a batch: the student's copy
+        quotable.except = options.layout.hidden_sources;
+    }
+    return quotable;
+}
+
+// @p text with a batch's copy of the labs shown as "labs/01-process/...", wherever it is.
+static std::string as_in_course(std::string text, const GradeOptions& options) {
+    if (options.layout.labs_dir.empty())
+        return text;
+    auto parent = fs::path(options.layout.labs_dir).parent_path().string();
+    return replace_all(std::move(text), parent + "/", "");
+}
+
+// What the build's @p log says to a student: the warnings in their lab's own files, and,
+// when it failed, its first error (or where to look).
+static void read_build_log(const LabSpec& lab, const std::string& log, const GradeOptions& options,
+                           LabResult& result) {
+    auto quotable = quotable_files(options);
+    if (options.flavor == Flavor::student) {
+        auto lab_dir = options.layout.labs_dir.empty()
+                           ? lab.dir
+                           : (fs::path(options.layout.labs_dir) / lab.slug).string();
+        result.warnings = compiler_warnings(log, quotable, lab_dir);
+        for (auto& warning : result.warnings)
+            warning = as_in_course(warning, options);
+    }
+    if (result.built)
+        return;
+    result.build_error = as_in_course(first_compiler_error(log, quotable), options);
+    if (result.build_error.empty())
+        result.build_error = "the build failed (see the log)";
+    // An error in another lab's folder comes from a lab this one builds on.
+    std::string own = "labs/" + lab.slug + "/";
+    if (result.build_error.rfind("labs/", 0) == 0 && result.build_error.rfind(own, 0) != 0) {
+        result.build_error +=
+            "\n(this error is in a lab that Lab " + lab.id + " builds on: fix that lab first)";
+    }
+}
+
 // Builds the lab's test @p targets; fills built / build_error / build_log. @returns false when
 // the run's deadline stopped the build.
 static bool build_lab(const LabSpec& lab, const std::vector<std::string>& targets,
@@ -254,38 +300,7 @@ static bool build_lab(const LabSpec& lab, const std::vector<std::string>& target
         result.build_error = "the build was stopped: the run's deadline was reached";
         return false;
     }
-    auto quotable = QuotableFiles::of_course(options.source_dir);
-    quotable.build_dir = options.build_dir;
-    if (!options.layout.labs_dir.empty()) {
-        quotable.folders.front() = options.layout.labs_dir;  // a batch: the student's copy
-        quotable.except = options.layout.hidden_sources;
-    }
-    if (options.flavor == Flavor::student) {
-        auto lab_dir = options.layout.labs_dir.empty()
-                           ? lab.dir
-                           : (fs::path(options.layout.labs_dir) / lab.slug).string();
-        result.warnings = compiler_warnings(run.output, quotable, lab_dir);
-        if (!options.layout.labs_dir.empty()) {
-            auto parent = fs::path(options.layout.labs_dir).parent_path().string();
-            for (auto& warning : result.warnings)
-                warning = replace_all(warning, parent + "/", "");
-        }
-    }
-    if (!result.built) {
-        result.build_error = first_compiler_error(run.output, quotable);
-        if (!options.layout.labs_dir.empty()) {  // "labs/01-process/...", wherever the copy is
-            auto parent = fs::path(options.layout.labs_dir).parent_path().string();
-            result.build_error = replace_all(result.build_error, parent + "/", "");
-        }
-        if (result.build_error.empty())
-            result.build_error = "the build failed (see the log)";
-        // An error in another lab's folder comes from a lab this one builds on.
-        std::string own = "labs/" + lab.slug + "/";
-        if (result.build_error.rfind("labs/", 0) == 0 && result.build_error.rfind(own, 0) != 0) {
-            result.build_error +=
-                "\n(this error is in a lab that Lab " + lab.id + " builds on: fix that lab first)";
-        }
-    }
+    read_build_log(lab, run.output, options, result);
     return true;
 }
 

@@ -191,6 +191,60 @@ std::string to_string(Verdict verdict) {
     return "unknown";
 }
 
+namespace {
+
+// A test that skipped itself: `skipped` where lab.json says it may, else a failure.
+void judge_skip(const TestSpec& spec, const Outcome& run, const FrameworkResult& reported,
+                TestResult& result) {
+    if (spec.may_skip.empty()) {
+        result.verdict = Verdict::fail;
+        result.message =
+            "skipped itself, but lab.json does not say this test may skip, so a "
+            "skip counts as a failure. It said: " +
+            (reported.message.empty() ? "(no reason given)" : reported.message);
+        return;
+    }
+    result.verdict = Verdict::skipped;
+    std::string reason =
+        reported.message.empty() ? skip_reason_from_console(run.output) : reported.message;
+    result.message = "skipped: " + (reason.empty() ? "(no reason given)" : reason);
+}
+
+// A test that ran to its end and said how it went: a pass, or why it failed (memory or
+// processes refused first, when the run saw them).
+void judge_reported_end(const TestSpec& spec, const Outcome& run, const FrameworkResult& reported,
+                        TestResult& result) {
+    if (reported.passed) {
+        result.verdict = Verdict::pass;
+        result.score = spec.points;
+    } else if (ran_out_of_memory(run)) {
+        result.verdict = Verdict::out_of_memory;
+        result.message = out_of_memory(run) + "\n" + reported.message;
+    } else if (ran_out_of_processes(run)) {
+        result.verdict = Verdict::too_many_processes;
+        result.message = std::string(kTooManyProcesses) + "\n" + reported.message;
+    } else {
+        result.verdict = Verdict::fail;
+        result.message = plain_failure(reported.message);
+    }
+}
+
+// What a test that did not pass carries besides its message: the timeline of its
+// processes (not when its result is distrusted) and the lesson section of its task.
+void add_failure_context(const TestSpec& spec, const LabSpec& lab, const FrameworkResult& reported,
+                         TestResult& result) {
+    if (result.verdict == Verdict::pass || result.verdict == Verdict::skipped)
+        return;
+    if (result.verdict != Verdict::integrity)
+        result.timeline = reported.timeline;
+    const TaskSpec* task = lab.task(spec.task);
+    if (task && !task->section.empty()) {
+        result.lesson = "lessons/" + lab.lesson + "#" + task->section;
+    }
+}
+
+}  // namespace
+
 TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
                  const FrameworkResult& reported) {
     TestResult result;
@@ -217,38 +271,12 @@ TestResult judge(const TestSpec& spec, const LabSpec& lab, const Outcome& run,
             "wrote {} bytes of output, more than the {} allowed: is something printing in a "
             "loop?",
             run.output_bytes, run.output.size());
-    } else if (reported.skipped && spec.may_skip.empty()) {
-        result.verdict = Verdict::fail;
-        result.message =
-            "skipped itself, but lab.json does not say this test may skip, so a "
-            "skip counts as a failure. It said: " +
-            (reported.message.empty() ? "(no reason given)" : reported.message);
     } else if (reported.skipped) {
-        result.verdict = Verdict::skipped;
-        std::string reason =
-            reported.message.empty() ? skip_reason_from_console(run.output) : reported.message;
-        result.message = "skipped: " + (reason.empty() ? "(no reason given)" : reason);
-    } else if (reported.passed) {
-        result.verdict = Verdict::pass;
-        result.score = spec.points;
-    } else if (ran_out_of_memory(run)) {
-        result.verdict = Verdict::out_of_memory;
-        result.message = out_of_memory(run) + "\n" + reported.message;
-    } else if (ran_out_of_processes(run)) {
-        result.verdict = Verdict::too_many_processes;
-        result.message = std::string(kTooManyProcesses) + "\n" + reported.message;
+        judge_skip(spec, run, reported, result);
     } else {
-        result.verdict = Verdict::fail;
-        result.message = plain_failure(reported.message);
+        judge_reported_end(spec, run, reported, result);
     }
-    if (result.verdict != Verdict::pass && result.verdict != Verdict::skipped) {
-        if (result.verdict != Verdict::integrity)
-            result.timeline = reported.timeline;
-        const TaskSpec* task = lab.task(spec.task);
-        if (task && !task->section.empty()) {
-            result.lesson = "lessons/" + lab.lesson + "#" + task->section;
-        }
-    }
+    add_failure_context(spec, lab, reported, result);
     return result;
 }
 
