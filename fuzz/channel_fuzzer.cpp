@@ -16,7 +16,7 @@
 
 #include "fuzz_secret.hpp"
 #include "harness/result_channel.hpp"
-#include "sealed_results.hpp"
+#include "results/sealed_results.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)

@@ -1,11 +1,11 @@
-// Fuzzes the decoding of the sandbox child's report pipe (grader/child_reports.hpp):
+// Fuzzes the decoding of the sandbox child's report pipe (grader/sandbox/child_reports.hpp):
 // fixed-size ChildReport records whose texts, errno and wait status are checked before use.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "child_reports.hpp"
+#include "sandbox/child_reports.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "grade.hpp"
+#include "grade/grade.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string log(reinterpret_cast<const char*>(data), size);

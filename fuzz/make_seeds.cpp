@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "child_reports.hpp"
-#include "course_result.hpp"
 #include "fuzz_secret.hpp"
+#include "reports/reports.hpp"
+#include "sandbox/child_reports.hpp"
 
 namespace {
 namespace fs = std::filesystem;

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "elf_reader.hpp"
-#include "object_inspection.hpp"
+#include "compile/elf_reader.hpp"
+#include "compile/object_inspection.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "gradebook.hpp"
+#include "reports/gradebook.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);

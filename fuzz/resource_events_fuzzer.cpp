@@ -1,13 +1,13 @@
-// Fuzzes the decoding of a test program's resource events (grader/resource_event_reader.hpp):
-// the descriptor is the test process's, so its code may write any bytes there. The first
-// byte says whether the grader's read was cut at its cap.
+// Fuzzes the decoding of a test program's resource events
+// (grader/sandbox/resource_event_reader.hpp): the descriptor is the test process's, so its code may
+// write any bytes there. The first byte says whether the grader's read was cut at its cap.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "resource_event_reader.hpp"
-#include "sandbox.hpp"
+#include "sandbox/resource_event_reader.hpp"
+#include "sandbox/sandbox.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "gradebook.hpp"
-#include "shards.hpp"
+#include "batch/shards.hpp"
+#include "reports/gradebook.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "grade.hpp"
+#include "grade/grade.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0)

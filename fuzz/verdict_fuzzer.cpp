@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "verdict.hpp"
+#include "results/verdict.hpp"
 
 namespace {
 

@@ -49,13 +49,14 @@
 
 #include <unistd.h>
 
-#include "batch.hpp"
+#include "batch/batch.hpp"
+#include "batch/shards.hpp"
+#include "batch/submission.hpp"
 #include "course/file.hpp"
-#include "course_result.hpp"
-#include "hidden_files.hpp"
-#include "protections.hpp"
-#include "shards.hpp"
-#include "submission.hpp"
+#include "grade/grade.hpp"
+#include "reports/reports.hpp"
+#include "sandbox/hidden_files.hpp"
+#include "sandbox/protections.hpp"
 
 namespace {
 

@@ -294,17 +294,8 @@ void parse_uses(const json& j, LabSpec& lab) {
     }
 }
 
-LabSpec parse(const json& j, const std::string& dir) {
-    if (!j.is_object())
-        throw Malformed("the file must hold one JSON object");
-    only_keys(j,
-              {"id", "title", "lesson", "framework", "sources", "given", "test_files",
-               "hidden_test_files", "programs", "depends", "uses", "time_limit_seconds", "baseline",
-               "visibility", "tasks"},
-              "the lab");
-    LabSpec lab;
-    lab.dir = dir;
-    lab.slug = fs::path(dir).filename().string();
+// "id", "title", "lesson" and "framework" (GoogleTest unless it says Catch2).
+void parse_identity(const json& j, LabSpec& lab) {
     lab.id = text(member(j, "id", "the lab"), "\"id\"");
     if (!is_lab_id(lab.id))
         throw Malformed("\"id\" must be two digits (\"01\"), not \"" + lab.id + "\"");
@@ -314,6 +305,11 @@ LabSpec parse(const json& j, const std::string& dir) {
     if (lab.framework != "gtest" && lab.framework != "catch2")
         throw Malformed("\"framework\" must be \"gtest\" or \"catch2\", not \"" + lab.framework +
                         "\"");
+}
+
+// "sources", "given" (none of the sources), "test_files" and "hidden_test_files" (each
+// one of the test files).
+void parse_files(const json& j, LabSpec& lab) {
     lab.sources = file_list(j, "sources", true);
     lab.given = file_list(j, "given", false);
     for (const auto& given : lab.given) {
@@ -326,23 +322,48 @@ LabSpec parse(const json& j, const std::string& dir) {
         if (std::find(lab.test_files.begin(), lab.test_files.end(), hidden) == lab.test_files.end())
             throw Malformed("hidden test file " + hidden + " is not among \"test_files\"");
     }
-    lab.programs = parse_programs(j);
-    if (j.contains("depends")) {
-        if (!j.at("depends").is_array())
-            throw Malformed("\"depends\" must be an array of lab ids");
-        for (const auto& dep : j.at("depends")) {
-            auto id = text(dep, "an entry of \"depends\"");
-            if (!is_lab_id(id) || id == lab.id)
-                throw Malformed("\"depends\" must list other labs' ids, not \"" + id + "\"");
-            lab.depends.push_back(id);
-        }
+}
+
+// "depends": other labs' ids.
+void parse_depends(const json& j, LabSpec& lab) {
+    if (!j.contains("depends"))
+        return;
+    if (!j.at("depends").is_array())
+        throw Malformed("\"depends\" must be an array of lab ids");
+    for (const auto& dep : j.at("depends")) {
+        auto id = text(dep, "an entry of \"depends\"");
+        if (!is_lab_id(id) || id == lab.id)
+            throw Malformed("\"depends\" must list other labs' ids, not \"" + id + "\"");
+        lab.depends.push_back(id);
     }
+}
+
+// "time_limit_seconds", "baseline" and "visibility", each optional.
+void parse_grading(const json& j, LabSpec& lab) {
     if (j.contains("time_limit_seconds"))
         lab.time_limit = number(j.at("time_limit_seconds"), "\"time_limit_seconds\"", 0, true);
     if (j.contains("baseline"))
         lab.baseline = number(j.at("baseline"), "\"baseline\"", 0, false);
     if (j.contains("visibility"))
         lab.visibility = visibility(j.at("visibility"), "\"visibility\"");
+}
+
+LabSpec parse(const json& j, const std::string& dir) {
+    if (!j.is_object())
+        throw Malformed("the file must hold one JSON object");
+    only_keys(j,
+              {"id", "title", "lesson", "framework", "sources", "given", "test_files",
+               "hidden_test_files", "programs", "depends", "uses", "time_limit_seconds", "baseline",
+               "visibility", "tasks"},
+              "the lab");
+    LabSpec lab;
+    lab.dir = dir;
+    lab.slug = fs::path(dir).filename().string();
+    parse_identity(j, lab);
+    parse_files(j, lab);
+    lab.programs = parse_programs(j);
+    parse_depends(j, lab);
+    parse_grading(j, lab);
     parse_tasks(j, lab);
     parse_uses(j, lab);
     bool any_hidden =

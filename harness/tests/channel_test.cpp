@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include "compile/source_review.hpp"
 #include "harness/result_channel.hpp"
 #include "hsys/temp_dir.hpp"
-#include "sealed_results.hpp"
-#include "source_review.hpp"
-#include "text_safety.hpp"
+#include "results/sealed_results.hpp"
+#include "results/text_safety.hpp"
 
 namespace {
 

@@ -6,10 +6,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "child_reports.hpp"
-#include "grade.hpp"
+#include "grade/grade.hpp"
 #include "harness/testsupport.hpp"
-#include "resource_event_reader.hpp"
+#include "sandbox/child_reports.hpp"
+#include "sandbox/resource_event_reader.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {

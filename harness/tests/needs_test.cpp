@@ -1,4 +1,4 @@
-// Tests of what a failed test needs first (grader/needs.hpp) and of the next step the
+// Tests of what a failed test needs first (grader/results/needs.hpp) and of the next step the
 // scoreboard gives: a failure whose task uses another lab's unfinished task says so, in the
 // scoreboard, the next step and every report; a lab that does not compile comes first; and
 // "well done" is said only when every lab of the course passes.
@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "course/file.hpp"
-#include "course_result.hpp"
 #include "hsys/temp_dir.hpp"
-#include "needs.hpp"
+#include "reports/reports.hpp"
+#include "results/needs.hpp"
 
 namespace {
 

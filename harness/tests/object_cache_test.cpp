@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
+#include "compile/object_cache.hpp"
 #include "hsys/io.hpp"
 #include "hsys/temp_dir.hpp"
-#include "object_cache.hpp"
 
 namespace {
 namespace fs = std::filesystem;

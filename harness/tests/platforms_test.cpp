@@ -12,14 +12,15 @@
 #include <pugixml.hpp>
 #include <sstream>
 
-#include "batch.hpp"
+#include "batch/batch.hpp"
+#include "compile/source_review.hpp"
 #include "course/file.hpp"
-#include "course_result.hpp"
-#include "gradebook.hpp"
+#include "grade/grade.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/temp_dir.hpp"
-#include "sealed_results.hpp"
-#include "source_review.hpp"
+#include "reports/gradebook.hpp"
+#include "reports/reports.hpp"
+#include "results/sealed_results.hpp"
 #include "subreaper_fixture.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// Tests the sandbox itself (harness/grader/sandbox.cpp) with harmless probes: the PID
+// Tests the sandbox itself (harness/grader/sandbox/sandbox.cpp) with harmless probes: the PID
 // namespace, the read-only filesystem, the user a test runs as, the seccomp filter, the
 // deadline. The hostile suite (harness/tests/hostile/) then attacks it for real.
 #include <fcntl.h>
@@ -21,17 +21,18 @@
 
 #include "course/sys.hpp"
 #include "harness/testsupport.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/temp_dir.hpp"
 #include "outside_tmp.hpp"
-#include "protections.hpp"
-#include "sandbox.hpp"
-#include "seccomp.hpp"
+#include "sandbox/protections.hpp"
+#include "sandbox/sandbox.hpp"
+#include "sandbox/seccomp.hpp"
 
 namespace {
 
 class SandboxTest : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { grader::become_subreaper(); }
+    static void SetUpTestSuite() { hsys::become_subreaper(); }
     void SetUp() override {
         std::string why_not;
         if (!grader::namespaces_work(why_not))

@@ -1,4 +1,4 @@
-// Tests of a class graded in shards (grader/shards.hpp): the split, shard.json, the strict
+// Tests of a class graded in shards (grader/batch/shards.hpp): the split, shard.json, the strict
 // reading of a shard's gradebook, and what `grader merge` refuses. platforms.batch_shards
 // grades a real class in shards; these need no grading: the shards are written here.
 #include <gtest/gtest.h>
@@ -7,10 +7,10 @@
 #include <fstream>
 #include <set>
 
+#include "batch/shards.hpp"
 #include "course/file.hpp"
-#include "gradebook.hpp"
 #include "hsys/temp_dir.hpp"
-#include "shards.hpp"
+#include "reports/gradebook.hpp"
 
 namespace {
 namespace fs = std::filesystem;

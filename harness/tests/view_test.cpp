@@ -1,6 +1,7 @@
 // Tests the pure parts of the build sandbox: the order and pruning of a view's mount steps
-// (grader/view.cpp), a compile command's outputs moved into a scratch folder
-// (grader/compile_command.cpp), and the reading of cgroup counters (grader/cgroup.cpp).
+// (grader/sandbox/view.cpp), a compile command's outputs moved into a scratch folder
+// (grader/compile/compile_command.cpp), and the reading of cgroup counters
+// (grader/sandbox/cgroup.cpp).
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -12,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "cgroup.hpp"
-#include "compile_command.hpp"
-#include "hidden_files.hpp"
+#include "compile/compile_command.hpp"
 #include "hsys/temp_dir.hpp"
 #include "outside_tmp.hpp"
-#include "view.hpp"
+#include "sandbox/cgroup.hpp"
+#include "sandbox/hidden_files.hpp"
+#include "sandbox/view.hpp"
 
 namespace {
 

@@ -16,8 +16,8 @@
 
 #include "course/sys.hpp"
 #include "hsys/proc.hpp"
+#include "hsys/reap.hpp"
 #include "hsys/spawn.hpp"
-#include "sandbox.hpp"
 
 namespace {
 
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        grader::become_subreaper();
+        hsys::become_subreaper();
         const pid_t pid = start(argc - 2, argv + 2);
         if (pid < 0)
             return 127;  // as a shell says of a command it cannot run
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
         course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
         // Only processes still running outlived the command.
         auto running = running_children();
-        grader::kill_all_descendants();
+        hsys::kill_all_descendants();
         if (!running.empty()) {
             std::cerr << "run-and-reap: " << running.size() << " process(es) outlived the command:";
             for (const auto& child : running) {

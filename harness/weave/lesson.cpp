@@ -86,9 +86,49 @@ void parse_session(Lesson& lesson, Session& session) {
             {lesson.path, static_cast<int>(session.marker) + 1, "session without a `$ ` command"});
 }
 
+/// A `<!-- code: PATH[#TAG] -->` marker @p body at line @p i, its block @p fence.
+void parse_code_marker(Lesson& lesson, const std::string& body, std::size_t i, const Fence& fence) {
+    const int line = static_cast<int>(i) + 1;
+    auto spec = body.substr(5);
+    spec.erase(0, spec.find_first_not_of(' ') == std::string::npos ? spec.size()
+                                                                   : spec.find_first_not_of(' '));
+    auto hash = spec.find('#');
+    CodeBlock block{i, spec.substr(0, hash), hash == std::string::npos ? "" : spec.substr(hash + 1),
+                    fence};
+    if (block.path.empty() || block.path.front() == '/' ||
+        (hash != std::string::npos && block.tag.empty()))
+        lesson.problems.push_back(
+            {lesson.path, line,
+             "bad code marker '" + spec + "': expected a relative PATH or PATH#TAG"});
+    else
+        lesson.code.push_back(std::move(block));
+}
+
+/// A `<!-- session[: pty] -->` marker @p body at line @p i, its block @p fence.
+void parse_session_marker(Lesson& lesson, const std::string& body, std::size_t i,
+                          const Fence& fence) {
+    const int line = static_cast<int>(i) + 1;
+    if (fence.info != "console")
+        lesson.problems.push_back(
+            {lesson.path, line + 1, "a session's block must be ```console, not ```" + fence.info});
+    Session session{i, fence, {}};
+    if (body != "session") {  // `session: OPTION`
+        auto option = body.substr(body.find(':') + 1);
+        option.erase(0, std::min(option.size(), option.find_first_not_of(' ')));
+        if (option == "pty")
+            session.terminal = true;
+        else
+            lesson.problems.push_back({lesson.path, line,
+                                       "unknown session option '" + option +
+                                           "': the markers are `<!-- session -->` and "
+                                           "`<!-- session: pty -->`"});
+    }
+    parse_session(lesson, session);
+    lesson.sessions.push_back(std::move(session));
+}
+
 /// Handles the marker @p body found at line @p i; returns the index to continue from.
 std::size_t parse_marker(Lesson& lesson, const std::string& body, std::size_t i) {
-    const bool is_code = body.starts_with("code:");
     const int line = static_cast<int>(i) + 1;
     auto fence =
         i + 1 < lesson.lines.size() ? opening_fence(lesson.lines[i + 1], i + 1) : std::nullopt;
@@ -103,41 +143,10 @@ std::size_t parse_marker(Lesson& lesson, const std::string& body, std::size_t i)
         lesson.problems.push_back({lesson.path, line + 1, "fenced block is never closed"});
         return lesson.lines.size();
     }
-    if (is_code) {
-        auto spec = body.substr(5);
-        spec.erase(0, spec.find_first_not_of(' ') == std::string::npos
-                          ? spec.size()
-                          : spec.find_first_not_of(' '));
-        auto hash = spec.find('#');
-        CodeBlock block{i, spec.substr(0, hash),
-                        hash == std::string::npos ? "" : spec.substr(hash + 1), *fence};
-        if (block.path.empty() || block.path.front() == '/' ||
-            (hash != std::string::npos && block.tag.empty()))
-            lesson.problems.push_back(
-                {lesson.path, line,
-                 "bad code marker '" + spec + "': expected a relative PATH or PATH#TAG"});
-        else
-            lesson.code.push_back(std::move(block));
-    } else {
-        if (fence->info != "console")
-            lesson.problems.push_back(
-                {lesson.path, line + 1,
-                 "a session's block must be ```console, not ```" + fence->info});
-        Session session{i, *fence, {}};
-        if (body != "session") {  // `session: OPTION`
-            auto option = body.substr(body.find(':') + 1);
-            option.erase(0, std::min(option.size(), option.find_first_not_of(' ')));
-            if (option == "pty")
-                session.terminal = true;
-            else
-                lesson.problems.push_back({lesson.path, line,
-                                           "unknown session option '" + option +
-                                               "': the markers are `<!-- session -->` and "
-                                               "`<!-- session: pty -->`"});
-        }
-        parse_session(lesson, session);
-        lesson.sessions.push_back(std::move(session));
-    }
+    if (body.starts_with("code:"))
+        parse_code_marker(lesson, body, i, *fence);
+    else
+        parse_session_marker(lesson, body, i, *fence);
     return fence->close + 1;
 }
 

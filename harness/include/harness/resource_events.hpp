@@ -17,7 +17,7 @@
 /// descriptor (a test run by hand) nothing is written.
 ///
 /// The grader reads the descriptor as untrusted bytes (lab code may write there too):
-/// grader/resource_event_reader.hpp accepts only whole lines `EVENT CALL` with one of the
+/// grader/sandbox/resource_event_reader.hpp accepts only whole lines `EVENT CALL` with one of the
 /// events below and a short printable call; anything else makes the test's result
 /// `integrity`.
 #pragma once

@@ -11,6 +11,7 @@
 
 #include "course/file.hpp"
 #include "harness/testsupport.hpp"
+#include "open_dir.hpp"
 
 namespace harness {
 namespace {
@@ -46,11 +47,11 @@ bool read_child(pid_t pid, pid_t parent, ChildInfo& info) {
 // Linux 3.5+ with CONFIG_PROC_CHILDREN): no scan of every process. False when absent.
 bool children_from_task_lists(pid_t parent, std::vector<ChildInfo>& children) {
     std::string tasks = "/proc/" + std::to_string(parent) + "/task";
-    DIR* dir = ::opendir(tasks.c_str());
-    if (dir == nullptr)
+    OpenDir dir = open_dir(tasks);
+    if (!dir)
         return false;
     bool listed = true;
-    while (dirent* entry = ::readdir(dir)) {
+    while (dirent* entry = ::readdir(dir.get())) {
         if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
             continue;
         std::string list;
@@ -71,7 +72,6 @@ bool children_from_task_lists(pid_t parent, std::vector<ChildInfo>& children) {
             at = end;
         }
     }
-    ::closedir(dir);
     return listed;
 }
 
@@ -97,10 +97,10 @@ std::vector<ChildInfo> find_children(pid_t parent, std::size_t described) {
         return children;
     }
     children.clear();
-    DIR* proc = ::opendir("/proc");
-    if (proc == nullptr)
+    OpenDir proc = open_dir("/proc");
+    if (!proc)
         return children;
-    while (dirent* entry = ::readdir(proc)) {
+    while (dirent* entry = ::readdir(proc.get())) {
         if (entry->d_name[0] < '1' || entry->d_name[0] > '9')
             continue;
         std::string stat;
@@ -114,7 +114,6 @@ std::vector<ChildInfo> find_children(pid_t parent, std::size_t described) {
         if (parse_stat_line(stat, info, ppid) && ppid == parent)
             children.push_back(info);
     }
-    ::closedir(proc);
     return children;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/testsupport.hpp"
+#include "open_dir.hpp"
 
 namespace harness {
 namespace {
@@ -47,7 +48,7 @@ constexpr std::size_t kNamedDescriptors = 10;
 }  // namespace
 
 std::vector<OpenDescriptor> open_descriptors() {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc/self/fd"), ::closedir);
+    OpenDir dir = open_dir("/proc/self/fd");
     if (!dir)
         return {};
     int own = ::dirfd(dir.get());

@@ -221,71 +221,79 @@ std::string who(pid_t by) {
     return by == test_process ? "the test" : "pid " + std::to_string(by);
 }
 
-// One process's line: its name, then what happened to it, then how the test's end found it.
-std::string story_of(pid_t pid, const Found& found) {
+// A process's story as story_of() reads it from the events, one step after another.
+struct Story {
     std::string name;
     std::string steps;
     bool reaped = false;
     bool seen_start = false;
     bool ended_told = false;  // a wait call already said how it ended
+};
+
+// The step @p event adds to @p story ("" for none), noting in it what the step tells.
+std::string step_of(const Copied& event, Story& story) {
+    std::string when = " " + at_time(event.nanoseconds);
+    switch (event.kind) {
+        case Kind::started:
+            story.seen_start = true;
+            return "started" + when + " by " + who(event.by) + " (" + event.text + ")";
+        case Kind::runs: {
+            std::string step = story.name.empty() ? "" : "ran " + event.text + when;
+            story.name = event.text;
+            return step;
+        }
+        case Kind::exec_failed:
+            return std::string("could not run it (") + std::strerror(event.value) + ")" + when;
+        case Kind::reaped:
+            story.reaped = true;
+            return describe_status(event.value) + ", reaped" + when + " by " + who(event.by) +
+                   " (" + event.text + ")";
+        case Kind::changed:
+            story.ended_told =
+                story.ended_told || WIFEXITED(event.value) || WIFSIGNALED(event.value);
+            return describe_status(event.value) + ", seen" + when + " by " + who(event.by);
+        case Kind::signalled:
+            return who(event.by) + " sent it " + signal_name(event.value) + when +
+                   (event.pid < 0 ? " (to its group)" : "");
+        case Kind::none:
+            break;
+    }
+    return "";
+}
+
+// How the test's end found a process the test never reaped.
+std::string unreaped_end(const Found& found, bool ended_told) {
+    if (found.state == 'Z' && ended_told)
+        return "never reaped: a zombie at the test's end";
+    if (found.state == 'Z')
+        return (found.exit_code >= 0 ? describe_status(found.exit_code) : "ended") +
+               ", never reaped: a zombie at the test's end";
+    if (found.state == 'T' || found.state == 't')
+        return "stopped, still there at the test's end";
+    if (found.state == '-')
+        return "gone by the test's end (not reaped by the test)";
+    return "still running at the test's end";
+}
+
+// One process's line: its name, then what happened to it, then how the test's end found it.
+std::string story_of(pid_t pid, const Found& found) {
+    Story story;
     for (const Copied& event : frozen.events) {
-        Kind kind = event.kind;
-        bool about_it = event.pid == pid || (kind == Kind::signalled && event.value != 0 &&
+        bool about_it = event.pid == pid || (event.kind == Kind::signalled && event.value != 0 &&
                                              (event.pid == pid || event.pid == -pid));
         if (!about_it)
             continue;
-        std::string when = " " + at_time(event.nanoseconds);
-        std::string step;
-        switch (kind) {
-            case Kind::started:
-                seen_start = true;
-                step = "started" + when + " by " + who(event.by) + " (" + event.text + ")";
-                break;
-            case Kind::runs:
-                if (!name.empty())
-                    step = "ran " + event.text + when;
-                name = event.text;
-                break;
-            case Kind::exec_failed:
-                step = std::string("could not run it (") + std::strerror(event.value) + ")" + when;
-                break;
-            case Kind::reaped:
-                reaped = true;
-                step = describe_status(event.value) + ", reaped" + when + " by " + who(event.by) +
-                       " (" + event.text + ")";
-                break;
-            case Kind::changed:
-                ended_told = ended_told || WIFEXITED(event.value) || WIFSIGNALED(event.value);
-                step = describe_status(event.value) + ", seen" + when + " by " + who(event.by);
-                break;
-            case Kind::signalled:
-                step = who(event.by) + " sent it " + signal_name(event.value) + when +
-                       (event.pid < 0 ? " (to its group)" : "");
-                break;
-            case Kind::none:
-                break;
-        }
+        std::string step = step_of(event, story);
         if (!step.empty())
-            steps += (steps.empty() ? "" : "; ") + step;
+            story.steps += (story.steps.empty() ? "" : "; ") + step;
     }
-    if (!seen_start)
+    std::string steps = story.steps;
+    if (!story.seen_start)
         steps = "started by " + who(found.parent > 0 ? found.parent : test_process) +
                 (steps.empty() ? "" : "; " + steps);
-    if (!reaped) {
-        std::string end;
-        if (found.state == 'Z' && ended_told)
-            end = "never reaped: a zombie at the test's end";
-        else if (found.state == 'Z')
-            end = (found.exit_code >= 0 ? describe_status(found.exit_code) : "ended") +
-                  ", never reaped: a zombie at the test's end";
-        else if (found.state == 'T' || found.state == 't')
-            end = "stopped, still there at the test's end";
-        else if (found.state == '-')
-            end = "gone by the test's end (not reaped by the test)";
-        else
-            end = "still running at the test's end";
-        steps += "; " + end;
-    }
+    if (!story.reaped)
+        steps += "; " + unreaped_end(found, story.ended_told);
+    std::string name = story.name;
     if (name.empty())
         name = found.name.empty() ? "?" : found.name;
     if (name.size() > 60)

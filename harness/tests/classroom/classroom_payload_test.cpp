@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "course/file.hpp"
-#include "course_result.hpp"
 #include "hsys/temp_dir.hpp"
+#include "reports/reports.hpp"
 
 namespace {
 using nlohmann::json;

@@ -26,11 +26,12 @@
 #include <set>
 
 #include "course/file.hpp"
-#include "course_result.hpp"
+#include "grade/grade.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/proc.hpp"
 #include "hsys/temp_dir.hpp"
-#include "protections.hpp"
+#include "reports/reports.hpp"
+#include "sandbox/protections.hpp"
 
 namespace {
 

@@ -28,7 +28,7 @@ struct Manifest {
     std::vector<BuiltProgram> programs;  ///< Possibly none.
     /// The libraries a lab's test program links besides the lab's own code (the C and C++
     /// libraries, the test frameworks', the course's): what a student's code may not
-    /// define again (grader/object_inspection.hpp).
+    /// define again (grader/compile/object_inspection.hpp).
     std::vector<std::string> trusted_binaries;
 };
 
