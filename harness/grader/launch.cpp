@@ -48,7 +48,8 @@ std::string find_launcher() {
 // The plan, in a memfd the launcher reads from its start (a pipe could not hold a plan
 // bigger than its buffer before the launcher runs).
 course::UniqueFd plan_file(const child::ChildPlan& plan, int reply_fd) {
-    course::UniqueFd file(course::check(::memfd_create("sandbox-plan", MFD_CLOEXEC), "memfd_create"));
+    course::UniqueFd file(
+        course::check(::memfd_create("sandbox-plan", MFD_CLOEXEC), "memfd_create"));
     hsys::write_all(file.get(), encode_plan(plan, reply_fd));
     return file;
 }
@@ -56,7 +57,10 @@ course::UniqueFd plan_file(const child::ChildPlan& plan, int reply_fd) {
 // posix_spawn's file actions, released whatever happens.
 class FileActions {
   public:
-    FileActions() { course::check_returned(::posix_spawn_file_actions_init(&actions_), "posix_spawn_file_actions_init"); }
+    FileActions() {
+        course::check_returned(::posix_spawn_file_actions_init(&actions_),
+                               "posix_spawn_file_actions_init");
+    }
     ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
     FileActions(const FileActions&) = delete;
     FileActions& operator=(const FileActions&) = delete;
@@ -90,11 +94,12 @@ std::string read_now(int fd, std::size_t cap) {
 
 // Why the launcher ended with @p status, from its report on the report pipe.
 std::string launcher_failure(const child::ChildPlan& plan, int status) {
-    auto reports = child::decode_child_reports(read_now(plan.grader_ends[1], child::kMaxReportBytes));
+    auto reports =
+        child::decode_child_reports(read_now(plan.grader_ends[1], child::kMaxReportBytes));
     if (reports.failed && !reports.failure.empty())
         return reports.failure;
-    return "the sandbox launcher " + launcher_path() + " ended with status " + std::to_string(status) +
-           " without saying why";
+    return "the sandbox launcher " + launcher_path() + " ended with status " +
+           std::to_string(status) + " without saying why";
 }
 
 // With namespaces: waits for the launcher (it only starts the init), then reads the
@@ -146,7 +151,8 @@ pid_t launch_child(const child::ChildPlan& plan, std::string& error) {
     pid_t pid = -1;
     int failed = ::posix_spawn(&pid, launcher_path().c_str(), actions.get(), nullptr, argv, envp);
     if (failed != 0) {
-        error = "cannot start the sandbox launcher (" + launcher_path() + "): " + std::strerror(failed);
+        error =
+            "cannot start the sandbox launcher (" + launcher_path() + "): " + std::strerror(failed);
         return -1;
     }
     if (!plan.isolated)

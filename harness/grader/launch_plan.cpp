@@ -11,7 +11,7 @@ namespace grader::launch {
 namespace {
 
 constexpr std::string_view kMagic = "sandbox-plan-1";
-constexpr std::size_t kMaxTexts = 1 << 16;     // arguments, variables or view steps
+constexpr std::size_t kMaxTexts = 1 << 16;      // arguments, variables or view steps
 constexpr std::size_t kMaxTextBytes = 1 << 24;  // one text
 
 class Writer {

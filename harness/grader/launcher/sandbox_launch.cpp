@@ -13,10 +13,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <utility>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "launch_plan.hpp"
 #include "namespaces.hpp"
@@ -39,8 +39,8 @@ void copy_text(char* to, std::size_t size, const char* from) {
     ChildReport report;
     report.error = error > 0 && error < 4096 ? error : EINVAL;
     copy_text(report.step, sizeof report.step, step);
-    if (report_fd >= 0)
-        [[maybe_unused]] auto n = ::write(report_fd, &report, sizeof report);
+    if (report_fd >= 0) [[maybe_unused]]
+        auto n = ::write(report_fd, &report, sizeof report);
     ::_exit(kSetupFailed);
 }
 
