@@ -2,10 +2,12 @@
 // waitpid of the same test program (a lab's GoogleTest program, --gtest_filter to one
 // test), measured in the same run.
 //
-// Usage: bm_sandbox [--rounds=N] [--runs=N] [--json=PATH]
+// Usage: bm_sandbox [--rounds=N] [--runs=N] [--ballast=MIB] [--json=PATH]
 //   --rounds  rounds (default 9); each runs the test --runs times (default 12) bare and
 //             as many times sandboxed, one of each in turn (the order alternating), so
 //             that both see the same machine at the same time
+//   --ballast MiB of memory this program holds resident (default 0), as a grader grown
+//             big would: what a fork of it would have to copy
 //   --json    where to write the numbers (default none)
 // Prints, for wall time and for CPU time (user + system of the bench and everything it
 // reaped: the launcher, the init, the test), each side's median per run, the median
@@ -18,6 +20,7 @@
 // ones).
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,7 +85,8 @@ void run_bare(const std::vector<std::string>& argv) {
         args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
-    course::check_returned(::posix_spawn_file_actions_init(&actions), "posix_spawn_file_actions_init");
+    course::check_returned(::posix_spawn_file_actions_init(&actions),
+                           "posix_spawn_file_actions_init");
     ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
     pid_t pid = -1;
@@ -104,7 +108,8 @@ void run_sandboxed(const std::vector<std::string>& argv, const grader::Limits& l
         throw std::runtime_error("the sandboxed test failed:\n" + run.output);
 }
 
-int flag(int argc, char** argv, const std::string& name, int fallback, std::string* text = nullptr) {
+int flag(int argc, char** argv, const std::string& name, int fallback,
+         std::string* text = nullptr) {
     std::string prefix = "--" + name + "=";
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -115,6 +120,22 @@ int flag(int argc, char** argv, const std::string& name, int fallback, std::stri
         }
     }
     return fallback;
+}
+
+// Keeps @p mib MiB resident until the program ends, in small pages (MADV_NOHUGEPAGE: a
+// heap grown by malloc is mostly 4 KiB pages, each a page table entry a fork copies).
+void hold_resident(std::size_t mib) {
+    if (mib == 0)
+        return;
+    std::size_t bytes = mib << 20;
+    void* memory =
+        ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED)
+        course::throw_errno("mmap");
+    ::madvise(memory, bytes, MADV_NOHUGEPAGE);
+    auto* page = static_cast<volatile char*>(memory);
+    for (std::size_t i = 0; i < bytes; i += 4096)
+        page[i] = 1;
 }
 
 struct Side {
@@ -128,6 +149,8 @@ int main(int argc, char** argv) try {
     int runs = std::max(1, flag(argc, argv, "runs", 12));
     std::string json_path;
     flag(argc, argv, "json", 0, &json_path);
+    auto ballast_mib = static_cast<std::size_t>(std::max(0, flag(argc, argv, "ballast", 0)));
+    hold_resident(ballast_mib);
     const std::vector<std::string> test = {BM_SANDBOX_TEST_PROGRAM,
                                            "--gtest_filter=" BM_SANDBOX_TEST_NAME};
     grader::Limits limits;
@@ -162,26 +185,30 @@ int main(int argc, char** argv) try {
     }
     auto line = [](const char* what, const std::vector<double>& bare_side,
                    const std::vector<double>& boxed_side, const std::vector<double>& ratio) {
-        return fmt::format("{:<5} bare {:7.2f} ms  sandboxed {:7.2f} ms  ratio {:.2f}x (rounds "
-                           "{:.2f}x to {:.2f}x)",
-                           what, 1e3 * median(bare_side), 1e3 * median(boxed_side), median(ratio),
-                           *std::min_element(ratio.begin(), ratio.end()),
-                           *std::max_element(ratio.begin(), ratio.end()));
+        return fmt::format(
+            "{:<5} bare {:7.2f} ms  sandboxed {:7.2f} ms  ratio {:.2f}x (rounds "
+            "{:.2f}x to {:.2f}x)",
+            what, 1e3 * median(bare_side), 1e3 * median(boxed_side), median(ratio),
+            *std::min_element(ratio.begin(), ratio.end()),
+            *std::max_element(ratio.begin(), ratio.end()));
     };
-    std::cout << fmt::format("\n{} per run, median of {} rounds of {} runs each "
-                             "(bare: posix_spawn + waitpid of the same program):\n",
-                             BM_SANDBOX_TEST_NAME, rounds, runs)
+    std::cout << fmt::format(
+                     "\n{} per run, median of {} rounds of {} runs each, {} MiB of ballast "
+                     "(bare: posix_spawn + waitpid of the same program):\n",
+                     BM_SANDBOX_TEST_NAME, rounds, runs, ballast_mib)
               << line("wall", bare.wall, boxed.wall, wall_ratio) << "\n"
               << line("cpu", bare.cpu, boxed.cpu, cpu_ratio) << "\n";
     if (!json_path.empty()) {
         std::ofstream out(json_path);
         out << fmt::format(
-            "{{\"test\": \"{}\", \"rounds\": {}, \"runs\": {}, \"bare_wall_ms\": {:.3f}, "
+            "{{\"test\": \"{}\", \"rounds\": {}, \"runs\": {}, \"ballast_mib\": {}, "
+            "\"bare_wall_ms\": {:.3f}, "
             "\"sandboxed_wall_ms\": {:.3f}, \"wall_ratio\": {:.3f}, \"wall_ratio_min\": {:.3f}, "
             "\"wall_ratio_max\": {:.3f}, \"bare_cpu_ms\": {:.3f}, \"sandboxed_cpu_ms\": {:.3f}, "
             "\"cpu_ratio\": {:.3f}}}\n",
-            BM_SANDBOX_TEST_NAME, rounds, runs, 1e3 * median(bare.wall), 1e3 * median(boxed.wall),
-            median(wall_ratio), *std::min_element(wall_ratio.begin(), wall_ratio.end()),
+            BM_SANDBOX_TEST_NAME, rounds, runs, ballast_mib, 1e3 * median(bare.wall),
+            1e3 * median(boxed.wall), median(wall_ratio),
+            *std::min_element(wall_ratio.begin(), wall_ratio.end()),
             *std::max_element(wall_ratio.begin(), wall_ratio.end()), 1e3 * median(bare.cpu),
             1e3 * median(boxed.cpu), median(cpu_ratio));
     }

@@ -19,6 +19,9 @@ run bm_spawn --json="$out/spawn.json" --svg="$out/spawn-vs-fork.svg"
 run bm_progress --out-dir "$out"
 run bm_sandbox --json="$out/sandbox.json"
 echo
+echo "=== bm_sandbox, the grader grown to 256 MiB (what a fork would copy: the launcher does not) ==="
+"$build/bin/bm_sandbox" --ballast=256 --rounds=5 --json="$out/sandbox-256mib.json"
+echo
 echo "=== bm_sandbox, the fallback (GRADER_NO_NAMESPACES=1) ==="
 GRADER_NO_NAMESPACES=1 "$build/bin/bm_sandbox" --json="$out/sandbox-fallback.json"
 echo

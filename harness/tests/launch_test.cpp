@@ -119,8 +119,8 @@ TEST(LaunchPlanTest, EveryFieldSurvivesTheTrip) {
 TEST(LaunchPlanTest, ABrokenPlanIsRefused) {
     SamplePlan sample;
     std::string bytes = encode_plan(sample.plan, 18);
-    for (const std::string& broken :
-         {bytes.substr(0, bytes.size() - 1), bytes + "x", std::string("not a plan"), std::string()}) {
+    for (const std::string& broken : {bytes.substr(0, bytes.size() - 1), bytes + "x",
+                                      std::string("not a plan"), std::string()}) {
         std::string error;
         EXPECT_EQ(decode_plan(broken, error), nullptr) << broken.size() << " bytes";
         EXPECT_NE(error, "");
@@ -172,8 +172,8 @@ TEST_F(LaunchTest, TheInitsCommandLineNamesNoHiddenPath) {
 TEST_F(LaunchTest, WithoutNamespacesTheTestIsTheGradersChild) {
     grader::Limits limits;
     limits.drop_root = true;
-    auto run = grader::run_sandboxed({"/bin/sh", "-c", "echo $PPID"}, scratch_.path().string(),
-                                     limits);
+    auto run =
+        grader::run_sandboxed({"/bin/sh", "-c", "echo $PPID"}, scratch_.path().string(), limits);
     ASSERT_EQ(run.sandbox_error, "");
     EXPECT_EQ(run.output, std::to_string(::getpid()) + "\n");
 }
