@@ -6,7 +6,7 @@ set -euo pipefail
 build=${1:-build}
 out="$build/bench"
 mkdir -p "$out"
-cmake --build "$build" --target bm_process_listing bm_hierarchy bm_spawn bm_progress
+cmake --build "$build" --target bm_process_listing bm_hierarchy bm_spawn bm_progress bm_sandbox grader
 
 run() {
   echo
@@ -17,6 +17,13 @@ run bm_process_listing --benchmark_out="$out/process_listing.json" --benchmark_o
 run bm_hierarchy --benchmark_out="$out/hierarchy.json" --benchmark_out_format=json
 run bm_spawn --json="$out/spawn.json" --svg="$out/spawn-vs-fork.svg"
 run bm_progress --out-dir "$out"
+run bm_sandbox --json="$out/sandbox.json"
+echo
+echo "=== bm_sandbox, the grader grown to 256 MiB (what a fork would copy: the launcher does not) ==="
+"$build/bin/bm_sandbox" --ballast=256 --rounds=5 --json="$out/sandbox-256mib.json"
+echo
+echo "=== bm_sandbox, the fallback (GRADER_NO_NAMESPACES=1) ==="
+GRADER_NO_NAMESPACES=1 "$build/bin/bm_sandbox" --json="$out/sandbox-fallback.json"
 echo
 echo "=== batch_class (grader batch on a class of four, before and now) ==="
 "$(dirname "$0")/../bench/batch_class.sh" "$build"

@@ -32,6 +32,8 @@ checked=0
 needs=""
 for file in $files; do
   head -c 4 "$file" | grep -q 'ELF' || continue  # scripts
+  # Statically linked (sandbox-launch): it carries its own glibc, and needs none installed.
+  objdump -T "$file" >/dev/null 2>&1 || continue
   checked=$((checked + 1))
   needs="$needs$(objdump -T "$file" |
     sed -n 's|.*[ (]GLIBC_\([0-9][0-9.]*\)[) ].* \([^ ]*\)$|\1 \2 '"$file"'|p')

@@ -28,6 +28,7 @@
 #include "hsys/reap.hpp"
 #include "hsys/run.hpp"
 #include "sandbox/child_reports.hpp"
+#include "sandbox/launch.hpp"
 #include "sandbox/namespaces.hpp"
 #include "sandbox/resource_event_reader.hpp"
 #include "sandbox/sandbox_child.hpp"
@@ -152,19 +153,14 @@ pid_t start_isolated(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& 
     auto sync = course::make_pipe();
     plan.sync_fd = sync.read.get();
     plan.grader_ends[child::kSyncWrite] = sync.write.get();
-    // The init inherits the grader's dumpable flag, and an ordinary user may write the id
-    // maps of a dumpable process only: dumpable until they are written, then the init and
-    // the grader turn it off again. No test runs outside a namespace meanwhile.
-    int dumpable = course::check(::prctl(PR_GET_DUMPABLE), "prctl PR_GET_DUMPABLE");
-    course::check(::prctl(PR_SET_DUMPABLE, 1), "prctl PR_SET_DUMPABLE");
-    pid_t init = child::clone_child(ns::clone_flags());
-    if (init == 0)
-        child::run_init(plan);
-    int clone_errno = errno;
-    std::string error = init < 0
-                            ? std::string("clone (new namespaces): ") + std::strerror(clone_errno)
-                            : ns::write_id_maps(init, plan.root);
-    course::check(::prctl(PR_SET_DUMPABLE, dumpable), "prctl PR_SET_DUMPABLE");
+    // The sandbox's launcher (launch.hpp) clones the init, as our child, without copying
+    // the grader. An ordinary user may write the id maps of a dumpable process only: the
+    // init is dumpable (the launcher, freshly executed, is) until they are written, then
+    // it turns that off; the grader never is.
+    std::string error;
+    pid_t init = launch::launch_child(plan, error);
+    if (init > 0)
+        error = ns::write_id_maps(init, plan.root);
     if (init < 0) {
         out.sandbox_error = error;
         return -1;
@@ -352,9 +348,10 @@ std::unique_ptr<TestCgroup> make_test_cgroup(const Limits& limits, child::ChildP
 pid_t launch_child(child::ChildPlan& plan, const TestCgroup* cgroup, Outcome& out) {
     if (plan.isolated)
         return start_isolated(plan, cgroup, out);
-    pid_t pid = course::check(child::clone_child(0), "fork");
-    if (pid == 0)
-        child::exec_program(plan);
+    std::string error;
+    pid_t pid = launch::launch_child(plan, error);  // the launcher becomes the program
+    if (pid < 0)
+        out.sandbox_error = error;
     return pid;
 }
 
