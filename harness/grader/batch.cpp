@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -27,6 +28,7 @@
 #include "hsys/spawn.hpp"
 #include "protections.hpp"
 #include "shards.hpp"
+#include "timings.hpp"
 
 extern char** environ;
 
@@ -379,9 +381,39 @@ GradebookRow grader_failed_row(const std::vector<LabSpec>& graded, const fs::pat
                             "). Please tell your instructor.");
 }
 
+// Seconds since @p start.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Where the time of @p student's grading went: what their grader wrote (--timings), with
+// the batch's own steps added to it.
+fs::path timings_of(const BatchOptions& options, const std::string& student) {
+    return work_of(options, student) / "logs" / "timings.json";
+}
+
+// Adds the batch's own steps (@p spent) to what the student's grader wrote in @p path (or
+// to nothing, when it wrote none). Timings are no part of a grade: when they cannot be
+// read or written, the file is left out (and the class's summary counts one student less).
+void add_batch_timings(const fs::path& path, const timings::Phases& spent) {
+    try {
+        timings::Phases phases;
+        if (fs::exists(path))
+            phases = timings::from_json(course::read_file(path.string()));
+        for (const auto& [name, phase] : spent)
+            timings::add(phases, name, phase.seconds, phase.count);
+        hsys::write_file_atomically(path.string(), timings::to_json(phases));
+    } catch (const std::exception&) {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+}
+
 GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
                            const std::vector<LabSpec>& labs, const std::vector<LabSpec>& graded,
                            const std::string& student, Place& place, int build_parallelism) {
+    auto start = std::chrono::steady_clock::now();
+    timings::Phases spent;  // the batch's own steps, for timings_of()
     GradebookRow row;
     row.student = student;
     fs::path work = work_of(options, student);
@@ -403,12 +435,15 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
         overlay_log << note << "\n";
     if (!overlay.refused.empty())
         return refused_row(graded, work, student, overlay.refused);
+    timings::add(spent, "sources", seconds_since(start));
     if (!place.configured) {
+        auto configure_start = std::chrono::steady_clock::now();
         int status = run_logged(configure_command(options, shared, place),
                                 (work / "logs" / "configure.log").string(), env);
         if (!succeeded(status))
             return grader_failed_row(graded, work, student, step_failure("configure", status));
         place.configured = shared.share;
+        timings::add(spent, "configure", seconds_since(configure_start));
     }
     std::vector<std::string> grade = {"timeout", "-k", "10",
                                       std::to_string(options.timeout_seconds)};
@@ -416,7 +451,8 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
         grade.push_back(options.wrapper);
     grade.insert(grade.end(),
                  {options.grader, "--manifest", (place.build / "course-manifest.json").string(),
-                  "--reports", (work / "reports").string(), "--logs", (work / "logs").string()});
+                  "--reports", (work / "reports").string(), "--logs", (work / "logs").string(),
+                  "--timings", timings_of(options, student).string()});
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
     // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
@@ -424,9 +460,13 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
                           ? std::min<double>(options.deadline_seconds, options.timeout_seconds)
                           : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
     grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
+    auto grade_start = std::chrono::steady_clock::now();
     int status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));
+    timings::add(spent, "grader process", seconds_since(grade_start));
+    timings::add(spent, "student", seconds_since(start));
+    add_batch_timings(timings_of(options, student), spent);
     try {
         read_report((work / "reports" / "report.json").string(), row);
     } catch (const std::exception& e) {
@@ -496,6 +536,63 @@ GradebookRow grade_student_guarded(const BatchOptions& options, const SharedBuil
     }
 }
 
+// One decimal, or "-" when the phase never happened.
+std::string mean_of(const timings::Phases& phases, const std::string& name, std::size_t students) {
+    auto found = phases.find(name);
+    if (found == phases.end())
+        return "-";
+    return fmt::format("{:.1f}", found->second.seconds / static_cast<double>(students));
+}
+
+long count_of(const timings::Phases& phases, const std::string& name) {
+    auto found = phases.find(name);
+    return found == phases.end() ? 0 : found->second.count;
+}
+
+// Writes <work>/logs/timings.json, the sum of every student's timings (timings_of()) and the
+// class's wall time (@p jobs students at once), and says on stderr where a student's time
+// goes, on average. Timings are no part of a grade: what cannot be read is left out, and
+// a summary that cannot be written is said so.
+void summarize_timings(const BatchOptions& options, const std::vector<std::string>& students,
+                       int jobs, double wall_seconds) {
+    timings::Phases total;
+    std::size_t timed = 0;
+    for (const auto& student : students) {
+        try {
+            auto path = timings_of(options, student);
+            if (!fs::exists(path))
+                continue;
+            for (const auto& [name, phase] : timings::from_json(course::read_file(path.string())))
+                timings::add(total, name, phase.seconds, phase.count);
+            ++timed;
+        } catch (const std::exception&) {
+            // a file that cannot be read: that student is left out of the summary
+        }
+    }
+    timings::add(total, "class wall", wall_seconds, static_cast<long>(students.size()));
+    auto summary = fs::path(options.work_dir) / "logs" / "timings.json";
+    try {
+        fs::create_directories(summary.parent_path());
+        hsys::write_file_atomically(summary.string(), timings::to_json(total));
+    } catch (const std::exception& e) {
+        std::cerr << "batch: could not write " << summary.string() << ": " << e.what() << "\n";
+    }
+    if (timed == 0)
+        return;
+    std::cerr << fmt::format(
+        "batch: {:.1f} s per student for the class ({} graded at once); each student's own "
+        "{} s: configure {}, grader {} = build {} (compile {} in {}, link {} in {}), "
+        "inspection {}, tests {} ({} tests, their programs {}), reports {} (mean of {}; "
+        "{})\n",
+        wall_seconds / static_cast<double>(students.size()), jobs, mean_of(total, "student", timed),
+        mean_of(total, "configure", timed), mean_of(total, "grader process", timed),
+        mean_of(total, "build", timed), mean_of(total, "compile", timed),
+        count_of(total, "compile"), mean_of(total, "link", timed), count_of(total, "link"),
+        mean_of(total, "inspection", timed), mean_of(total, "tests", timed),
+        count_of(total, "tests"), mean_of(total, "test programs", timed),
+        mean_of(total, "reports", timed), timed, summary.string());
+}
+
 }  // namespace
 
 int run_batch(const BatchOptions& options) {
@@ -561,11 +658,14 @@ int run_batch(const BatchOptions& options) {
                                      students[i], rows[i].score, rows[i].max_score, rows[i].status);
         }
     };
+    auto graded_from = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
     for (auto& slot : slots)
         threads.emplace_back(worker, std::ref(slot));
     for (auto& t : threads)
         t.join();
+    if (!students.empty())
+        summarize_timings(options, students, jobs, seconds_since(graded_from));
     write_gradebook(options.gradebook, labs, rows, !options.students.empty());
     std::string shard_note;
     if (options.shard) {
