@@ -4,6 +4,7 @@
 #include "batch.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -185,9 +186,11 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
 namespace {
 
 // Runs @p argv (PATH searched) with stdin from /dev/null and stdout+stderr into @p log, in
-// its own process group, @p extra_env added. @returns the raw wait status.
+// its own process group, @p extra_env added. @returns the raw wait status; @p cpu_seconds
+// (when given) gets the CPU time, user and system, of the program and of every process it
+// and they waited for (wait4's), which other work on the machine does not add to.
 int run_logged(const std::vector<std::string>& argv, const std::string& log,
-               const std::vector<std::string>& extra_env) {
+               const std::vector<std::string>& extra_env, double* cpu_seconds = nullptr) {
     std::vector<std::string> env(extra_env);
     for (char** e = environ; *e; ++e)
         env.emplace_back(*e);  // first one wins
@@ -206,7 +209,14 @@ int run_logged(const std::vector<std::string>& argv, const std::string& log,
     spawn.new_process_group = true;
     pid_t pid = hsys::spawn(spawn);
     int status = 0;
-    course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
+    rusage usage{};
+    course::retry_on_eintr("wait4", [&] { return ::wait4(pid, &status, 0, &usage); });
+    if (cpu_seconds != nullptr) {
+        auto seconds = [](const timeval& t) {
+            return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+        };
+        *cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    }
     return status;
 }
 
@@ -461,10 +471,12 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
                           : std::max(options.timeout_seconds - 60, options.timeout_seconds / 2);
     grade.insert(grade.end(), {"--deadline", fmt::format("{:g}", deadline)});
     auto grade_start = std::chrono::steady_clock::now();
-    int status = run_logged(grade, (work / "logs" / "grade.log").string(), env);
+    double cpu_seconds = 0;
+    int status = run_logged(grade, (work / "logs" / "grade.log").string(), env, &cpu_seconds);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));
     timings::add(spent, "grader process", seconds_since(grade_start));
+    timings::add(spent, "grader process cpu", cpu_seconds);
     timings::add(spent, "student", seconds_since(start));
     add_batch_timings(timings_of(options, student), spent);
     try {
@@ -582,15 +594,16 @@ void summarize_timings(const BatchOptions& options, const std::vector<std::strin
     std::cerr << fmt::format(
         "batch: {:.1f} s per student for the class ({} graded at once); each student's own "
         "{} s: configure {}, grader {} = build {} (compile {} in {}, link {} in {}), "
-        "inspection {}, tests {} ({} tests, their programs {}), reports {} (mean of {}; "
-        "{})\n",
+        "inspection {}, tests {} ({} tests, their programs {}), reports {}; {} s of CPU "
+        "(mean of {}; {})\n",
         wall_seconds / static_cast<double>(students.size()), jobs, mean_of(total, "student", timed),
         mean_of(total, "configure", timed), mean_of(total, "grader process", timed),
         mean_of(total, "build", timed), mean_of(total, "compile", timed),
         count_of(total, "compile"), mean_of(total, "link", timed), count_of(total, "link"),
         mean_of(total, "inspection", timed), mean_of(total, "tests", timed),
         count_of(total, "tests"), mean_of(total, "test programs", timed),
-        mean_of(total, "reports", timed), timed, summary.string());
+        mean_of(total, "reports", timed), mean_of(total, "grader process cpu", timed), timed,
+        summary.string());
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 ///
 /// `grader --timings FILE` writes them as JSON when the run ends; `grader batch` asks each
 /// student's grader for them (`<work>/<student>/logs/timings.json`), adds its own steps
-/// (preparing the sources, configuring, the grading process as a whole) and prints the
+/// (copying the sources, configuring, the grader process as a whole, and that process's CPU
+/// time with all it waited for), sums them into `<work>/logs/timings.json` and prints the
 /// class's average (what bench/batch_distinct_class.sh reads). They describe the grader,
 /// not the student: no report, score or verdict ever reads them.
 #pragma once
