@@ -411,7 +411,7 @@ void add_batch_timings(const fs::path& path, const timings::Phases& spent) {
         if (fs::exists(path))
             phases = timings::from_json(course::read_file(path.string()));
         for (const auto& [name, phase] : spent)
-            timings::add(phases, name, phase.seconds, phase.count);
+            timings::add(phases, name, phase.seconds, phase.count, phase.cpu_seconds);
         hsys::write_file_atomically(path.string(), timings::to_json(phases));
     } catch (const std::exception&) {
         std::error_code ignored;
@@ -475,8 +475,7 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
     int status = run_logged(grade, (work / "logs" / "grade.log").string(), env, &cpu_seconds);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));
-    timings::add(spent, "grader process", seconds_since(grade_start));
-    timings::add(spent, "grader process cpu", cpu_seconds);
+    timings::add(spent, "grader process", seconds_since(grade_start), 1, cpu_seconds);
     timings::add(spent, "student", seconds_since(start));
     add_batch_timings(timings_of(options, student), spent);
     try {
@@ -556,6 +555,15 @@ std::string mean_of(const timings::Phases& phases, const std::string& name, std:
     return fmt::format("{:.1f}", found->second.seconds / static_cast<double>(students));
 }
 
+// The phase's CPU seconds per student, one decimal, or "-".
+std::string cpu_mean_of(const timings::Phases& phases, const std::string& name,
+                        std::size_t students) {
+    auto found = phases.find(name);
+    if (found == phases.end())
+        return "-";
+    return fmt::format("{:.1f}", found->second.cpu_seconds / static_cast<double>(students));
+}
+
 long count_of(const timings::Phases& phases, const std::string& name) {
     auto found = phases.find(name);
     return found == phases.end() ? 0 : found->second.count;
@@ -575,7 +583,7 @@ void summarize_timings(const BatchOptions& options, const std::vector<std::strin
             if (!fs::exists(path))
                 continue;
             for (const auto& [name, phase] : timings::from_json(course::read_file(path.string())))
-                timings::add(total, name, phase.seconds, phase.count);
+                timings::add(total, name, phase.seconds, phase.count, phase.cpu_seconds);
             ++timed;
         } catch (const std::exception&) {
             // a file that cannot be read: that student is left out of the summary
@@ -602,7 +610,7 @@ void summarize_timings(const BatchOptions& options, const std::vector<std::strin
         count_of(total, "compile"), mean_of(total, "link", timed), count_of(total, "link"),
         mean_of(total, "inspection", timed), mean_of(total, "tests", timed),
         count_of(total, "tests"), mean_of(total, "test programs", timed),
-        mean_of(total, "reports", timed), mean_of(total, "grader process cpu", timed), timed,
+        mean_of(total, "reports", timed), cpu_mean_of(total, "grader process", timed), timed,
         summary.string());
 }
 

@@ -2,6 +2,7 @@
 // steps of a build read back from Ninja's log.
 #include "timings.hpp"
 
+#include <sys/resource.h>
 #include <time.h>
 
 #include <charconv>
@@ -17,6 +18,19 @@
 namespace grader::timings {
 
 namespace {
+
+// CPU seconds, user and system, of this process and of the children it waited for so far.
+double cpu_so_far() {
+    double seconds = 0;
+    for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+        rusage usage{};
+        if (::getrusage(who, &usage) != 0)
+            continue;  // never on Linux: a phase's CPU time is then left short
+        for (const timeval& t : {usage.ru_utime, usage.ru_stime})
+            seconds += static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    }
+    return seconds;
+}
 
 std::mutex& run_lock() {
     static std::mutex lock;
@@ -54,10 +68,11 @@ std::optional<LogStep> parse_log_line(std::string_view line) {
 
 }  // namespace
 
-void add(Phases& phases, const std::string& phase, double seconds, long count) {
+void add(Phases& phases, const std::string& phase, double seconds, long count, double cpu_seconds) {
     Phase& totals = phases[phase];
     totals.seconds += seconds;
     totals.count += count;
+    totals.cpu_seconds += cpu_seconds;
 }
 
 Phases& of_this_run() {
@@ -66,14 +81,17 @@ Phases& of_this_run() {
 }
 
 Timer::Timer(std::string phase)
-    : phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {}
+    : phase_(std::move(phase)),
+      start_(std::chrono::steady_clock::now()),
+      cpu_start_(cpu_so_far()) {}
 
 Timer::~Timer() {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    double cpu_seconds = cpu_so_far() - cpu_start_;
     try {
         std::lock_guard guard(run_lock());
-        add(of_this_run(), phase_, seconds);
+        add(of_this_run(), phase_, seconds, 1, cpu_seconds);
     } catch (...) {
         // no memory for a phase's name: its time is not counted, the run goes on
     }
@@ -102,7 +120,8 @@ void add_build_steps(Phases& phases, const std::string& build_dir, std::int64_t 
 std::string to_json(const Phases& phases) {
     nlohmann::ordered_json json = nlohmann::ordered_json::object();
     for (const auto& [name, phase] : phases)
-        json[name] = {{"seconds", phase.seconds}, {"count", phase.count}};
+        json[name] = {
+            {"seconds", phase.seconds}, {"count", phase.count}, {"cpu_seconds", phase.cpu_seconds}};
     return json.dump(2) + "\n";
 }
 
@@ -110,7 +129,8 @@ Phases from_json(const std::string& json) {
     Phases phases;
     auto parsed = nlohmann::json::parse(json);
     for (const auto& [name, phase] : parsed.items())
-        phases[name] = {phase.at("seconds").get<double>(), phase.at("count").get<long>()};
+        phases[name] = {phase.at("seconds").get<double>(), phase.at("count").get<long>(),
+                        phase.value("cpu_seconds", 0.0)};
     return phases;
 }
 

@@ -18,22 +18,28 @@
 
 namespace grader::timings {
 
-/// The totals of one phase: its wall seconds and how many times it happened.
+/// The totals of one phase: its wall seconds, how many times it happened, and, for the
+/// phases a Timer measures, the CPU seconds (user and system) this process and the
+/// processes it waited for spent in it, which other load on the machine does not add to.
 struct Phase {
     double seconds = 0;
     long count = 0;
+    double cpu_seconds = 0;
 };
 
 /// Phases by name ("build", "compile", ...).
 using Phases = std::map<std::string, Phase>;
 
-/// Adds @p seconds and @p count to @p phase's totals in @p phases.
-void add(Phases& phases, const std::string& phase, double seconds, long count = 1);
+/// Adds @p seconds, @p count and @p cpu_seconds to @p phase's totals in @p phases.
+void add(Phases& phases, const std::string& phase, double seconds, long count = 1,
+         double cpu_seconds = 0);
 
 /// The totals of this process's run so far (grade.cpp and main.cpp add to them).
 Phases& of_this_run();
 
-/// Adds the wall time of its own life to @p phase of of_this_run(), once, when it ends.
+/// Adds the wall time of its own life to @p phase of of_this_run(), once, when it ends,
+/// with the CPU time this process and the children it waited for meanwhile spent (for a
+/// process of one thread, as the grader is: `grader batch`'s threads use none).
 class Timer {
   public:
     explicit Timer(std::string phase);
@@ -44,6 +50,7 @@ class Timer {
   private:
     std::string phase_;
     std::chrono::steady_clock::time_point start_;
+    double cpu_start_;
 };
 
 /// Now, on the clock file times are stamped from (CLOCK_REALTIME_COARSE), in nanoseconds:
@@ -57,7 +64,7 @@ std::int64_t file_clock_now();
 /// missing or unreadable log adds nothing (another generator, or no step ran).
 void add_build_steps(Phases& phases, const std::string& build_dir, std::int64_t since);
 
-/// @p phases as JSON: {"build": {"seconds": 1.5, "count": 9}, ...}.
+/// @p phases as JSON: {"build": {"seconds": 1.5, "count": 9, "cpu_seconds": 1.2}, ...}.
 std::string to_json(const Phases& phases);
 
 /// The phases of to_json()'s @p json.
