@@ -34,12 +34,12 @@ TEST(TimingsTest, BuildStepsSinceTheBuildBegan) {
     hsys::TempDir build("timings-test");
     std::ofstream(build.path() / ".ninja_log")
         << "# ninja log v5\n"
-        << "0\t900\t100\told.o\tabc\n"           // an earlier build's
-        << "10\t1510\t2000\tnew.o\tdef\n"        // 1.5 s of compiling
-        << "1510\t1760\t2000\tlibnew.a\t012\n"   // 0.25 s of archiving
+        << "0\t900\t100\told.o\tabc\n"             // an earlier build's
+        << "10\t1510\t2000\tnew.o\tdef\n"          // 1.5 s of compiling
+        << "1510\t1760\t2000\tlibnew.a\t012\n"     // 0.25 s of archiving
         << "1760\t2760\t2001\tlab01_tests\t345\n"  // 1 s of linking
-        << "2760\t2800\t2002\thalf\n"            // cut short: no hash
-        << "2800\tx\t2002\tbad.o\t678\n";        // not a number
+        << "2760\t2800\t2002\thalf\n"              // cut short: no hash
+        << "2800\tx\t2002\tbad.o\t678\n";          // not a number
     Phases phases;
     grader::timings::add_build_steps(phases, build.path().string(), 1000);
     ASSERT_EQ(phases.size(), 2u);
