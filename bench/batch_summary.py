@@ -151,7 +151,8 @@ def ratio(triples):
     before = [b for b, _ in rounds]
     now = [n for _, n in rounds]
     print(f"{'every build compiles harness and tests':<44} {spread(before, ' s')} per student")
-    print(f"{'shared builds, each student sources only':<44} {spread(now, ' s')} per student"
+    shared = "shared builds, each student's sources only"
+    print(f"{shared:<44} {spread(now, ' s')} per student"
           f"  (target: at most 15 s)")
     print(f"shared builds are {spread([b / n for b, n in rounds], 'x')} faster"
           f" (each round's ratio, before and now run back to back)")
