@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "course/sys.hpp"
 #include "hsys/run.hpp"
 
 namespace bench {
@@ -85,9 +86,12 @@ inline std::string describe(const Spread& spread, const char* unit = "x", int de
 enum class Clock { wall, thread_cpu };
 
 /// Now on @p clock, in seconds.
+/// @throws std::system_error naming clock_gettime (never on Linux).
 inline double now_on(Clock clock) {
     timespec now{};
-    ::clock_gettime(clock == Clock::wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &now);
+    course::check(
+        ::clock_gettime(clock == Clock::wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &now),
+        "clock_gettime");
     return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
 }
 
