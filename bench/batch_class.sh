@@ -4,10 +4,13 @@
 # run: as before (--no-compile-cache: every student's build compiles the harness and the
 # tests) and as now (a build per job reused from student to student, the harness and
 # tests taken from BUILD_DIR, identical student files compiled once: the cache starts
-# empty). Prints the seconds per student of each and their ratio.
-# Usage: bench/batch_class.sh BUILD_DIR   (run by `make bench`; several minutes)
+# empty). Both are graded in each of ROUNDS rounds (BENCH_ROUNDS, default 3), back to
+# back; prints the median seconds per student of each, and the median of the rounds'
+# ratios, each with its spread (bench/batch_summary.py).
+# Usage: bench/batch_class.sh BUILD_DIR   (run by `make bench`; several minutes a round)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
+rounds=${BENCH_ROUNDS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 grader=$build/bin/grader
 work=$(mktemp -d "${TMPDIR:-/tmp}/batch-class.XXXXXX")
@@ -51,17 +54,19 @@ grade_class() {
     --gradebook "$work/$name/gradebook.csv" "$@" >"$work/$name/batch.log" 2>&1 || true
   end=$(date +%s.%N)
   rm -rf "$work/$name/work"  # its builds, before their writes reach the disk during the next
-  python3 -c 'import sys; print(f"{(float(sys.argv[2]) - float(sys.argv[1])) / int(sys.argv[3]):.1f}")' \
+  python3 -c 'import sys; print((float(sys.argv[2]) - float(sys.argv[1])) / int(sys.argv[3]))' \
     "$start" "$end" "$students"
 }
-echo "grading a class of $students (stub, reference, broken, half done) with --jobs 2 on $(nproc) cores..."
-# The new way first: the old one writes four whole builds, which a machine then flushes.
-now=$(grade_class now)
-before=$(grade_class before --no-compile-cache)
-printf '%-44s %8s s per student\n' "every build compiles harness and tests" "$before"
-printf '%-44s %8s s per student  (%sx faster; target: at most 15 s)\n' \
-  "shared builds, each student's sources only" "$now" \
-  "$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$before" "$now")"
-for name in before now; do
-  echo "$name: $(tail -n +2 "$work/$name/gradebook.csv" | cut -d, -f1,16,17 | tr '\n' ' ')"
+echo "grading a class of $students (stub, reference, broken, half done) with --jobs 2 on" \
+  "$(nproc) cores, both ways, $rounds round(s)..."
+results=()
+for round in $(seq "$rounds"); do
+  # The new way first: the old one writes four whole builds, which a machine then flushes.
+  now=$(grade_class "now-$round")
+  before=$(grade_class "before-$round" --no-compile-cache)
+  results+=("$round:$before:$now")
+done
+python3 "$root/bench/batch_summary.py" ratio "${results[@]}"
+for name in before-1 now-1; do
+  echo "$name: $(python3 "$root/bench/batch_summary.py" scores "$work/$name/gradebook.csv")"
 done

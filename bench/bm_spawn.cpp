@@ -148,8 +148,9 @@ struct Result {
     std::map<std::string, double> counters;
 };
 
-// Collects every run's result while the console reporter prints as usual.
-class CollectingReporter : public benchmark::ConsoleReporter {
+// Collects every run's result (and, as RoundsReporter, every repetition) while the
+// console reporter prints as usual.
+class CollectingReporter : public bench::RoundsReporter {
   public:
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
@@ -161,7 +162,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
                 result.counters[name] = counter.value;
             results.push_back(result);
         }
-        ConsoleReporter::ReportRuns(runs);
+        RoundsReporter::ReportRuns(runs);
     }
     std::vector<Result> results;
 };
@@ -171,12 +172,12 @@ std::string series_name(int method, size_t mib) {
 }
 
 void register_benchmarks() {
-    // The overhead pair first, at the smallest ballast. Each benchmark is repeated and
-    // its median kept: a spawn now and then delayed by other work does not count.
+    // The overhead pair first, at the smallest ballast: each repetition is a round, and the
+    // ratio printed is the median of the rounds' ratios. Each benchmark is repeated and its
+    // median kept: a spawn now and then delayed by other work does not count.
     benchmark::RegisterBenchmark("overhead/lab vs raw", BM_LabOverhead)
-        ->MinTime(0.5)
-        ->Repetitions(5)
-        ->DisplayAggregatesOnly()
+        ->MinTime(0.3)
+        ->Repetitions(9)
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
     for (size_t mib : kBallastMiB) {  // ballast grows once per size: sizes outermost
@@ -203,10 +204,13 @@ struct Measurements {
     std::map<std::string, std::vector<std::pair<double, double>>> series;
     double raw_us = 0;
     double lab_us = 0;
+    bench::Spread ratio;  // lab over raw, round by round
 };
 
-Measurements arrange(const std::vector<Result>& results) {
+Measurements arrange(const CollectingReporter& reporter) {
+    const std::vector<Result>& results = reporter.results;
     Measurements m;
+    m.ratio = bench::ratios_of(reporter.rounds, "overhead/lab vs raw", "lab_us", "raw_us");
     for (const auto& r : results) {
         if (r.name == "overhead/lab vs raw") {
             m.raw_us = r.counters.at("raw_us");
@@ -235,8 +239,8 @@ void print_table(const Measurements& m) {
         std::cout << "\n";
     }
     std::cout << std::setprecision(1) << "\nlab spawn+wait: " << m.lab_us
-              << " us, raw posix_spawn+waitpid: " << m.raw_us << " us, ratio "
-              << std::setprecision(3) << m.lab_us / m.raw_us << "x (target <= 1.05x)\n";
+              << " us, raw posix_spawn+waitpid: " << m.raw_us << " us (medians), ratio "
+              << bench::describe(m.ratio, "x", 3) << " (target <= 1.05x)\n";
 }
 
 void write_json(const Measurements& m, const std::string& path) {
@@ -256,7 +260,9 @@ void write_json(const Measurements& m, const std::string& path) {
         comma = ",";
     }
     out << "\n  },\n  \"overhead\": {\"raw_posix_spawn_us\": " << m.raw_us
-        << ", \"lab_spawn_us\": " << m.lab_us << ", \"ratio\": " << m.lab_us / m.raw_us << "}\n}\n";
+        << ", \"lab_spawn_us\": " << m.lab_us << ", \"ratio\": " << m.ratio.median
+        << ", \"ratio_min\": " << m.ratio.low << ", \"ratio_max\": " << m.ratio.high
+        << ", \"rounds\": " << m.ratio.rounds << "}\n}\n";
 }
 
 // A "nice" step (1, 2 or 5 times a power of ten) giving about @p ticks ticks up to @p max.
@@ -402,7 +408,7 @@ int main(int argc, char** argv) {
     CollectingReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
-    Measurements m = arrange(reporter.results);
+    Measurements m = arrange(reporter);
     for (const char* method : kMethods) {
         if (m.series[method].size() != kBallastMiB.size()) {
             std::cerr << "bm_spawn: incomplete results (filtered run?): no table, JSON or plot\n";

@@ -4,7 +4,7 @@
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
-//          [--prairielearn RESULTS_JSON] [--autolab]
+//          [--prairielearn RESULTS_JSON] [--autolab] [--timings FILE]
 //   grader [--manifest ...] --labs-built-on ID
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
@@ -19,6 +19,8 @@
 // --prairielearn PATH also writes PrairieLearn's results.json at PATH; --autolab ends stdout
 // with Autolab's two lines, its scores last (harness/README.md, "PrairieLearn", "Autolab").
 // An unknown --lab or --test is refused with what exists (exit 2).
+// --timings FILE also writes where the run's time went, as JSON (timings.hpp): never read
+// by a report or a verdict.
 // --labs-built-on ID prints ID and the ids of the labs that build on it, directly or not
 // (what `make watch` regrades when a file of lab ID changes), and exits.
 //
@@ -54,6 +56,8 @@
 #include "batch/submission.hpp"
 #include "course/file.hpp"
 #include "grade/grade.hpp"
+#include "grade/timings.hpp"
+#include "hsys/io.hpp"
 #include "reports/reports.hpp"
 #include "sandbox/hidden_files.hpp"
 #include "sandbox/protections.hpp"
@@ -78,6 +82,7 @@ struct Options {
     std::string built_on;      // --labs-built-on: list the labs to regrade after this one changes
     std::string prairielearn;  // also PrairieLearn's results.json there (/grade/results/...)
     bool autolab = false;      // end stdout with Autolab's feedback and autoresult lines
+    std::string timings;       // --timings: where the run's time went, as JSON (timings.hpp)
 };
 
 // True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
@@ -410,6 +415,20 @@ int list_labs_built_on(const std::vector<grader::LabSpec>& labs, const std::stri
     return 2;
 }
 
+// --timings: where this run's time went, as JSON at @p path. No grade depends on it: a
+// file that cannot be written is said so on stderr, and the run goes on.
+void write_timings(const std::string& path, std::chrono::steady_clock::time_point start) {
+    auto& phases = grader::timings::of_this_run();
+    grader::timings::add(
+        phases, "grading",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    try {
+        hsys::write_file_atomically(path, grader::timings::to_json(phases));
+    } catch (const std::exception& e) {
+        std::cerr << "grader: --timings " << path << ": " << e.what() << "\n";
+    }
+}
+
 int run(Options options) {
     auto start = std::chrono::steady_clock::now();
     auto manifest = labmeta::load_manifest(options.manifest);  // read once, here
@@ -478,7 +497,12 @@ int run(Options options) {
             ? build_dir + "/reports" +
                   (grading.flavor == grader::Flavor::reference ? "/reference" : "")
             : options.reports;
-    write_all_reports(result, reports, options);
+    {
+        grader::timings::Timer timer("reports");
+        write_all_reports(result, reports, options);
+    }
+    if (!options.timings.empty())
+        write_timings(options.timings, start);
     if (grading.guard_hidden_files) {  // they name hidden tests: the owner's alone
         grader::close_to_others(reports + "/report.json");
         grader::close_to_others(reports + "/results.json");
@@ -620,6 +644,9 @@ int main(int argc, char** argv) {
                    "also write PrairieLearn's results.json here (/grade/results/results.json)");
     app.add_flag("--autolab", options.autolab,
                  "end stdout with Autolab's feedback and scores lines (its autoresult)");
+    app.add_option("--timings", options.timings,
+                   "also write where the run's time went (build, compile, link, tests...) as "
+                   "JSON there");
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);

@@ -15,6 +15,7 @@
 #include <climits>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <ostream>
 #include <system_error>
 
@@ -102,6 +103,61 @@ StatFields read_stat(pid_t pid) {
     return parse_stat(std::string_view(text, static_cast<size_t>(n)));
 }
 
+// The first argument of @p raw, a command line as /proc/PID/cmdline gives it, exactly as
+// split_cmdline(raw)[0] would be; nullopt when it has none (empty).
+std::optional<std::string_view> first_argument(std::string_view raw) {
+    if (raw.empty())
+        return std::nullopt;
+    char separator = raw.back() == '\0' ? '\0' : ' ';
+    if (raw.back() == separator)
+        raw.remove_suffix(1);
+    // One argument ending with NUL and holding spaces: a title rewritten with spaces.
+    if (separator == '\0' && raw.find('\0') == std::string_view::npos)
+        separator = ' ';
+    return raw.substr(0, raw.find(separator));
+}
+
+// The first argument of @p pid's command line (none when it has no command line), read
+// with one openat relative to /proc into a buffer on the stack, with no vector of every
+// argument: a listing asks for it for each process whose name the kernel cut at 15
+// bytes. A command line longer than the buffer is read and split the usual way.
+std::optional<std::string> read_first_argument(pid_t pid) {
+    char path[32];  // "PID/cmdline"
+    char* end = std::to_chars(path, path + 16, pid).ptr;
+    std::memcpy(end, "/cmdline", sizeof "/cmdline");
+    course::UniqueFd fd(::openat(proc_dir(), path, O_RDONLY | O_CLOEXEC));
+    auto fail = [&](const char* call) {
+        int err = errno;
+        std::string what = std::string(call) + " " + proc_path(pid, "cmdline");
+        throw_if_process_error(pid, err, what + ": " + std::strerror(err));
+        course::throw_error(err, what);
+    };
+    if (!fd)
+        fail("open");
+    char text[4096];
+    size_t size = 0;
+    for (;;) {
+        ssize_t n = ::read(fd.get(), text + size, sizeof text - size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail("read");
+        if (n == 0)
+            break;
+        size += static_cast<size_t>(n);
+        if (size == sizeof text) {  // a long command line: the whole of it, the usual way
+            auto args = split_cmdline(read_proc_file(pid, "cmdline"));
+            if (args.empty())
+                return std::nullopt;
+            return args.front();
+        }
+    }
+    auto first = first_argument(std::string_view(text, size));
+    if (!first)
+        return std::nullopt;
+    return std::string(*first);
+}
+
 // Parses one decimal field of /proc/PID/stat; @p what names it in the error.
 template <typename Number>
 Number parse_number(std::string_view token, const char* what) {
@@ -115,16 +171,33 @@ Number parse_number(std::string_view token, const char* what) {
 }
 
 // The next space-separated token of @p rest, consumed from its front ("" at the end).
+// Plain loops, not find_first_of: tokens are a few bytes long, and a listing parses 20 of
+// them per process, where a search for either of two characters costs more than the walk.
 std::string_view next_token(std::string_view& rest) {
-    size_t begin = rest.find_first_not_of(" \n");
-    if (begin == std::string_view::npos)
-        return rest = {};
-    size_t end = rest.find_first_of(" \n", begin);
-    if (end == std::string_view::npos)
-        end = rest.size();
-    std::string_view token = rest.substr(begin, end - begin);
-    rest.remove_prefix(end);
-    return token;
+    const char* at = rest.data();
+    const char* end = at + rest.size();
+    auto separator = [](char c) { return c == ' ' || c == '\n'; };
+    while (at != end && separator(*at))
+        ++at;
+    const char* begin = at;
+    while (at != end && !separator(*at))
+        ++at;
+    rest = std::string_view(at, static_cast<size_t>(end - at));
+    return std::string_view(begin, static_cast<size_t>(at - begin));
+}
+
+// Consumes @p count tokens from the front of @p rest, as @p count calls of next_token()
+// would, in one walk: a listing skips 17 fields of every process's stat line.
+void skip_tokens(std::string_view& rest, int count) {
+    const char* at = rest.data();
+    const char* end = at + rest.size();
+    for (; count > 0; --count) {
+        while (at != end && (*at == ' ' || *at == '\n'))
+            ++at;
+        while (at != end && *at != ' ' && *at != '\n')
+            ++at;
+    }
+    rest = std::string_view(at, static_cast<size_t>(end - at));
 }
 
 long clock_ticks_per_second() {
@@ -259,7 +332,12 @@ StatFields parse_stat(std::string_view text) {
     // The name is whatever the program chose, parentheses included: it runs from the
     // first '(' to the *last* ')', and only numbers and one letter follow it.
     size_t open = text.find('(');
-    size_t close = text.rfind(')');
+    // memrchr, not rfind: the name ends near the start of a line of some 300 bytes, which
+    // rfind walks back through one byte at a time.
+    const void* last = text.empty() ? nullptr : ::memrchr(text.data(), ')', text.size());
+    size_t close = last == nullptr
+                       ? std::string_view::npos
+                       : static_cast<size_t>(static_cast<const char*>(last) - text.data());
     if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
         throw std::invalid_argument("parse_stat: no (name) in '" + std::string(text) + "'");
     }
@@ -274,8 +352,7 @@ StatFields parse_stat(std::string_view text) {
         throw std::invalid_argument("parse_stat: bad state field");
     fields.state = state[0];
     fields.ppid = parse_number<pid_t>(next_token(rest), "ppid (field 4)");
-    for (int field = 5; field < 22; ++field)
-        next_token(rest);
+    skip_tokens(rest, 22 - 5);  // fields 5 to 21
     fields.starttime = parse_number<unsigned long long>(next_token(rest), "starttime (field 22)");
     return fields;
 }
@@ -347,9 +424,8 @@ std::string Process::name() const {
     // The kernel cut the name at 15 bytes: the program's own basename may be the
     // whole of it ("gnome-keyring-d" -> "gnome-keyring-daemon").
     try {
-        std::vector<std::string> args = cmdline();
-        if (!args.empty()) {
-            std::string base = args[0].substr(args[0].rfind('/') + 1);
+        if (auto program = read_first_argument(pid_)) {
+            std::string base = program->substr(program->rfind('/') + 1);
             if (base.starts_with(name))
                 name = base;
         }

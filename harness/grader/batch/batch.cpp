@@ -4,6 +4,7 @@
 #include "batch/batch.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +26,7 @@
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
 #include "grade/grade.hpp"
+#include "grade/timings.hpp"
 #include "hsys/io.hpp"
 #include "hsys/spawn.hpp"
 #include "reports/gradebook.hpp"
@@ -197,9 +200,11 @@ Overlay overlay_submission(const std::vector<LabSpec>& labs, const std::string& 
 namespace {
 
 // Runs @p argv (PATH searched) with stdin from /dev/null and stdout+stderr into @p log, in
-// its own process group, @p extra_env added. @returns the raw wait status.
+// its own process group, @p extra_env added. @returns the raw wait status; @p cpu_seconds
+// (when given) gets the CPU time, user and system, of the program and of every process it
+// and they waited for (wait4's), which other work on the machine does not add to.
 int run_logged(const std::vector<std::string>& argv, const std::string& log,
-               const std::vector<std::string>& extra_env) {
+               const std::vector<std::string>& extra_env, double* cpu_seconds = nullptr) {
     std::vector<std::string> env(extra_env);
     for (char** e = environ; *e; ++e)
         env.emplace_back(*e);  // first one wins
@@ -218,7 +223,14 @@ int run_logged(const std::vector<std::string>& argv, const std::string& log,
     spawn.new_process_group = true;
     pid_t pid = hsys::spawn(spawn);
     int status = 0;
-    course::retry_on_eintr("waitpid", [&] { return ::waitpid(pid, &status, 0); });
+    rusage usage{};
+    course::retry_on_eintr("wait4", [&] { return ::wait4(pid, &status, 0, &usage); });
+    if (cpu_seconds != nullptr) {
+        auto seconds = [](const timeval& t) {
+            return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+        };
+        *cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    }
     return status;
 }
 
@@ -393,6 +405,34 @@ GradebookRow grader_failed_row(const std::vector<LabSpec>& graded, const fs::pat
                             "). Please tell your instructor.");
 }
 
+// Seconds since @p start.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Where the time of @p student's grading went: what their grader wrote (--timings), with
+// the batch's own steps added to it.
+fs::path timings_of(const BatchOptions& options, const std::string& student) {
+    return work_of(options, student) / "logs" / "timings.json";
+}
+
+// Adds the batch's own steps (@p spent) to what the student's grader wrote in @p path (or
+// to nothing, when it wrote none). Timings are no part of a grade: when they cannot be
+// read or written, the file is left out (and the class's summary counts one student less).
+void add_batch_timings(const fs::path& path, const timings::Phases& spent) {
+    try {
+        timings::Phases phases;
+        if (fs::exists(path))
+            phases = timings::from_json(course::read_file(path.string()));
+        for (const auto& [name, phase] : spent)
+            timings::add(phases, name, phase.seconds, phase.count, phase.cpu_seconds);
+        hsys::write_file_atomically(path.string(), timings::to_json(phases));
+    } catch (const std::exception&) {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+}
+
 // The command that grades one student's copy in @p place, its reports and logs in
 // @p work: the grader under timeout(1), with a deadline of its own that comes first.
 std::vector<std::string> grade_command(const BatchOptions& options, const Place& place,
@@ -403,7 +443,8 @@ std::vector<std::string> grade_command(const BatchOptions& options, const Place&
         grade.push_back(options.wrapper);
     grade.insert(grade.end(),
                  {options.grader, "--manifest", (place.build / "course-manifest.json").string(),
-                  "--reports", (work / "reports").string(), "--logs", (work / "logs").string()});
+                  "--reports", (work / "reports").string(), "--logs", (work / "logs").string(),
+                  "--timings", (work / "logs" / "timings.json").string()});  // = timings_of()
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
     // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
@@ -437,6 +478,8 @@ std::string take_submission(const BatchOptions& options, const std::vector<LabSp
 GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shared,
                            const std::vector<LabSpec>& labs, const std::vector<LabSpec>& graded,
                            const std::string& student, Place& place, int build_parallelism) {
+    auto start = std::chrono::steady_clock::now();
+    timings::Phases spent;  // the batch's own steps, for timings_of()
     GradebookRow row;
     row.student = student;
     fs::path work = work_of(options, student);
@@ -448,17 +491,25 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
     std::string refused = take_submission(options, labs, shared, student, work, place);
     if (!refused.empty())
         return refused_row(graded, work, student, refused);
+    timings::add(spent, "sources", seconds_since(start));
     if (!place.configured) {
+        auto configure_start = std::chrono::steady_clock::now();
         int status = run_logged(configure_command(options, shared, place),
                                 (work / "logs" / "configure.log").string(), env);
         if (!succeeded(status))
             return grader_failed_row(graded, work, student, step_failure("configure", status));
         place.configured = shared.share;
+        timings::add(spent, "configure", seconds_since(configure_start));
     }
+    auto grade_start = std::chrono::steady_clock::now();
+    double cpu_seconds = 0;
     int status = run_logged(grade_command(options, place, work),
-                            (work / "logs" / "grade.log").string(), env);
+                            (work / "logs" / "grade.log").string(), env, &cpu_seconds);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));
+    timings::add(spent, "grader process", seconds_since(grade_start), 1, cpu_seconds);
+    timings::add(spent, "student", seconds_since(start));
+    add_batch_timings(timings_of(options, student), spent);
     try {
         read_report((work / "reports" / "report.json").string(), row);
     } catch (const std::exception& e) {
@@ -526,6 +577,73 @@ GradebookRow grade_student_guarded(const BatchOptions& options, const SharedBuil
         row.flagged = row.status;
         return row;
     }
+}
+
+// One decimal, or "-" when the phase never happened.
+std::string mean_of(const timings::Phases& phases, const std::string& name, std::size_t students) {
+    auto found = phases.find(name);
+    if (found == phases.end())
+        return "-";
+    return fmt::format("{:.1f}", found->second.seconds / static_cast<double>(students));
+}
+
+// The phase's CPU seconds per student, one decimal, or "-".
+std::string cpu_mean_of(const timings::Phases& phases, const std::string& name,
+                        std::size_t students) {
+    auto found = phases.find(name);
+    if (found == phases.end())
+        return "-";
+    return fmt::format("{:.1f}", found->second.cpu_seconds / static_cast<double>(students));
+}
+
+long count_of(const timings::Phases& phases, const std::string& name) {
+    auto found = phases.find(name);
+    return found == phases.end() ? 0 : found->second.count;
+}
+
+// Writes <work>/logs/timings.json, the sum of every student's timings (timings_of()) and the
+// class's wall time (@p jobs students at once), and says on stderr where a student's time
+// goes, on average. Timings are no part of a grade: what cannot be read is left out, and
+// a summary that cannot be written is said so.
+void summarize_timings(const BatchOptions& options, const std::vector<std::string>& students,
+                       int jobs, double wall_seconds) {
+    timings::Phases total;
+    std::size_t timed = 0;
+    for (const auto& student : students) {
+        try {
+            auto path = timings_of(options, student);
+            if (!fs::exists(path))
+                continue;
+            for (const auto& [name, phase] : timings::from_json(course::read_file(path.string())))
+                timings::add(total, name, phase.seconds, phase.count, phase.cpu_seconds);
+            ++timed;
+        } catch (const std::exception&) {
+            // a file that cannot be read: that student is left out of the summary
+        }
+    }
+    timings::add(total, "class wall", wall_seconds, static_cast<long>(students.size()));
+    auto summary = fs::path(options.work_dir) / "logs" / "timings.json";
+    try {
+        fs::create_directories(summary.parent_path());
+        hsys::write_file_atomically(summary.string(), timings::to_json(total));
+    } catch (const std::exception& e) {
+        std::cerr << "batch: could not write " << summary.string() << ": " << e.what() << "\n";
+    }
+    if (timed == 0)
+        return;
+    std::cerr << fmt::format(
+        "batch: {:.1f} s per student for the class ({} graded at once); each student's own "
+        "{} s: configure {}, grader {} = build {} (compile {} in {}, link {} in {}), "
+        "inspection {}, tests {} ({} tests, their programs {}), reports {}; {} s of CPU "
+        "(mean of {}; {})\n",
+        wall_seconds / static_cast<double>(students.size()), jobs, mean_of(total, "student", timed),
+        mean_of(total, "configure", timed), mean_of(total, "grader process", timed),
+        mean_of(total, "build", timed), mean_of(total, "compile", timed),
+        count_of(total, "compile"), mean_of(total, "link", timed), count_of(total, "link"),
+        mean_of(total, "inspection", timed), mean_of(total, "tests", timed),
+        count_of(total, "tests"), mean_of(total, "test programs", timed),
+        mean_of(total, "reports", timed), cpu_mean_of(total, "grader process", timed), timed,
+        summary.string());
 }
 
 }  // namespace
@@ -653,7 +771,10 @@ int run_batch(const BatchOptions& options) {
     std::cerr << describe(shared);
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     int parallelism = std::max(1, cores / jobs);
+    auto graded_from = std::chrono::steady_clock::now();
     auto rows = grade_students(options, shared, all_labs, labs, students, slots, parallelism);
+    if (!students.empty())
+        summarize_timings(options, students, jobs, seconds_since(graded_from));
     write_batch_results(options, labs, rows, record);
     return static_cast<int>(
         std::count_if(rows.begin(), rows.end(), [](const GradebookRow& r) { return !r.complete; }));

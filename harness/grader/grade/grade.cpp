@@ -21,6 +21,7 @@
 #include "compile/lab_inspection.hpp"
 #include "course/sys.hpp"
 #include "course/unique_fd.hpp"
+#include "grade/timings.hpp"
 #include "hsys/io.hpp"
 #include "hsys/temp_dir.hpp"
 #include "results/sealed_results.hpp"
@@ -293,7 +294,12 @@ static bool build_lab(const LabSpec& lab, const std::vector<std::string>& target
     std::vector<std::string> command = {"/usr/bin/env", "cmake", "--build", options.build_dir,
                                         "--target"};
     command.insert(command.end(), targets.begin(), targets.end());
-    auto run = run_sandboxed(command, options.build_dir, build_limits);
+    auto since = timings::file_clock_now();
+    auto run = [&] {
+        timings::Timer timer("build");
+        return run_sandboxed(command, options.build_dir, build_limits);
+    }();
+    timings::add_build_steps(timings::of_this_run(), options.build_dir, since);
     std::ofstream(result.build_log) << run.output;
     result.built = !run.timed_out && WIFEXITED(run.raw_status) && WEXITSTATUS(run.raw_status) == 0;
     if (run.timed_out && build_limits.wall_seconds < 900) {
@@ -346,11 +352,13 @@ static void remove_scratch(hsys::TempDir& scratch_dir, TestResult& result) {
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
+    timings::Timer timer("tests");        // the grader's side of the sandbox included
     hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
     const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
     limits.wall_seconds = std::min(lab.time_limit, seconds_left(options));
     auto [run, reported] = run_sealed(lab, test, executable, scratch, limits);
+    timings::add(timings::of_this_run(), "test programs", run.seconds);
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
     if (run.timed_out && limits.wall_seconds < lab.time_limit) {
         auto stopped = not_run(lab, test, options, true);
@@ -439,6 +447,7 @@ void inspect_compiled_code(const LabSpec& lab, const GradeOptions& options, LabR
     if (!options.inspect_compiled_code ||
         !(result.built || library_is_current(lab, target.library)))
         return;
+    timings::Timer timer("inspection");
     auto inspection = inspect_lab(lab, options.flavor == Flavor::student, options.course,
                                   options.trusted_binaries);
     auto notes = inspection.notes();
