@@ -377,47 +377,56 @@ void print_next_step(const CourseResult& full, std::ostream& out) {
     print_beyond_step(result, out);
 }
 
-void print_scoreboard(const CourseResult& full, std::ostream& out, const ScoreboardStyle& style) {
+void print_scoreboard_head(Flavor flavor, std::ostream& out) {
+    out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(flavor));
+}
+
+void print_scoreboard_lab(const LabResult& graded, std::ostream& out,
+                          const ScoreboardStyle& style) {
+    LabResult shown = graded;
+    if (!style.show_hidden)
+        std::erase_if(shown.tests, [](const TestResult& t) { return t.spec.hidden; });
+    const LabResult& lab = shown;
+    std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
+                                   points_text(lab.score()), points_text(lab.max_score()));
+    if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
+        out << "\n" << line << "   not started\n";
+        print_needs_of_lab(lab, out);
+        print_warnings(lab, out);
+        return;
+    }
+    out << "\n" << line << "\n";
+    if (lab.flagged())
+        print_flag(lab, out);
+    if (!lab.built && !lab.compile_failed()) {
+        print_warnings(lab, out);
+        out << "  ✗ not graded: " << lab.build_error << "\n";
+        return;
+    }
+    bool distrusted = std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestResult& t) {
+        return t.verdict == Verdict::integrity;
+    });
+    if (!lab.built && !distrusted) {
+        // The error first: the warnings that follow it are often its consequences (a
+        // function that no longer returns, a variable left unused).
+        out << "  ✗ does not compile:\n" << indent(console_safe(lab.build_error), "      ") << "\n";
+        if (!lab.build_log.empty())
+            out << "      (full log: " << lab.build_log << ")\n";
+        print_warnings(lab, out);
+        return;
+    }
+    print_warnings(lab, out);
+    std::string previous;
+    for (const auto& task : lab.lab.tasks)
+        print_task(lab, task, out, style, previous);
+    if (!style.show_hidden)
+        print_hidden_note(lab, out);
+}
+
+void print_scoreboard_total(const CourseResult& full, std::ostream& out,
+                            const ScoreboardStyle& style) {
     CourseResult shown = style.show_hidden ? CourseResult{} : shown_to_students(full);
     const CourseResult& result = style.show_hidden ? full : shown;
-    out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
-    for (const auto& lab : result.labs) {
-        std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
-                                       points_text(lab.score()), points_text(lab.max_score()));
-        if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
-            out << "\n" << line << "   not started\n";
-            print_needs_of_lab(lab, out);
-            print_warnings(lab, out);
-            continue;
-        }
-        out << "\n" << line << "\n";
-        if (lab.flagged())
-            print_flag(lab, out);
-        if (!lab.built && !lab.compile_failed()) {
-            print_warnings(lab, out);
-            out << "  ✗ not graded: " << lab.build_error << "\n";
-            continue;
-        }
-        bool distrusted = std::any_of(lab.tests.begin(), lab.tests.end(), [](const TestResult& t) {
-            return t.verdict == Verdict::integrity;
-        });
-        if (!lab.built && !distrusted) {
-            // The error first: the warnings that follow it are often its consequences (a
-            // function that no longer returns, a variable left unused).
-            out << "  ✗ does not compile:\n"
-                << indent(console_safe(lab.build_error), "      ") << "\n";
-            if (!lab.build_log.empty())
-                out << "      (full log: " << lab.build_log << ")\n";
-            print_warnings(lab, out);
-            continue;
-        }
-        print_warnings(lab, out);
-        std::string previous;
-        for (const auto& task : lab.lab.tasks)
-            print_task(lab, task, out, style, previous);
-        if (!style.show_hidden)
-            print_hidden_note(lab, out);
-    }
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
                        points_text(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {
@@ -427,6 +436,13 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
             "its lab's share: fix those first.\n",
             missed, result.deadline_seconds);
     }
+}
+
+void print_scoreboard(const CourseResult& result, std::ostream& out, const ScoreboardStyle& style) {
+    print_scoreboard_head(result.flavor, out);
+    for (const auto& lab : result.labs)
+        print_scoreboard_lab(lab, out, style);
+    print_scoreboard_total(result, out, style);
 }
 
 std::string markdown_summary(const CourseResult& full) {
