@@ -51,8 +51,11 @@ deps-grade:
 deps-test:
 	@scripts/deps.sh test
 
+# The first time only: after that every build re-runs CMake itself when a CMakeLists.txt, a
+# lab.json or the labs' folders change, and a configure on each `make grade LAB=04` would
+# cost most of a second of the edit-regrade loop.
 configure: deps-grade
-	@$(CMAKE_CONFIGURE)
+	@test -f $(BUILD)/build.ninja || $(CMAKE_CONFIGURE)
 
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
