@@ -89,14 +89,25 @@ run_step() {
 
 (
   step_pid=""
-  # A TERM (from stop() below) ends the step's build, its compilers with it.
-  trap '[ -n "$step_pid" ] && pkill -TERM -P "$step_pid"; kill -TERM "$step_pid" 2>/dev/null; exit 143' TERM
+  # A TERM (from stop() below) ends the step's build (Ninja, under cmake, ends its
+  # compilers), and waits for it.
+  # shellcheck disable=SC2317  # run by the trap
+  stop_step() {
+    if [ -n "$step_pid" ]; then
+      pkill -TERM -P "$step_pid"
+      kill -TERM "$step_pid" 2>/dev/null
+      wait "$step_pid"
+    fi
+    exit 143
+  }
+  trap stop_step TERM
   for i in "${!labs[@]}"; do
     next=()
     [ $((i + 1)) -lt ${#labs[@]} ] && objects=$(test_objects "${labs[i + 1]}") && next=("$objects")
     run_step "${labs[i]}" "${labs[i]}" "${next[@]}"
   done
   run_step programs proc progress -- -k 0
+  echo "ran to its end" >"$state/all.status"
 ) &
 builder=$!
 # Only the builder holds the locks now ("all" until it ends: its copy closes with it).

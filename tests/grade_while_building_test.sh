@@ -13,6 +13,7 @@ set -euo pipefail
 root=${1:?usage: grade_while_building_test.sh COURSE_ROOT}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -n "${KEEP_TMP:-}" ] && trap - EXIT && echo "tmp: $tmp"
 fail() {
   echo "FAIL: $*" >&2
   echo "--- output:" >&2
@@ -73,3 +74,27 @@ printf '%s\n' "sandboxed-compile lab01_test_objects" "lab01_tests lab02_test_obj
   "lab02_tests" "proc progress -- -k 0" "lab01_tests lab01_hidden_tests" >"$tmp/expected"
 diff "$tmp/expected" "$tmp/builds" >&2 || fail "the builds, in this order"
 echo "ok: each lab built in order, one build at a time, its output given to the grader"
+
+# Ctrl-C while Lab 01 builds (a build that never ends by itself) and the grader waits for
+# it: the script stops the build and the grader, waits for both, and exits 130.
+rm -rf "$build/grading-builds" "$tmp/builds"
+mkfifo "$tmp/started"
+cat >"$tmp/bin/cmake" <<SH
+#!/usr/bin/env bash
+case " \$* " in
+  *" lab01_tests "*) echo "started \$\$" >"$tmp/started"; exec sleep 100000 ;;
+esac
+SH
+set -m  # the script gets its own process group, which receives SIGINT as from a terminal
+PATH=$tmp/bin:$PATH bash "$root/scripts/grade-while-building.sh" "$build" -- \
+  "$tmp/grader" "$build" >"$tmp/out" 2>&1 </dev/null &
+run=$!
+set +m
+read -r -t 60 word build_pid <"$tmp/started" || fail "Lab 01's build did not start"
+[ "$word" = started ] || fail "Lab 01's build said: $word"
+kill -INT -- "-$run"  # what Ctrl-C does: SIGINT to the terminal's process group
+status=0
+wait "$run" || status=$?
+[ "$status" = 130 ] || fail "the script exited $status after Ctrl-C, not 130"
+! kill -0 "$build_pid" 2>/dev/null || fail "Lab 01's build is still running"
+echo "ok: Ctrl-C stops the build and the grader, waited for, and exits 130"
