@@ -15,8 +15,9 @@
 #  4. A line on each program (proc, progress): built, or what it needs.
 #
 # The background build and the grader share nothing but the folder's lock files
-# (BUILD_DIR/grading-builds/: scripts/lib/await-build.sh says how). Ctrl-C, or a TERM sent to
-# this script, stops the builds and the grader: nothing is left running.
+# (BUILD_DIR/grading-builds/: scripts/lib/await-build.sh says how). Ctrl-C stops the builds
+# and the grader (a TERM sent to this script alone: the builds, once the grader has ended):
+# nothing is left running.
 # Exits with the grader's status; 1 when the grader itself does not build.
 # Usage: scripts/grade-while-building.sh BUILD_DIR [--with-grader] -- GRADER ARGS...
 set -uo pipefail
@@ -116,24 +117,19 @@ for step in "${!lock_fd[@]}"; do
   exec {fd}>&-
 done
 
-grading=""
 # shellcheck disable=SC2317  # run by the trap
 stop() {
-  for pid in $grading $builder; do
-    kill -TERM "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
+  kill -TERM "$builder" 2>/dev/null
+  wait "$builder" 2>/dev/null
   exit 130
 }
 trap stop INT TERM
 
-# 3. The grader, building each lab through the background build. In the background and
-# waited for, so that Ctrl-C reaches stop() at once (as in scripts/watch.sh).
-"${grader[@]}" --build-with "$here/lib/await-build.sh" &
-grading=$!
-wait "$grading"
+# 3. The grader, building each lab through the background build. In the foreground, so
+# that Ctrl-C ends it at once, before a build it stops can be reported as a failure (then
+# stop() ends the background build).
+"${grader[@]}" --build-with "$here/lib/await-build.sh"
 status=$?
-grading=""
 wait "$builder"
 trap - INT TERM
 

@@ -403,15 +403,23 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
         grader::print_scoreboard_head(result.flavor, std::cout);
         std::cout.flush();
     }
+    // While a lab builds and runs: a line saying so; on a terminal, in a streamed run, one
+    // that its result then replaces (elsewhere the scoreboard's labs say how far it is).
+    bool terminal = ::isatty(STDERR_FILENO) == 1;
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
-        if (!streamed)
-            std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
+        if (!streamed || terminal) {
+            std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")..."
+                      << (streamed ? "" : "\n");
+        }
         share_the_deadline(part, parts_left--);
         result.labs.push_back(guarded(lab, [&] { return grader::grade_visible_tests(lab, part); }));
-        if (streamed)
+        if (streamed) {
+            if (terminal)
+                std::cerr << "\r\033[K";  // the line, erased
             show_graded_lab(result, options);
+        }
     }
     for (auto& lab : result.labs) {
         if (grader::has_hidden_tests(lab.lab))
