@@ -13,7 +13,6 @@ set -euo pipefail
 root=${1:?usage: grade_while_building_test.sh COURSE_ROOT}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-[ -n "${KEEP_TMP:-}" ] && trap - EXIT && echo "tmp: $tmp"
 fail() {
   echo "FAIL: $*" >&2
   echo "--- output:" >&2
