@@ -15,12 +15,13 @@ BUILD   := build
 # The grader: this build's, built first; GRADER=path runs another build's as it is.
 GRADER  ?= $(BUILD)/bin/grader
 BUILD_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),scripts/quiet-build.sh $(BUILD) grader,:)
-# `make grade` first builds the grader, every lab and the programs made from the labs (proc
-# and progress) in one parallel build (scripts/build-for-grading.sh). With LAB=, TEST= or
-# PROC=no it builds only the grader, and the grader builds each lab it grades.
+# `make grade` builds the grader, then grades each lab as soon as it is built while the next
+# ones build, and builds the programs made from the labs (proc and progress)
+# (scripts/grade-while-building.sh). With LAB=, TEST= or PROC=no it builds only the grader,
+# and the grader builds each lab it grades.
 FULL_BUILD := $(if $(or $(filter no,$(PROC)),$(TEST),$(LAB)),,yes)
 WITH_GRADER := $(if $(filter $(BUILD)/bin/grader,$(GRADER)),--with-grader,)
-BUILD_FOR_GRADING := $(if $(FULL_BUILD),scripts/build-for-grading.sh $(BUILD) $(WITH_GRADER),$(BUILD_GRADER))
+GRADE_WITH_BUILD := $(if $(FULL_BUILD),scripts/grade-while-building.sh $(BUILD) $(WITH_GRADER) --,$(BUILD_GRADER) &&)
 LAB     ?=
 LAB_ARG := $(if $(LAB),--lab $(LAB),)
 DEADLINE ?=
@@ -50,13 +51,15 @@ deps-grade:
 deps-test:
 	@scripts/deps.sh test
 
+# The first time only: after that every build re-runs CMake itself when a CMakeLists.txt, a
+# lab.json or the labs' folders change, and a configure on each `make grade LAB=04` would
+# cost most of a second of the edit-regrade loop.
 configure: deps-grade
-	@$(CMAKE_CONFIGURE)
+	@test -f $(BUILD)/build.ninja || $(CMAKE_CONFIGURE)
 
 ## grade: build your labs and grade them (exit 0 whatever the score)
 grade: configure
-	@$(BUILD_FOR_GRADING)
-	@$(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
+	@$(GRADE_WITH_BUILD) $(GRADER) --manifest $(BUILD)/course-manifest.json --flavor student $(GRADE_ARGS)
 
 ## watch: grade once, then regrade the lab you save and the labs built on it (Ctrl-C stops)
 watch: configure

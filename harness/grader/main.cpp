@@ -83,6 +83,7 @@ struct Options {
     std::string prairielearn;  // also PrairieLearn's results.json there (/grade/results/...)
     bool autolab = false;      // end stdout with Autolab's feedback and autoresult lines
     std::string timings;       // --timings: where the run's time went, as JSON (timings.hpp)
+    std::string build_with;    // --build-with: builds each lab instead of cmake --build
 };
 
 // True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
@@ -362,11 +363,36 @@ void share_the_deadline(grader::GradeOptions& part, std::size_t parts_left) {
     part.lab_share_seconds = std::chrono::duration<double>(share).count();
 }
 
+// Whether the scoreboard shows each lab as soon as it is graded (show_graded_lab()): in a
+// run of whole labs, without hidden tests (graded after every lab's visible ones) and with
+// points as lab.json gives them (a scaled total needs every lab's points first).
+bool shows_labs_as_graded(const std::vector<grader::LabSpec>& labs, const Options& options) {
+    return options.test.empty() && options.scale <= 0 &&
+           std::none_of(labs.begin(), labs.end(), [&](const grader::LabSpec& lab) {
+               return selected(options, lab.id) && grader::has_hidden_tests(lab);
+           });
+}
+
+// Prints the lab graded last in @p so_far, as the scoreboard at the end would show it: its
+// needs are those of the labs graded before it (a lab uses only labs it builds on, which
+// come before it), its points those scale_points() leaves unscaled.
+void show_graded_lab(const grader::CourseResult& so_far, const Options& options) {
+    grader::CourseResult shown = so_far;
+    grader::note_needs(shown);
+    grader::scale_points(shown, 0);
+    grader::ScoreboardStyle style;
+    style.show_hidden = options.show_hidden;
+    grader::print_scoreboard_lab(shown.labs.back(), std::cout, style);
+    std::cout.flush();
+}
+
 // Grades the labs selected: every visible test of every lab first, then the hidden tests
 // (so that nothing a hidden test leaves in a shared place, such as the fallback's /tmp,
-// can reach a visible test's message). Each lab's tests stay in lab.json's order.
+// can reach a visible test's message). Each lab's tests stay in lab.json's order. With
+// @p streamed, the scoreboard's title and each lab are printed as soon as it is graded.
 void grade_course(const std::vector<grader::LabSpec>& labs, const Options& options,
-                  const grader::GradeOptions& grading, grader::CourseResult& result) {
+                  const grader::GradeOptions& grading, grader::CourseResult& result,
+                  bool streamed) {
     if (grading.guard_hidden_files) {
         for (const auto& lab : labs)  // before any student code is compiled
             grader::close_hidden_files(lab, grading.layout);
@@ -379,12 +405,27 @@ void grade_course(const std::vector<grader::LabSpec>& labs, const Options& optio
         if (selected(options, lab.id))
             parts_left += 1 + grader::has_hidden_tests(lab);
     }
+    if (streamed) {
+        grader::print_scoreboard_head(result.flavor, std::cout);
+        std::cout.flush();
+    }
+    // While a lab builds and runs: a line saying so; on a terminal, in a streamed run, one
+    // that its result then replaces (elsewhere the scoreboard's labs say how far it is).
+    bool terminal = ::isatty(STDERR_FILENO) == 1;
     for (const auto& lab : labs) {
         if (!selected(options, lab.id))
             continue;
-        std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")...\n";
+        if (!streamed || terminal) {
+            std::cerr << "grading Lab " << lab.id << " (" << lab.title << ")..."
+                      << (streamed ? "" : "\n");
+        }
         share_the_deadline(part, parts_left--);
         result.labs.push_back(guarded(lab, [&] { return grader::grade_visible_tests(lab, part); }));
+        if (streamed) {
+            if (terminal)
+                std::cerr << "\r\033[K";  // the line, erased
+            show_graded_lab(result, options);
+        }
     }
     for (auto& lab : result.labs) {
         if (grader::has_hidden_tests(lab.lab))
@@ -478,7 +519,10 @@ int run(Options options) {
     result.protections = grader::apply_protections(grading.limits, grading.layout);
     grading.guard_hidden_files =
         !grading.limits.isolate && ::geteuid() == 0 && !grading.layout.hidden_sources.empty();
-    grade_course(labs, options, grading, result);
+    if (!options.build_with.empty())
+        grading.build_command = {options.build_with};
+    bool streamed = shows_labs_as_graded(labs, options);
+    grade_course(labs, options, grading, result, streamed);
     grader::note_needs(result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -491,7 +535,10 @@ int run(Options options) {
         std::cout << "(one test graded: the reports of the last full run are left as they are)\n";
         return 0;
     }
-    grader::print_scoreboard(result, std::cout, style);
+    if (streamed)
+        grader::print_scoreboard_total(result, std::cout, style);
+    else
+        grader::print_scoreboard(result, std::cout, style);
     std::string reports =
         options.reports.empty()
             ? build_dir + "/reports" +
@@ -620,6 +667,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"student", "reference"}));
     app.add_option("--lab", options.labs, "grade only these labs (e.g. 01)");
     app.add_flag("--no-build", options.no_build, "use the test executables as they are");
+    app.add_option("--build-with", options.build_with,
+                   "build each lab with PROGRAM BUILD_DIR TARGET... (default: cmake --build)");
     app.add_option("--reports", options.reports, "where to write the reports");
     app.add_option("--logs", options.logs, "where to write the build logs (default: BUILD/logs)");
     app.add_option("--expect", options.expect, "exit 1 unless every lab scores this")

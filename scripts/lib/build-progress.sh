@@ -4,7 +4,7 @@
 # 37s"), elsewhere a line at each further 20% and at least every 10 s, so that `make` is
 # never silent for long. A build of fewer than 5 steps (nothing to do, a link) prints
 # nothing. Returns the build's exit status.
-# Sourced by scripts/quiet-build.sh and scripts/build-for-grading.sh.
+# Sourced by scripts/quiet-build.sh and scripts/grade-while-building.sh.
 build_with_progress() {
   local build=$1 log=$2 label=$3
   shift 3

@@ -293,6 +293,10 @@ static bool build_lab(const LabSpec& lab, const std::vector<std::string>& target
     build_limits.file_size = 0;
     std::vector<std::string> command = {"/usr/bin/env", "cmake", "--build", options.build_dir,
                                         "--target"};
+    if (!options.build_command.empty()) {
+        command = options.build_command;
+        command.push_back(options.build_dir);
+    }
     command.insert(command.end(), targets.begin(), targets.end());
     auto since = timings::file_clock_now();
     auto run = [&] {

@@ -21,8 +21,12 @@ namespace grader {
 /// How to grade.
 struct GradeOptions {
     Flavor flavor = Flavor::student;
-    bool build = true;       ///< Build each lab's test target first (else use what exists).
-    std::string build_dir;   ///< The CMake build directory.
+    bool build = true;      ///< Build each lab's test target first (else use what exists).
+    std::string build_dir;  ///< The CMake build directory.
+    /// What builds a lab's test targets, run as `build_command... BUILD_DIR TARGET...` with
+    /// the build's output as its own (empty: `cmake --build BUILD_DIR --target TARGET...`).
+    /// `make` gives scripts/lib/await-build.sh, which waits for the build it runs meanwhile.
+    std::vector<std::string> build_command;
     std::string logs_dir;    ///< Where each lab's build log goes (empty: build_dir/logs).
     std::string source_dir;  ///< The course's root (to shorten paths in messages).
     CourseLayout layout;     ///< What the build holds that students may not see (empty:

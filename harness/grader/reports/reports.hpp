@@ -95,6 +95,15 @@ struct ScoreboardStyle {
 void print_scoreboard(const CourseResult& result, std::ostream& out,
                       const ScoreboardStyle& style = {});
 
+/// The scoreboard in three parts, for a run that shows each lab as soon as it is graded
+/// (print_scoreboard() is the three in a row): its title, one lab (as graded, with its
+/// needs noted: note_needs()), and the total.
+void print_scoreboard_head(Flavor flavor, std::ostream& out);
+void print_scoreboard_lab(const LabResult& lab, std::ostream& out,
+                          const ScoreboardStyle& style = {});
+void print_scoreboard_total(const CourseResult& result, std::ostream& out,
+                            const ScoreboardStyle& style = {});
+
 /// What to do next, for a student's own run: a lab that does not compile comes first (or
 /// the lab its error is in); then the first task, in lab order, that does not pass, or
 /// the unfinished task of another lab it needs first (TestResult::needs); with its TODO

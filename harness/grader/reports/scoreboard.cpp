@@ -377,10 +377,16 @@ void print_next_step(const CourseResult& full, std::ostream& out) {
     print_beyond_step(result, out);
 }
 
-namespace {
+void print_scoreboard_head(Flavor flavor, std::ostream& out) {
+    out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(flavor));
+}
 
-// One lab of the scoreboard: its line, then what keeps it from being graded, or each task.
-void print_lab(const LabResult& lab, std::ostream& out, const ScoreboardStyle& style) {
+void print_scoreboard_lab(const LabResult& graded, std::ostream& out,
+                          const ScoreboardStyle& style) {
+    LabResult shown = graded;
+    if (!style.show_hidden)
+        std::erase_if(shown.tests, [](const TestResult& t) { return t.spec.hidden; });
+    const LabResult& lab = shown;
     std::string line = fmt::format("Lab {}: {:<53} {:>5} / {}", lab.lab.id, lab.lab.title,
                                    points_text(lab.score()), points_text(lab.max_score()));
     if (style.failure_lines > 0 && lab_not_started(lab) && !lab.flagged()) {
@@ -417,14 +423,10 @@ void print_lab(const LabResult& lab, std::ostream& out, const ScoreboardStyle& s
         print_hidden_note(lab, out);
 }
 
-}  // namespace
-
-void print_scoreboard(const CourseResult& full, std::ostream& out, const ScoreboardStyle& style) {
+void print_scoreboard_total(const CourseResult& full, std::ostream& out,
+                            const ScoreboardStyle& style) {
     CourseResult shown = style.show_hidden ? CourseResult{} : shown_to_students(full);
     const CourseResult& result = style.show_hidden ? full : shown;
-    out << fmt::format("\n== Scoreboard ({} code) ==\n", to_string(result.flavor));
-    for (const auto& lab : result.labs)
-        print_lab(lab, out, style);
     out << fmt::format("\nTotal: {} / {}   ({:.1f} s)\n", points_text(result.score()),
                        points_text(result.max_score()), result.seconds);
     if (int missed = result.not_run(); missed > 0) {
@@ -434,6 +436,13 @@ void print_scoreboard(const CourseResult& full, std::ostream& out, const Scorebo
             "its lab's share: fix those first.\n",
             missed, result.deadline_seconds);
     }
+}
+
+void print_scoreboard(const CourseResult& result, std::ostream& out, const ScoreboardStyle& style) {
+    print_scoreboard_head(result.flavor, out);
+    for (const auto& lab : result.labs)
+        print_scoreboard_lab(lab, out, style);
+    print_scoreboard_total(result, out, style);
 }
 
 std::string markdown_summary(const CourseResult& full) {
