@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before `make` grades: builds, in one parallel build, the grader, every lab's tests and
-# the programs made from the student's labs (the `proc` tool and lab 06's `progress`).
+# the programs made from the student's labs (the `proc` tool, lab 06's `progress`, ...:
+# BUILD_DIR/grading-targets.txt, which CMake writes with the manifest).
 # Graded one lab at a time, the builds would keep one core busy at a time; in one build
 # every core is. A lab that does not compile stops nothing else (-k 0): the grader then
 # builds it again and shows its error under the lab. Prints how far it is, then a line on
@@ -10,8 +11,9 @@
 set -uo pipefail
 build=${1:-build}
 source "$(dirname "$0")/lib/build-progress.sh"
-labs=$(grep -oE '"lab[0-9]+_tests"' "$build/course-manifest.json" | tr -d '"')
-targets=(proc progress $labs)
+# What to build: every lab's tests and every program, student flavour, as CMake lists them
+# beside the manifest (cmake/CourseLab.cmake, course_write_manifest).
+mapfile -t targets <"$build/grading-targets.txt" || exit 1
 label="building your labs"
 if [ "${2:-}" = --with-grader ]; then
   targets=(grader "${targets[@]}")
