@@ -10,6 +10,7 @@
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
 //          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM] [--shard K/N]
 //   grader merge [--work DIR] [--gradebook FILE] SHARD_WORK_DIR...
+//   grader check lab-json|tests|stubs|given-code|all [--manifest M | --root DIR] [--lab 01 ...]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -46,6 +47,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include <unistd.h>
 
@@ -53,6 +55,7 @@
 #include "course/file.hpp"
 #include "course_result.hpp"
 #include "hidden_files.hpp"
+#include "labcheck.hpp"
 #include "protections.hpp"
 #include "shards.hpp"
 #include "submission.hpp"
@@ -581,6 +584,8 @@ int run_batch_command(grader::BatchOptions batch, const std::string& shard) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "check")  // harness/labcheck
+        return labcheck::run_check_command(argc - 1, argv + 1);
     Options options;
     grader::BatchOptions batch;
     batch.course_dir = ".";
