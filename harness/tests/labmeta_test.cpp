@@ -128,7 +128,8 @@ TEST(LabMetaTest, UsesSayWhichTasksOfWhichLabs) {
     EXPECT_EQ(wait->uses[0].what, "spawn");
     EXPECT_FALSE(wait->uses[0].used_by(1)) << "decoding a raw status spawns nothing";
     EXPECT_TRUE(wait->uses[0].used_by(2));
-    EXPECT_EQ(labmeta::labs_built_on(labs, "03"), (std::vector<std::string>{"03", "04", "07"}));
+    EXPECT_EQ(labmeta::labs_built_on(labs, "03"),
+              (std::vector<std::string>{"03", "04", "07", "08"}));
     EXPECT_EQ(labmeta::labs_built_on(labs, "06"), (std::vector<std::string>{"06", "07"}));
     EXPECT_EQ(labmeta::labs_built_on(labs, "05"), (std::vector<std::string>{"05"}));
 }
