@@ -114,7 +114,7 @@ gradescope: not-in-release configure
 ## new-lab: start lab NAME=NN-topic from templates/gtest-lab (TITLE=..., FRAMEWORK=catch2)
 new-lab: not-in-release
 	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=NN-topic [TITLE='...'] [FRAMEWORK=gtest|catch2]" >&2; exit 2; }
-	@python3 scripts/new-lab.py "$(NAME)" --framework "$(or $(FRAMEWORK),gtest)" $(if $(TITLE),--title "$(TITLE)",)
+	@python3 scripts/new-lab.py "$(NAME)" --framework "$(or $(FRAMEWORK),gtest)" $(if $(TITLE),--title "$(TITLE)",) --grader "$(GRADER)"
 
 ## student-release: write a copy for students, without solutions/ or hidden tests (DEST=dir)
 student-release: not-in-release

@@ -18,7 +18,37 @@
 # as nobody, without network, under memory, process and time limits, seeing neither the
 # solutions, nor hidden tests, nor build trees, nor other submissions.
 
-set_property(GLOBAL PROPERTY COURSE_LABS "")
+set_property(GLOBAL PROPERTY COURSE_LAB_IDS "")
+
+# course_lab_dirs(OUT): the lab folders of COURSE_LABS_DIR, in order (01-..., 02-...): each
+# NN-* folder holding a lab.json, as harness_labmeta's lab_dirs() finds them. The one list
+# of what the build builds; a build with -DCOURSE_LABS_DIR (a batch's) takes it from there.
+function(course_lab_dirs out)
+  file(GLOB dirs LIST_DIRECTORIES true ${COURSE_LABS_DIR}/[0-9][0-9]-*)
+  list(SORT dirs)
+  set(labs "")
+  foreach(dir IN LISTS dirs)
+    if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/lab.json)
+      list(APPEND labs ${dir})
+    endif()
+  endforeach()
+  set(${out} "${labs}" PARENT_SCOPE)
+endfunction()
+
+# course_labs(OUT): the ids of the labs course_add_lab() added, in order; each lab's
+# properties are course_lab_property(OUT id SLUG|DIR|FLAVOURS|HAS_HIDDEN). Everything that
+# goes over the labs (tools/, lessons/, bench/, the manifest) asks these two.
+function(course_labs out)
+  get_property(ids GLOBAL PROPERTY COURSE_LAB_IDS)
+  set(${out} "${ids}" PARENT_SCOPE)
+endfunction()
+
+# course_lab_property(OUT id what): SLUG ("01-process"), DIR (its folder), FLAVOURS
+# ("student;ref", or "student" without the solutions) or HAS_HIDDEN (1 or 0) of lab @p id.
+function(course_lab_property out id what)
+  get_property(value GLOBAL PROPERTY COURSE_LAB_${id}_${what})
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
 add_custom_target(course_hidden_tests)  # every lab's hidden-test programs, for `make test`
 set(COURSE_COMPILE_SECONDS 120 CACHE STRING "Seconds one sandboxed compile of student code may take")
 set(COURSE_COMPILE_LAUNCHER "" CACHE FILEPATH
@@ -68,7 +98,7 @@ endfunction()
 function(course_lab_include_directories target dir depends)
   target_include_directories(${target} PRIVATE ${dir})
   foreach(dep IN LISTS depends)
-    get_property(dep_dir GLOBAL PROPERTY COURSE_LAB_DIR_${dep})
+    course_lab_property(dep_dir ${dep} DIR)
     target_include_directories(${target} PRIVATE ${dep_dir})
   endforeach()
 endfunction()
@@ -207,15 +237,15 @@ function(course_add_lab dir)
     course_add_program(NAME ${name} LAB ${id} STUDENT ${name} ${reference} ALIASES ${aliases})
   endforeach()
 
-  set_property(GLOBAL PROPERTY COURSE_LAB_DIR_${id} ${dir})
-  list(JOIN flavours "," flavour_names)
   set(has_hidden 0)
   if(hidden_sources)
     set(has_hidden 1)
   endif()
-  set_property(GLOBAL APPEND PROPERTY COURSE_LABS
-               "${id}|${slug}|${dir}|${flavour_names}|${has_hidden}")
-  set_property(GLOBAL APPEND PROPERTY COURSE_LAB_LIST "${id}|${slug}|${dir}|${flavour_names}")
+  set_property(GLOBAL APPEND PROPERTY COURSE_LAB_IDS ${id})
+  set_property(GLOBAL PROPERTY COURSE_LAB_${id}_SLUG ${slug})
+  set_property(GLOBAL PROPERTY COURSE_LAB_${id}_DIR ${dir})
+  set_property(GLOBAL PROPERTY COURSE_LAB_${id}_FLAVOURS "${flavours}")
+  set_property(GLOBAL PROPERTY COURSE_LAB_${id}_HAS_HIDDEN ${has_hidden})
 endfunction()
 
 # course_add_program(NAME name STUDENT target [REFERENCE target] [LAB id] [ALIASES name...]):
@@ -324,6 +354,14 @@ function(course_json_manifest out build_dir)
   course_trusted_binaries(trusted)
   course_json_strings(value ${trusted})
   string(JSON manifest SET "${manifest}" trusted_binaries "${value}")
+  # Where the labs and the solutions are, and what else the sandbox hides from a student's
+  # build and tests (harness/README.md, "The view").
+  course_json_string(value "${COURSE_LABS_DIR}")
+  string(JSON manifest SET "${manifest}" labs_dir "${value}")
+  course_json_string(value "${COURSE_SOLUTIONS_DIR}")
+  string(JSON manifest SET "${manifest}" solutions_dir "${value}")
+  course_json_strings(value ${COURSE_SANDBOX_HIDE})
+  string(JSON manifest SET "${manifest}" sandbox_hide "${value}")
   set(${out} "${manifest}" PARENT_SCOPE)
 endfunction()
 
@@ -360,16 +398,15 @@ endfunction()
 # (the grader and sandboxed-compile read those).
 function(course_write_manifest)
   course_json_manifest(manifest "${CMAKE_BINARY_DIR}")
-  get_property(labs GLOBAL PROPERTY COURSE_LABS)
+  course_labs(ids)
   set(index 0)
-  foreach(lab IN LISTS labs)
-    string(REPLACE "|" ";" parts "${lab}")
-    list(GET parts 0 id)
-    list(GET parts 1 slug)
-    list(GET parts 2 dir)
-    list(GET parts 3 flavour_names)
-    string(REPLACE "," ";" flavours "${flavour_names}")
-    list(GET parts 4 has_hidden)
+  set(grading_targets "")
+  foreach(id IN LISTS ids)
+    course_lab_property(slug ${id} SLUG)
+    course_lab_property(dir ${id} DIR)
+    course_lab_property(flavours ${id} FLAVOURS)
+    course_lab_property(has_hidden ${id} HAS_HIDDEN)
+    list(APPEND grading_targets lab${id}_tests)
     set(reference "")
     set(hidden_reference "")
     if("ref" IN_LIST flavours)
@@ -401,6 +438,7 @@ function(course_write_manifest)
     string(JSON entry SET "${entry}" aliases "${value}")
     course_json_target(value ${student})
     string(JSON entry SET "${entry}" student "${value}")
+    list(APPEND grading_targets ${student})
     if(reference)
       course_json_target(value ${reference})
       string(JSON entry SET "${entry}" reference "${value}")
@@ -409,12 +447,9 @@ function(course_write_manifest)
     math(EXPR index "${index} + 1")
   endforeach()
 
-  # What the sandbox hides from a student's build and tests (harness/README.md, "The view").
-  course_json_string(value "${COURSE_LABS_DIR}")
-  string(JSON manifest SET "${manifest}" labs_dir "${value}")
-  course_json_string(value "${COURSE_SOLUTIONS_DIR}")
-  string(JSON manifest SET "${manifest}" solutions_dir "${value}")
-  course_json_strings(value ${COURSE_SANDBOX_HIDE})
-  string(JSON manifest SET "${manifest}" sandbox_hide "${value}")
   file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/course-manifest.json CONTENT "${manifest}\n")
+  # What `make` builds to grade (scripts/grade-while-building.sh): the student's flavour of
+  # every lab's tests, in lab order, then of every program, one target a line.
+  list(JOIN grading_targets "\n" grading_targets)
+  file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/grading-targets.txt CONTENT "${grading_targets}\n")
 endfunction()

@@ -40,9 +40,14 @@ grader=("$@")
 # Whether the build defines TARGET (build.ninja names each target's phony edge so).
 has_target() { grep -q "^build $1: phony" "$build/build.ninja"; }
 
-# Each lab's tests' target, in lab order (lab01_tests ...), and their course code's.
-# shellcheck disable=SC2207  # target names: nothing to split but at newlines
-labs=($(grep -oE '"lab[0-9]+_tests"' "$build/course-manifest.json" | tr -d '"'))
+# What to build, as CMake lists it beside the manifest (BUILD_DIR/grading-targets.txt,
+# cmake/CourseLab.cmake): each lab's tests' target in lab order (lab01_tests ...), then the
+# programs made from the student's labs (proc, progress ...).
+mapfile -t targets <"$build/grading-targets.txt" || exit 1
+labs=() programs=()
+for target in "${targets[@]}"; do
+  if [[ $target =~ ^lab[0-9]+_tests$ ]]; then labs+=("$target"); else programs+=("$target"); fi
+done
 test_objects() { has_target "${1%_tests}_test_objects" && echo "${1%_tests}_test_objects"; }
 
 # 1. What the grader needs before it grades anything.
@@ -107,7 +112,7 @@ run_step() {
     [ $((i + 1)) -lt ${#labs[@]} ] && objects=$(test_objects "${labs[i + 1]}") && next=("$objects")
     run_step "${labs[i]}" "${labs[i]}" "${next[@]}"
   done
-  run_step programs proc progress -- -k 0
+  run_step programs "${programs[@]}" -- -k 0
   echo "ran to its end" >"$state/all.status"
 ) &
 builder=$!

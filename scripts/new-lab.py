@@ -12,12 +12,16 @@ topic in snake_case (09-thread-pools -> thread_pools.hpp). The lab's id, slug,
 lesson, title and file names are replaced everywhere; the rest is the template's, to
 rewrite (its "depends" and "uses" are empty: a new lab builds on no other until you say). Right after, `make grade-solutions LAB=NN` gives full marks and `make grade
 LAB=NN` the baseline (0): ctest platforms.new_lab checks exactly that.
+With --grader PATH (the Makefile passes its grader), the new lab then goes through
+`grader check all --lab NN` (lab.json, declared tests, stubs, given code: harness/labcheck),
+and nothing is left behind when it fails.
 """
 import argparse
 import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,6 +37,7 @@ def main():
     parser.add_argument("name", help="NN-topic: two digits, a dash, lower-case words joined by dashes")
     parser.add_argument("--framework", default="gtest", choices=["gtest", "catch2"])
     parser.add_argument("--title", help="the lab's title (default: the topic's words)")
+    parser.add_argument("--grader", help="a built grader, to check the new lab with")
     args = parser.parse_args()
 
     match = re.fullmatch(r"([0-9]{2})-([a-z][a-z0-9]*(?:-[a-z0-9]+)*)", args.name)
@@ -87,6 +92,15 @@ def main():
         print(f"new-lab: wrote {os.path.relpath(destination, ROOT)}")
 
     made = []
+
+    def remove_made():
+        """Leaves nothing half-made behind."""
+        for path in made:
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            elif os.path.exists(path):
+                os.remove(path)
+
     try:
         for entry in sorted(os.listdir(template)):
             source = os.path.join(template, entry)
@@ -102,12 +116,17 @@ def main():
                     made.append(lab_dir)
                 copy(source, os.path.join(lab_dir, rename(entry)))
     except Exception:
-        for path in made:  # leave nothing half-made behind
-            if os.path.isdir(path):
-                shutil.rmtree(path)
-            elif os.path.exists(path):
-                os.remove(path)
+        remove_made()
         raise
+    if args.grader and os.path.isfile(args.grader):
+        check = [args.grader, "check", "all", "--root", ROOT, "--lab", lab_id]
+        if subprocess.run(check).returncode != 0:
+            remove_made()
+            fail(f"the new lab fails `grader check all` (above), so it was removed: fix "
+                 f"templates/{args.framework}-lab")
+    else:
+        print(f"new-lab: once the grader is built (make), `build/bin/grader check all --lab "
+              f"{lab_id}` checks the lab's lab.json, tests, stubs and given code")
     print(f"new-lab: lab {lab_id} ({args.name}) is ready: make grade-solutions LAB={lab_id} gives "
           f"full marks, make grade LAB={lab_id} the stub's 0. Now make it teach something.")
     print("new-lab: if it builds on other labs, name them in lab.json's \"depends\" and the "

@@ -24,8 +24,7 @@ fail() {
 
 build=$tmp/build
 mkdir -p "$build" "$tmp/bin"
-echo '{"labs": [{"student": {"target": "lab01_tests"}}, {"student": {"target": "lab02_tests"}}]}' \
-  >"$build/course-manifest.json"
+printf '%s\n' lab01_tests lab02_tests proc progress >"$build/grading-targets.txt"
 printf 'build %s: phony x\n' sandboxed-compile lab01_test_objects lab02_test_objects \
   >"$build/build.ninja"
 

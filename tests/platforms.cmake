@@ -146,7 +146,7 @@ add_executable(blocking_lab_tests ${blocking_lab}/blocking_test.cpp)
 target_link_libraries(blocking_lab_tests PRIVATE harness_gtest_main)
 set(blocking_manifest ${platforms_dir}/blocking-lab/course-manifest.json)
 file(GENERATE OUTPUT ${blocking_manifest} CONTENT
-  "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/blocking-lab\", \"labs\": [{\"id\": \"01\", \"slug\": \"blocking_lab\", \"dir\": \"${blocking_lab}\", \"metadata\": \"${blocking_lab}/lab.json\", \"student\": {\"target\": \"blocking_lab_tests\", \"executable\": \"$<TARGET_FILE:blocking_lab_tests>\"}}]}\n")
+  "{\"source_dir\": \"${CMAKE_SOURCE_DIR}\", \"build_dir\": \"${platforms_dir}/blocking-lab\", \"labs_dir\": \"${CMAKE_SOURCE_DIR}/harness/tests/fixtures\", \"labs\": [{\"id\": \"01\", \"slug\": \"blocking_lab\", \"dir\": \"${blocking_lab}\", \"metadata\": \"${blocking_lab}/lab.json\", \"student\": {\"target\": \"blocking_lab_tests\", \"executable\": \"$<TARGET_FILE:blocking_lab_tests>\"}}]}\n")
 add_test(NAME platforms.deadline COMMAND bash ${platforms_scripts}/deadline.sh)
 add_test(NAME platforms.scale COMMAND bash ${platforms_scripts}/scale.sh)
 set_tests_properties(platforms.deadline platforms.scale PROPERTIES TIMEOUT 120 ENVIRONMENT

@@ -10,6 +10,7 @@
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
 //          [--cmake-arg ARG ...] [--no-compile-cache] [--wrap PROGRAM] [--shard K/N]
 //   grader merge [--work DIR] [--gradebook FILE] SHARD_WORK_DIR...
+//   grader check lab-json|tests|stubs|given-code|all [--manifest M | --root DIR] [--lab 01 ...]
 //
 // --deadline bounds the whole run: what is still running then is stopped, every test not
 // run to its end gets the verdict not-run, and the reports are written as usual.
@@ -48,6 +49,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include <unistd.h>
 
@@ -58,6 +60,7 @@
 #include "grade/grade.hpp"
 #include "grade/timings.hpp"
 #include "hsys/io.hpp"
+#include "labcheck/labcheck.hpp"
 #include "reports/reports.hpp"
 #include "sandbox/hidden_files.hpp"
 #include "sandbox/protections.hpp"
@@ -226,15 +229,13 @@ std::vector<grader::LabSpec> graded_and_their_dependencies(const std::vector<gra
 }
 
 // --overlay: lays the submission's sources of the labs graded, and of the labs they build
-// on, over the course's labs, wherever in the submission they are. @returns what the
-// student should read about it; sets @p refused (and copies nothing) when a symbolic link
-// in the submission refuses it.
-std::string overlay(const std::vector<grader::LabSpec>& labs, const Options& options,
-                    std::string& refused) {
+// on, over the configured course's labs (@p labs_dir), wherever in the submission they are.
+// @returns what the student should read about it; sets @p refused (and copies nothing) when a
+// symbolic link in the submission refuses it.
+std::string overlay(const std::vector<grader::LabSpec>& labs, const std::string& labs_dir,
+                    const Options& options, std::string& refused) {
     namespace fs = std::filesystem;
     std::vector<grader::LabSpec> graded = graded_and_their_dependencies(labs, options);
-    // Each lab's folder is the configured course's (the manifest's "dir").
-    std::string labs_dir = labs.empty() ? "" : fs::path(labs[0].dir).parent_path().string();
     std::string root = grader::submission_root(options.overlay, graded);
     auto taken = grader::overlay_submission(graded, root, labs_dir);
     if (!taken.refused.empty()) {
@@ -487,7 +488,7 @@ int run(Options options) {
     std::string submission;
     if (!options.overlay.empty()) {
         std::string refused;
-        submission = overlay(labs, options, refused);
+        submission = overlay(labs, manifest.labs_dir, options, refused);
         if (!refused.empty())
             return report_refusal(labs, options, refused);
     }
@@ -498,14 +499,13 @@ int run(Options options) {
     grading.build = !options.no_build;
     grading.build_dir = std::filesystem::absolute(build_dir).string();
     grading.logs_dir = options.logs.empty() ? grading.build_dir + "/logs" : options.logs;
-    grading.source_dir =
-        std::filesystem::path(labs.empty() ? "" : labs[0].dir).parent_path().parent_path().string();
+    grading.source_dir = manifest.labs_root();
     if (options.deadline > 0) {
         grading.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                        std::chrono::duration<double>(options.deadline));
         grading.deadline_seconds = options.deadline;
     }
-    grading.layout = grader::read_course_layout(options.manifest);
+    grading.layout = grader::read_course_layout(manifest);
     grading.inspect_compiled_code = true;
     grading.course = manifest.labs;
     grading.trusted_binaries = manifest.trusted_binaries;
@@ -656,6 +656,8 @@ int run_batch_command(grader::BatchOptions batch, const std::string& shard) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "check")  // harness/labcheck
+        return labcheck::run_check_command(argc - 1, argv + 1);
     Options options;
     grader::BatchOptions batch;
     batch.course_dir = ".";

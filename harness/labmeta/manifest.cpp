@@ -3,6 +3,7 @@
 #include "labmeta/manifest.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -36,20 +37,54 @@ void read_hidden(const json& entry, LabSpec& lab) {
     }
 }
 
-}  // namespace
-
-Manifest load_manifest(const std::string& manifest_path) {
-    json j;
+json read_manifest_json(const std::string& manifest_path) {
     try {
-        j = json::parse(course::read_file(manifest_path));
+        return json::parse(course::read_file(manifest_path));
     } catch (const std::exception& e) {
         throw std::runtime_error("cannot read the build manifest " + manifest_path + ": " +
                                  e.what() + " (run `make` first: it configures the build)");
     }
+}
+
+std::runtime_error malformed(const std::string& manifest_path, const json::exception& e) {
+    return std::runtime_error("malformed build manifest " + manifest_path + ": " + e.what() +
+                              " (reconfigure: cmake --preset default)");
+}
+
+// The folders of the manifest @p j, into @p manifest.
+void read_layout(const json& j, Manifest& manifest) {
+    manifest.source_dir = j.at("source_dir").get<std::string>();
+    manifest.build_dir = j.at("build_dir").get<std::string>();
+    manifest.labs_dir = j.value("labs_dir", manifest.source_dir + "/labs");
+    manifest.solutions_dir = j.value("solutions_dir", manifest.source_dir + "/solutions");
+    manifest.sandbox_hide = j.value("sandbox_hide", std::vector<std::string>{});
+}
+
+}  // namespace
+
+std::string Manifest::labs_root() const {
+    std::filesystem::path folder = labs_dir;
+    if (!folder.has_filename())  // "course/labs/"
+        folder = folder.parent_path();
+    return folder.parent_path().string();
+}
+
+Manifest load_manifest_layout(const std::string& manifest_path) {
+    json j = read_manifest_json(manifest_path);
     Manifest manifest;
     try {
-        manifest.source_dir = j.at("source_dir").get<std::string>();
-        manifest.build_dir = j.at("build_dir").get<std::string>();
+        read_layout(j, manifest);
+    } catch (const json::exception& e) {
+        throw malformed(manifest_path, e);
+    }
+    return manifest;
+}
+
+Manifest load_manifest(const std::string& manifest_path) {
+    json j = read_manifest_json(manifest_path);
+    Manifest manifest;
+    try {
+        read_layout(j, manifest);
         for (const auto& entry : j.at("labs")) {
             auto dir = entry.at("dir").get<std::string>();
             LabSpec lab = parse_lab_json(course::read_file(entry.at("metadata")), dir);
@@ -72,8 +107,7 @@ Manifest load_manifest(const std::string& manifest_path) {
             manifest.programs.push_back(std::move(program));
         }
     } catch (const json::exception& e) {
-        throw std::runtime_error("malformed build manifest " + manifest_path + ": " + e.what() +
-                                 " (reconfigure: cmake --preset default)");
+        throw malformed(manifest_path, e);
     }
     check_uses(manifest.labs);
     return manifest;

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "course/file.hpp"
+#include "hsys/temp_dir.hpp"
 #include "labmeta/lab.hpp"
+#include "labmeta/manifest.hpp"
 
 namespace fs = std::filesystem;
 
@@ -189,6 +192,31 @@ TEST(LabMetaTest, OldKeyNamesItsNewName) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("\"test_files\""), std::string::npos) << e.what();
     }
+}
+
+// Tests that the course's layout comes from the manifest alone: labs_root() is the folder
+// holding labs_dir (a trailing slash aside), the folders default to source_dir's, and
+// load_manifest_layout() reads them without any lab.json (none exists here).
+TEST(LabMetaTest, LayoutComesFromTheManifest) {
+    hsys::TempDir dir("labmeta-layout");
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir.path() / name) << text;
+        return (dir.path() / name).string();
+    };
+    auto given = labmeta::load_manifest_layout(
+        write("given.json", R"({"source_dir": "/c", "build_dir": "/c/build",
+            "labs_dir": "/w/student/labs/", "solutions_dir": "/s", "sandbox_hide": ["/w"],
+            "labs": [{"dir": "/nowhere/01-x", "metadata": "/nowhere/01-x/lab.json"}]})"));
+    EXPECT_EQ(given.labs_dir, "/w/student/labs/");
+    EXPECT_EQ(given.labs_root(), "/w/student");
+    EXPECT_EQ(given.solutions_dir, "/s");
+    EXPECT_EQ(given.sandbox_hide, std::vector<std::string>{"/w"});
+    EXPECT_TRUE(given.labs.empty());
+    auto defaults = labmeta::load_manifest_layout(
+        write("defaults.json", R"({"source_dir": "/c", "build_dir": "/c/build", "labs": []})"));
+    EXPECT_EQ(defaults.labs_dir, "/c/labs");
+    EXPECT_EQ(defaults.solutions_dir, "/c/solutions");
+    EXPECT_EQ(defaults.labs_root(), "/c");
 }
 
 }  // namespace

@@ -153,12 +153,18 @@ TEST(ViewTest, HidesEverythingOfHiddenTests) {
     for (const auto& file : {lab / "a_test.cpp", lab / "a_hidden_test.cpp", objects,
                              build / "bin" / "lab01_tests", build / "bin" / "lab01_hidden_tests"})
         write(file, "x");
-    write(lab / "lab.json", R"({"hidden_test_files": ["a_hidden_test.cpp"]})");
+    write(lab / "lab.json", R"({"id": "01", "title": "A lab", "lesson": "01-lab.md",
+        "sources": ["a.cpp"], "test_files": ["a_test.cpp", "a_hidden_test.cpp"],
+        "hidden_test_files": ["a_hidden_test.cpp"],
+        "tasks": [{"task": 1, "title": "One", "section": "one",
+                   "tests": ["A.One", {"name": "A.Secret", "hidden": true}]}]})");
     write(root / "m.json", R"({"source_dir": ")" + root.string() +
                                R"(", "build_dir": "/nonexistent",
         "labs": [{"dir": ")" + lab.string() +
                                R"(", "slug": "01-lab", "metadata": ")" +
                                (lab / "lab.json").string() + R"(",
+        "student": {"target": "lab01_tests", "executable": ")" +
+                               (build / "bin" / "lab01_tests").string() + R"("},
         "hidden": {"student": {"target": "lab01_hidden_tests", "executable": ")" +
                                (build / "bin" / "lab01_hidden_tests").string() + R"("},
                    "objects": ")" +

@@ -23,14 +23,6 @@
 
 namespace proc {
 
-NoSuchProcess::NoSuchProcess(pid_t pid, const std::string& detail)
-    : std::runtime_error("no process with PID " + std::to_string(pid) + " (" + detail + ")"),
-      pid_(pid) {}
-
-AccessDenied::AccessDenied(pid_t pid, const std::string& detail)
-    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail + ")"),
-      pid_(pid) {}
-
 // TODO: Task 1 — give each Status the name psutil prints for it (see the header's list).
 std::string_view to_string([[maybe_unused]] Status status) {
     course::todo("Task 1");

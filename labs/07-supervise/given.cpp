@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deadline.hpp"
@@ -76,6 +77,10 @@ Supervisor::Launch launch_command(std::vector<std::string> argv) {
 }
 
 // --- progress_pipe.hpp ---
+
+ProgressRelay::ProgressRelay(ProgressOptions bar_options,
+                             std::function<void(std::string_view)> other_lines)
+    : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}
 
 std::string format_progress_line(const ProgressReport& report) {
     return std::to_string(report.done) + "/" + std::to_string(report.total) + "\n";

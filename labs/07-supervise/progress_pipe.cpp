@@ -19,10 +19,6 @@ std::optional<ProgressReport> parse_progress_line([[maybe_unused]] std::string_v
     course::todo("Task 4");
 }
 
-ProgressRelay::ProgressRelay(ProgressOptions bar_options,
-                             std::function<void(std::string_view)> other_lines)
-    : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}
-
 // TODO: Task 4 — keep what has arrived, handle every complete line, keep the rest.
 void ProgressRelay::feed([[maybe_unused]] std::string_view bytes) {
     course::todo("Task 4");

@@ -25,14 +25,6 @@
 
 namespace proc {
 
-NoSuchProcess::NoSuchProcess(pid_t pid, const std::string& detail)
-    : std::runtime_error("no process with PID " + std::to_string(pid) + " (" + detail + ")"),
-      pid_(pid) {}
-
-AccessDenied::AccessDenied(pid_t pid, const std::string& detail)
-    : std::runtime_error("access denied to process " + std::to_string(pid) + " (" + detail + ")"),
-      pid_(pid) {}
-
 namespace {
 
 std::string proc_path(pid_t pid, const char* file) {

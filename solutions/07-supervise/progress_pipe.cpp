@@ -48,10 +48,6 @@ std::optional<ProgressReport> parse_progress_line(std::string_view line) {
     return ProgressReport{*done, *total};
 }
 
-ProgressRelay::ProgressRelay(ProgressOptions bar_options,
-                             std::function<void(std::string_view)> other_lines)
-    : bar_options_(std::move(bar_options)), other_lines_(std::move(other_lines)) {}
-
 void ProgressRelay::feed(std::string_view bytes) {
     // A pipe delivers bytes, not lines: "3/1" may come now and "0\n" later.
     pending_.append(bytes);

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include <sys/stat.h>
 
@@ -12,17 +10,8 @@
 
 namespace grader {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace {
-
-json read_json(const std::string& path) {
-    try {
-        return json::parse(course::read_file(path));
-    } catch (const std::exception& e) {
-        throw std::runtime_error("cannot read " + path + ": " + e.what());
-    }
-}
 
 // Adds @p path, resolved, when it exists.
 void add_existing(std::vector<std::string>& to, const std::string& path) {
@@ -62,52 +51,42 @@ std::vector<std::string> closed_folders_above(const std::string& path) {
     return closed;
 }
 
-// The hidden tests' programs and the folders of their objects, from a lab's manifest
-// entry @p lab ("hidden"), into @p layout.
-void add_hidden_builds(const json& lab, CourseLayout& layout) {
-    if (!lab.contains("hidden"))
-        return;
-    const json& hidden = lab.at("hidden");
-    for (const char* flavour : {"student", "reference"}) {
-        if (hidden.contains(flavour))
-            layout.hidden_builds.push_back(hidden.at(flavour).at("executable").get<std::string>());
+// The hidden tests' programs and the folders of their objects, of @p lab, into @p layout.
+void add_hidden_builds(const labmeta::LabSpec& lab, CourseLayout& layout) {
+    for (const auto* program : {&lab.hidden_student, &lab.hidden_reference}) {
+        if (!program->executable.empty())
+            layout.hidden_builds.push_back(program->executable);
     }
-    std::string objects = hidden.value("objects", "");
-    for (std::size_t start = 0; start < objects.size();) {
-        auto end = std::min(objects.find('\n', start), objects.size());
-        if (end > start)
-            layout.hidden_builds.push_back(object_folder(objects.substr(start, end - start)));
-        start = end + 1;
-    }
+    for (const auto& object : lab.hidden_objects)
+        layout.hidden_builds.push_back(object_folder(object));
 }
 
 }  // namespace
 
-CourseLayout read_course_layout(const std::string& manifest_path) {
-    json manifest = read_json(manifest_path);
+CourseLayout read_course_layout(const labmeta::Manifest& manifest) {
     CourseLayout layout;
-    layout.source_dir = manifest.value("source_dir", "");
-    layout.build_dir = manifest.value("build_dir", "");
-    layout.labs_dir = manifest.value("labs_dir", layout.source_dir + "/labs");
-    layout.solutions_dir = manifest.value("solutions_dir", layout.source_dir + "/solutions");
-    layout.sandbox_hide = manifest.value("sandbox_hide", std::vector<std::string>{});
-    for (const auto& lab : manifest.at("labs")) {
-        std::string dir = lab.at("dir").get<std::string>();
-        std::string slug = lab.at("slug").get<std::string>();
-        json meta = read_json(lab.at("metadata").get<std::string>());
-        auto files = meta.value("hidden_test_files", std::vector<std::string>{});
-        for (const auto& file : files) {
+    layout.source_dir = manifest.source_dir;
+    layout.build_dir = manifest.build_dir;
+    layout.labs_dir = manifest.labs_dir;
+    layout.solutions_dir = manifest.solutions_dir;
+    layout.sandbox_hide = manifest.sandbox_hide;
+    for (const auto& lab : manifest.labs) {
+        for (const auto& file : lab.hidden_test_files) {
             // The built copy, and the course's own when the build uses another (a batch).
-            layout.hidden_sources.push_back(dir + "/" + file);
-            layout.hidden_sources.push_back(layout.source_dir + "/labs/" + slug + "/" + file);
+            layout.hidden_sources.push_back(lab.dir + "/" + file);
+            layout.hidden_sources.push_back(layout.source_dir + "/labs/" + lab.slug + "/" + file);
         }
-        if (!files.empty()) {
-            layout.hidden_metadata.push_back(lab.at("metadata").get<std::string>());
-            layout.hidden_metadata.push_back(layout.source_dir + "/labs/" + slug + "/lab.json");
+        if (!lab.hidden_test_files.empty()) {
+            layout.hidden_metadata.push_back(lab.dir + "/lab.json");
+            layout.hidden_metadata.push_back(layout.source_dir + "/labs/" + lab.slug + "/lab.json");
         }
         add_hidden_builds(lab, layout);
     }
     return layout;
+}
+
+CourseLayout read_course_layout(const std::string& manifest_path) {
+    return read_course_layout(labmeta::load_manifest(manifest_path));
 }
 
 View student_view(const CourseLayout& layout) {

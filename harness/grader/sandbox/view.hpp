@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "labmeta/manifest.hpp"
+
 namespace grader {
 
 /// The files a sandboxed program sees.
@@ -55,7 +57,11 @@ struct CourseLayout {
                                             ///< submissions folders).
 };
 
-/// Reads the layout of the build whose manifest is @p manifest_path.
+/// The layout of the build @p manifest describes (read by labmeta, the one reader of the
+/// manifest and of lab.json).
+CourseLayout read_course_layout(const labmeta::Manifest& manifest);
+
+/// read_course_layout() of the manifest at @p manifest_path.
 /// @throws std::runtime_error naming the file when the manifest or a lab.json is unreadable.
 CourseLayout read_course_layout(const std::string& manifest_path);
 
