@@ -49,6 +49,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 #include <unistd.h>
@@ -471,10 +472,10 @@ void write_timings(const std::string& path, std::chrono::steady_clock::time_poin
     }
 }
 
-int run(Options options) {
-    auto start = std::chrono::steady_clock::now();
-    auto manifest = labmeta::load_manifest(options.manifest);  // read once, here
-    auto labs = manifest.labs;
+// The answers that need no grading (--labs-built-on, --check-declared, --check-stubs) and
+// the refusals of what cannot be graded (an unknown lab or test). @returns the exit status
+// when one of them ends the run; @p labs then keeps only the test asked for, if any.
+std::optional<int> answer_without_grading(std::vector<grader::LabSpec>& labs, Options& options) {
     if (!options.built_on.empty())
         return list_labs_built_on(labs, options.built_on);
     if (!every_lab_exists(labs, options))
@@ -485,19 +486,21 @@ int run(Options options) {
         return check_declared(labs, options);
     if (options.check_stubs)
         return check_stubs(labs);
-    std::string submission;
-    if (!options.overlay.empty()) {
-        std::string refused;
-        submission = overlay(labs, manifest.labs_dir, options, refused);
-        if (!refused.empty())
-            return report_refusal(labs, options, refused);
-    }
-    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
+    return std::nullopt;
+}
+
+// How to grade: the flavour, the build, the logs, the deadline from @p start, the course's
+// layout, and the protections this machine gives (turned on here, once per run, into
+// @p protections).
+grader::GradeOptions grading_options(const Options& options, const labmeta::Manifest& manifest,
+                                     std::chrono::steady_clock::time_point start,
+                                     std::vector<std::string>& protections) {
     grader::GradeOptions grading;
     grading.flavor =
         options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     grading.build = !options.no_build;
-    grading.build_dir = std::filesystem::absolute(build_dir).string();
+    grading.build_dir =
+        std::filesystem::absolute(std::filesystem::path(options.manifest).parent_path()).string();
     grading.logs_dir = options.logs.empty() ? grading.build_dir + "/logs" : options.logs;
     grading.source_dir = manifest.labs_root();
     if (options.deadline > 0) {
@@ -509,24 +512,19 @@ int run(Options options) {
     grading.inspect_compiled_code = true;
     grading.course = manifest.labs;
     grading.trusted_binaries = manifest.trusted_binaries;
-    grader::CourseResult result;
-    result.flavor = grading.flavor;
-    result.deadline_seconds = options.deadline;
-    result.submission = submission;
-    result.course = manifest.labs;
-    if (grading.flavor == grader::Flavor::student)
-        result.todos = grader::todos_left(manifest.labs);
-    result.protections = grader::apply_protections(grading.limits, grading.layout);
+    protections = grader::apply_protections(grading.limits, grading.layout);
     grading.guard_hidden_files =
         !grading.limits.isolate && ::geteuid() == 0 && !grading.layout.hidden_sources.empty();
     if (!options.build_with.empty())
         grading.build_command = {options.build_with};
-    bool streamed = shows_labs_as_graded(labs, options);
-    grade_course(labs, options, grading, result, streamed);
-    grader::note_needs(result);
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    grader::scale_points(result, options.scale);  // every test's points in hundredths
+    return grading;
+}
+
+// After the grading: the scoreboard's end (or all of it), the reports, the next step.
+// @returns the run's exit status.
+int finish_run(const grader::CourseResult& result, const Options& options,
+               const grader::GradeOptions& grading, bool streamed,
+               std::chrono::steady_clock::time_point start) {
     grader::ScoreboardStyle style;
     style.show_hidden = options.show_hidden;
     if (!options.test.empty()) {  // one test: all of it, and the last full run's reports stay
@@ -539,6 +537,7 @@ int run(Options options) {
         grader::print_scoreboard_total(result, std::cout, style);
     else
         grader::print_scoreboard(result, std::cout, style);
+    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
     std::string reports =
         options.reports.empty()
             ? build_dir + "/reports" +
@@ -559,6 +558,34 @@ int run(Options options) {
     int status = options.expect.empty() ? 0 : check_expectation(result, options.expect);
     print_autolab_lines(result, options);
     return status;
+}
+
+int run(Options options) {
+    auto start = std::chrono::steady_clock::now();
+    auto manifest = labmeta::load_manifest(options.manifest);  // read once, here
+    auto labs = manifest.labs;
+    if (auto answered = answer_without_grading(labs, options))
+        return *answered;
+    grader::CourseResult result;
+    if (!options.overlay.empty()) {
+        std::string refused;
+        result.submission = overlay(labs, manifest.labs_dir, options, refused);
+        if (!refused.empty())
+            return report_refusal(labs, options, refused);
+    }
+    auto grading = grading_options(options, manifest, start, result.protections);
+    result.flavor = grading.flavor;
+    result.deadline_seconds = options.deadline;
+    result.course = manifest.labs;
+    if (grading.flavor == grader::Flavor::student)
+        result.todos = grader::todos_left(manifest.labs);
+    bool streamed = shows_labs_as_graded(labs, options);
+    grade_course(labs, options, grading, result, streamed);
+    grader::note_needs(result);
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    grader::scale_points(result, options.scale);  // every test's points in hundredths
+    return finish_run(result, options, grading, streamed, start);
 }
 
 // The `batch` subcommand's options.
@@ -653,17 +680,8 @@ int run_batch_command(grader::BatchOptions batch, const std::string& shard) {
     return grader::run_batch(batch) == 0 ? 0 : 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    if (argc > 1 && std::string_view(argv[1]) == "check")  // harness/labcheck
-        return labcheck::run_check_command(argc - 1, argv + 1);
-    Options options;
-    grader::BatchOptions batch;
-    batch.course_dir = ".";
-    std::string shard;
-    grader::MergeOptions merge;
-    CLI::App app{"grader: build and grade the course's labs"};
+// The options of a grading run (what `grader` does without a subcommand), into @p options.
+void add_grade_options(CLI::App& app, Options& options) {
     app.add_option("--manifest", options.manifest, "the build's course-manifest.json");
     app.add_option("--flavor", options.flavor, "whose code: student (labs/) or reference")
         ->check(CLI::IsMember({"student", "reference"}));
@@ -701,6 +719,20 @@ int main(int argc, char** argv) {
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "check")  // harness/labcheck
+        return labcheck::run_check_command(argc - 1, argv + 1);
+    Options options;
+    grader::BatchOptions batch;
+    batch.course_dir = ".";
+    std::string shard;
+    grader::MergeOptions merge;
+    CLI::App app{"grader: build and grade the course's labs"};
+    add_grade_options(app, options);
     auto* batch_command = add_batch(app, batch, shard);
     auto* merge_command = add_merge(app, merge);
     try {
