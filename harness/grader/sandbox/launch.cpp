@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "course/unique_fd.hpp"
 #include "hsys/eintr.hpp"
 #include "hsys/io.hpp"
+#include "hsys/spawn.hpp"
 #include "sandbox/child_reports.hpp"
 #include "sandbox/launch_plan.hpp"
 
@@ -53,29 +53,6 @@ course::UniqueFd plan_file(const child::ChildPlan& plan, int reply_fd) {
     hsys::write_all(file.get(), encode_plan(plan, reply_fd));
     return file;
 }
-
-// posix_spawn's file actions, released whatever happens.
-class FileActions {
-  public:
-    FileActions() {
-        course::check_returned(::posix_spawn_file_actions_init(&actions_),
-                               "posix_spawn_file_actions_init");
-    }
-    ~FileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-    FileActions(const FileActions&) = delete;
-    FileActions& operator=(const FileActions&) = delete;
-
-    // Keeps @p fd open, at its number, in the launcher (dup2 onto itself clears
-    // close-on-exec: POSIX 2024, glibc >= 2.29).
-    void keep(int fd) {
-        course::check_returned(::posix_spawn_file_actions_adddup2(&actions_, fd, fd),
-                               "posix_spawn_file_actions_adddup2");
-    }
-    const posix_spawn_file_actions_t* get() const { return &actions_; }
-
-  private:
-    posix_spawn_file_actions_t actions_;
-};
 
 // What the pipe @p fd holds now, at most @p cap bytes, without waiting.
 std::string read_now(int fd, std::size_t cap) {
@@ -138,21 +115,22 @@ pid_t launch_child(const child::ChildPlan& plan, std::string& error) {
     if (plan.isolated)
         reply = course::make_pipe();
     auto plan_fd = plan_file(plan, reply.write.get());
-    FileActions actions;
+    hsys::SpawnOptions launcher;
+    launcher.program = launcher_path();
+    launcher.argv = {kLauncherName, std::to_string(plan_fd.get()), std::to_string(plan.report_fd)};
+    launcher.env = std::vector<std::string>{};  // the program's environment is in the plan
+    launcher.search_path = false;
+    launcher.reset_signals = false;  // as a fork would: the child side sets what it needs
     int fds[kMaxPlanFds];
     int count = plan_descriptors(plan, reply.write.get(), fds);
-    for (int i = 0; i < count; ++i)
-        actions.keep(fds[i]);
-    actions.keep(plan_fd.get());
-    auto plan_arg = std::to_string(plan_fd.get());
-    auto report_arg = std::to_string(plan.report_fd);
-    char* argv[] = {const_cast<char*>(kLauncherName), plan_arg.data(), report_arg.data(), nullptr};
-    char* envp[] = {nullptr};  // the program's environment is in the plan
+    launcher.keep_fds.assign(fds, fds + count);
+    launcher.keep_fds.push_back(plan_fd.get());
     pid_t pid = -1;
-    int failed = ::posix_spawn(&pid, launcher_path().c_str(), actions.get(), nullptr, argv, envp);
-    if (failed != 0) {
+    try {
+        pid = hsys::spawn(launcher);
+    } catch (const std::system_error& e) {
         error =
-            "cannot start the sandbox launcher (" + launcher_path() + "): " + std::strerror(failed);
+            "cannot start the sandbox launcher (" + launcher_path() + "): " + e.code().message();
         return -1;
     }
     if (!plan.isolated)

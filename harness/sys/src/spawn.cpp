@@ -62,6 +62,9 @@ void set_file_actions(FileActions& actions, const SpawnOptions& options,
             check_spawn(::posix_spawn_file_actions_adddup2(actions.get(), sources[target], target),
                         "posix_spawn_file_actions_adddup2", program);
     }
+    for (int fd : options.keep_fds)
+        check_spawn(::posix_spawn_file_actions_adddup2(actions.get(), fd, fd),
+                    "posix_spawn_file_actions_adddup2", program);
     if (!options.cwd.empty())
         check_spawn(::posix_spawn_file_actions_addchdir_np(actions.get(), options.cwd.c_str()),
                     "posix_spawn_file_actions_addchdir_np", program);

@@ -23,6 +23,9 @@ struct SpawnOptions {
     /// Empty signal mask and default dispositions for every signal, whatever ours are
     /// (a signal we ignore or block would otherwise stay ignored or blocked in it).
     bool reset_signals = true;
+    /// Descriptors it keeps, each at its own number with close-on-exec cleared (a dup2
+    /// onto itself: POSIX 2024, glibc >= 2.29), besides 0-2.
+    std::vector<int> keep_fds{};
     /// The file to run when it differs from argv[0], which is then only the name the
     /// program sees (`/bin/sh` run as "sh", so its messages say `sh: 1:`); empty: argv[0].
     std::string program{};
