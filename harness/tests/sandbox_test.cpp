@@ -16,11 +16,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
+#include <numeric>
 #include <string>
+#include <thread>
 
 #include "course/sys.hpp"
 #include "harness/testsupport.hpp"
+#include "hsys/proc.hpp"
 #include "hsys/reap.hpp"
 #include "hsys/temp_dir.hpp"
 #include "outside_tmp.hpp"
@@ -218,6 +222,45 @@ TEST(SeccompFilterTest, FallbackRefusesEveryWayToReachTheGrader) {
     ASSERT_EQ(letters.size(), std::size(kGraderProbes));
     for (std::size_t i = 0; i < letters.size(); ++i)
         EXPECT_EQ(letters[i], 'y') << kGraderProbes[i] << " was not refused with EPERM";
+}
+
+// Tests that, without namespaces, the grader's other threads are guarded too: a signal sent
+// to a thread's id reaches its whole process (`grader batch` grades from worker threads).
+// And that a filter with every target the grader may guard still fits.
+TEST(SeccompFilterTest, FallbackGuardsTheGradersThreads) {
+    if (!grader::seccomp_works())
+        GTEST_SKIP() << "seccomp unavailable";
+    std::promise<pid_t> started;
+    std::promise<void> finish;
+    std::thread worker([&] {
+        started.set_value(static_cast<pid_t>(::syscall(SYS_gettid)));
+        finish.get_future().wait();
+    });
+    pid_t thread = started.get_future().get();
+    auto guarded = grader::grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0),
+                                          hsys::list_threads(::getpid()));
+    auto out = run_child([&](int fd) {
+        if (!grader::install_kill_filter(guarded))
+            ::_exit(100);
+        char refused = ::kill(thread, 0) == -1 && errno == EPERM ? 'y' : 'n';
+        [[maybe_unused]] auto n = ::write(fd, &refused, 1);
+        ::_exit(0);
+    });
+    finish.set_value();
+    worker.join();
+    EXPECT_EQ(out, "y") << "kill(" << thread << ", 0), at a thread of the grader, was not refused";
+
+    std::vector<pid_t> many(40);
+    std::iota(many.begin(), many.end(), 100000);
+    auto full = grader::grader_targets(1000, 1001, 1002, 1003, many);
+    EXPECT_EQ(full.count, grader::ProtectedTargets::kMaxTargets);
+    auto fits = run_child([&](int fd) {
+        if (!grader::install_kill_filter(full))
+            ::_exit(100);
+        [[maybe_unused]] auto n = ::write(fd, "y", 1);
+        ::_exit(0);
+    });
+    EXPECT_EQ(fits, "y") << "a filter guarding kMaxTargets targets must fit its program";
 }
 
 // Tests that the filter leaves a test's own children within its reach, in both modes:

@@ -296,6 +296,22 @@ struct RunPipes {
     }
 };
 
+// The ids of the grader's threads and of its parent's (`grader batch` grades from worker
+// threads): a signal sent to any of them reaches the whole process. Threads that cannot
+// be listed are left out (the process ids themselves are guarded whatever happens).
+std::vector<pid_t> threads_to_guard() {
+    std::vector<pid_t> threads;
+    for (pid_t pid : {::getpid(), ::getppid()}) {
+        try {
+            auto more = hsys::list_threads(pid);
+            threads.insert(threads.end(), more.begin(), more.end());
+        } catch (const std::system_error&) {
+            // the parent may be out of sight: its id is guarded all the same
+        }
+    }
+    return threads;
+}
+
 // Fills @p plan for running @p text in @p workdir under @p limits: the view (isolated), the
 // grader's own targets to guard (not isolated), and which descriptor goes where.
 void prepare_plan(const ProgramText& text, const std::string& program, const std::string& workdir,
@@ -311,7 +327,8 @@ void prepare_plan(const ProgramText& text, const std::string& program, const std
     plan.root = ::geteuid() == 0;
     plan.isolated = limits.isolate;
     if (!limits.isolate)
-        plan.guarded = grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0));
+        plan.guarded =
+            grader_targets(::getpid(), ::getppid(), ::getpgrp(), ::getsid(0), threads_to_guard());
     plan.output_fd = pipes.output.write.get();
     plan.report_fd = pipes.report.write.get();
     plan.grader_ends[child::kOutputRead] = pipes.output.read.get();

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace grader {
 namespace {
 
@@ -112,7 +114,7 @@ class Program {
     }
 
   private:
-    static constexpr int kCapacity = 128;
+    static constexpr int kCapacity = 200;  // jumps reach 255 at most
     struct Fixup {
         int at;
         Place to;
@@ -139,13 +141,19 @@ void refuse_targets(Program& p, const ProtectedTargets& guarded) {
 
 }  // namespace
 
-ProtectedTargets grader_targets(pid_t grader, pid_t parent, pid_t group, pid_t session) noexcept {
+ProtectedTargets grader_targets(pid_t grader, pid_t parent, pid_t group, pid_t session,
+                                const std::vector<pid_t>& threads) noexcept {
     ProtectedTargets guarded;
-    const pid_t candidates[] = {grader, parent, group, -group, session, -session};
-    for (pid_t target : candidates) {
-        if (target != 0 && target != -1 && guarded.count < ProtectedTargets::kMaxTargets)
+    auto guard = [&](pid_t target) {
+        bool known = std::find(guarded.targets, guarded.targets + guarded.count, target) !=
+                     guarded.targets + guarded.count;
+        if (target != 0 && target != -1 && !known && guarded.count < ProtectedTargets::kMaxTargets)
             guarded.targets[guarded.count++] = target;
-    }
+    };
+    for (pid_t target : {grader, parent, group, -group, session, -session})
+        guard(target);
+    for (pid_t thread : threads)
+        guard(thread);
     return guarded;
 }
 

@@ -5,19 +5,25 @@
 
 #include <sys/types.h>
 
+#include <vector>
+
 namespace grader {
 
 /// The processes a test must not reach, as a signal's target names them: a PID, or a
 /// process group as its negated id. At most kMaxTargets of them.
 struct ProtectedTargets {
-    static constexpr int kMaxTargets = 8;
+    static constexpr int kMaxTargets = 24;
     pid_t targets[kMaxTargets] = {};
     int count = 0;
 };
 
 /// The targets that protect @p grader when no PID namespace hides it: the grader, its
-/// parent, its process group and its session (both as a PID and as a group).
-ProtectedTargets grader_targets(pid_t grader, pid_t parent, pid_t group, pid_t session) noexcept;
+/// parent, its process group and its session (both as a PID and as a group), then
+/// @p threads: the ids of the grader's and its parent's other threads, since a signal sent
+/// to a thread's id reaches its whole process (`grader batch` grades from worker threads).
+/// Those past kMaxTargets are left out.
+ProtectedTargets grader_targets(pid_t grader, pid_t parent, pid_t group, pid_t session,
+                                const std::vector<pid_t>& threads = {}) noexcept;
 
 /// Installs, on the calling process and everything it will start, a seccomp filter under
 /// which these fail with EPERM:

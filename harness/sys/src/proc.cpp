@@ -61,10 +61,13 @@ std::optional<std::string> stat_text(pid_t pid) {
 
 }  // namespace
 
-std::vector<pid_t> list_pids() {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc"), ::closedir);
+namespace {
+
+// The positive numbers among the names in folder @p path (/proc, /proc/PID/task).
+std::vector<pid_t> numbered_entries(const std::string& path) {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
     if (!dir)
-        course::throw_errno("opendir /proc");
+        course::throw_errno("opendir " + path);
     std::vector<pid_t> pids;
     for (;;) {
         errno = 0;
@@ -75,8 +78,18 @@ std::vector<pid_t> list_pids() {
             pids.push_back(*pid);
     }
     if (errno != 0)
-        course::throw_errno("readdir /proc");
+        course::throw_errno("readdir " + path);
     return pids;
+}
+
+}  // namespace
+
+std::vector<pid_t> list_pids() {
+    return numbered_entries("/proc");
+}
+
+std::vector<pid_t> list_threads(pid_t pid) {
+    return numbered_entries("/proc/" + std::to_string(pid) + "/task");
 }
 
 std::optional<StatLine> parse_stat_line(std::string_view text) {

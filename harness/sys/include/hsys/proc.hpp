@@ -19,6 +19,10 @@ namespace hsys {
 ///         closed whatever happens.
 std::vector<pid_t> list_pids();
 
+/// The threads of process @p pid (their ids, the first its own), from /proc/PID/task.
+/// @throws std::system_error naming "opendir /proc/PID/task" or its readdir.
+std::vector<pid_t> list_threads(pid_t pid);
+
 /// The fields of /proc/PID/stat that the harness uses.
 struct StatLine {
     pid_t pid;                     ///< Field 1.
