@@ -14,6 +14,15 @@
 /// come, and the session's code writes what it saw on the terminal. When the session ends
 /// first, its terminal closes, the read sees it, and the test fails with everything the
 /// terminal showed (a stub's "Task N is not implemented yet" included).
+///
+/// What the terminal shows is only a claim: the code under test runs in the session's
+/// process, before the test's own code there, and could write any transcript itself. So
+/// each test also checks the facts from its own side, where no code under test runs: the
+/// terminal's foreground group (asked on the master side), the modes, and the session's
+/// processes as /proc shows them (state, group, program, ignored signals). It checks them
+/// at a moment the text has made certain (a job that echoed a line runs; a job the shell
+/// reported stopped is stopped), or while the session's code holds still in
+/// wait_for_test() until the test lets it go on (go()).
 #pragma once
 
 #include <dirent.h>
@@ -24,14 +33,17 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,6 +142,88 @@ inline std::vector<pid_t> session_members(pid_t session) {
     return found;
 }
 
+/// What the kernel says about one process (/proc/PID/stat): read from the test's side, where
+/// no code under test runs, these are the facts a transcript on the terminal cannot forge.
+struct ProcessFacts {
+    pid_t pid = 0;
+    std::string comm;  // its program's name, as ps shows it
+    char state = '?';  // R running, S sleeping, T stopped, Z zombie...
+    pid_t parent = 0;
+    pid_t group = 0;
+    pid_t session = 0;
+    pid_t terminal_group = 0;  // the foreground group of its controlling terminal (tpgid)
+};
+
+/// The facts of process @p pid; nullopt when there is no such process.
+inline std::optional<ProcessFacts> facts_of(pid_t pid) {
+    std::string stat;
+    try {
+        stat = course::read_file("/proc/" + std::to_string(pid) + "/stat");
+    } catch (const std::exception&) {  // gone
+        return std::nullopt;
+    }
+    std::size_t open = stat.find('(');
+    std::size_t close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size())
+        return std::nullopt;
+    ProcessFacts facts;
+    facts.pid = pid;
+    facts.comm = stat.substr(open + 1, close - open - 1);
+    facts.state = stat[close + 2];
+    // then: ppid, pgrp, session, tty_nr, tpgid
+    long fields[5] = {};
+    const char* at = stat.c_str() + close + 3;
+    for (long& field : fields) {
+        char* end = nullptr;
+        field = std::strtol(at, &end, 10);
+        at = end;
+    }
+    facts.parent = static_cast<pid_t>(fields[0]);
+    facts.group = static_cast<pid_t>(fields[1]);
+    facts.session = static_cast<pid_t>(fields[2]);
+    facts.terminal_group = static_cast<pid_t>(fields[4]);
+    return facts;
+}
+
+/// The mask named @p field ("SigIgn", "SigBlk", "SigCgt") of process @p pid, from
+/// /proc/PID/status; all ones when it cannot be read.
+inline unsigned long long signal_mask(pid_t pid, const std::string& field) {
+    std::string status;
+    try {
+        status = course::read_file("/proc/" + std::to_string(pid) + "/status");
+    } catch (const std::exception&) {
+        return ~0ULL;
+    }
+    std::size_t at = status.find("\n" + field + ":\t");
+    if (at == std::string::npos)
+        return ~0ULL;
+    return std::strtoull(status.c_str() + at + field.size() + 3, nullptr, 16);
+}
+
+/// True if @p sig is in @p mask (a mask of signal_mask()).
+inline bool has_signal(unsigned long long mask, int sig) {
+    return (mask >> (sig - 1)) & 1ULL;
+}
+
+/// The session's code waits here until the test has checked what it must check from its
+/// side (PtySession::go()): the facts stay as they are meanwhile. Reads the socket
+/// PtySession made for it, which works in the background too (the terminal would not).
+inline void wait_for_test();
+
+namespace detail {
+// The session's end of that socket (-1 outside a session).
+inline int& hold_fd() {
+    static int fd = -1;
+    return fd;
+}
+}  // namespace detail
+
+inline void wait_for_test() {
+    char byte;
+    while (::read(detail::hold_fd(), &byte, 1) < 0 && errno == EINTR) {
+    }
+}
+
 /// A child held until the session's code lets it go: it blocks reading a pipe and exits 0
 /// at end of file. It leads a process group of its own (its PID is the group's ID, which
 /// can be given the terminal), or joins @p group; it gets the default action of every
@@ -222,12 +316,21 @@ class PtySession {
         course::check(::tcsetattr(master_.get(), TCSANOW, &modes), "tcsetattr");
         keys_ = modes;
         course::Pipe ready = course::make_pipe();
+        // A socket pair rather than a pipe: go() sends with MSG_NOSIGNAL, so a session that
+        // has ended makes it fail, where a pipe would kill the test with SIGPIPE.
+        int hold[2];
+        course::check(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, hold), "socketpair");
+        course::UniqueFd hold_session(hold[0]);
+        go_.reset(hold[1]);
         leader_ = course::check(::fork(), "fork");
         if (leader_ == 0) {
             master_.reset();
             ready.read.reset();
+            go_.reset();
+            detail::hold_fd() = hold_session.release();
             run_session(name, std::move(ready.write), body);
         }
+        hold_session.reset();
         ready.write.reset();
         char byte;  // end of file once the session is set up (or has failed)
         while (::read(ready.read.get(), &byte, 1) < 0 && errno == EINTR) {
@@ -246,8 +349,62 @@ class PtySession {
     PtySession(const PtySession&) = delete;
     PtySession& operator=(const PtySession&) = delete;
 
-    /// The session's leader (the shell's side), whose PID is the session's ID.
+    /// The session's leader (the shell's side), whose PID is the session's ID and its
+    /// group's ID.
     pid_t leader() const { return leader_; }
+
+    /// Lets the session's code go on from wait_for_test().
+    /// If the session has ended, nothing happens: what the test expects next fails.
+    void go() {
+        char byte = 'g';
+        while (::send(go_.get(), &byte, 1, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+        }
+    }
+
+    /// The terminal's foreground group, asked on the master side (TIOCGPGRP), where no code
+    /// under test runs; 0 when it has none, -1 when it cannot be asked.
+    pid_t foreground_group() const {
+        pid_t group = -1;
+        if (::ioctl(master_.get(), TIOCGPGRP, &group) < 0)
+            return -1;
+        return group;
+    }
+
+    /// The terminal's modes (the slave's, asked on the master side).
+    termios modes() const {
+        termios now{};
+        course::check(::tcgetattr(master_.get(), &now), "tcgetattr");
+        return now;
+    }
+
+    /// The processes of the session but its leader, with their facts, at this moment.
+    std::vector<ProcessFacts> others() const {
+        std::vector<ProcessFacts> found;
+        for (pid_t pid : session_members(leader_))
+            if (pid != leader_)
+                if (std::optional<ProcessFacts> facts = facts_of(pid))
+                    found.push_back(*facts);
+        return found;
+    }
+
+    /// The processes of the session running @p comm, at this moment.
+    std::vector<ProcessFacts> running(const std::string& comm) const {
+        std::vector<ProcessFacts> found;
+        for (const ProcessFacts& facts : others())
+            if (facts.comm == comm)
+                found.push_back(facts);
+        return found;
+    }
+
+    /// A description of the session's processes for a failure's message.
+    std::string describe() const {
+        std::string text = "foreground group " + std::to_string(foreground_group()) + "; leader " +
+                           std::to_string(leader_);
+        for (const ProcessFacts& facts : others())
+            text += "; " + std::to_string(facts.pid) + " " + facts.comm + " state " + facts.state +
+                    " group " + std::to_string(facts.group);
+        return text;
+    }
 
     /// Types @p text on the terminal.
     void type(std::string_view text) {
@@ -379,6 +536,7 @@ class PtySession {
     }
 
     course::UniqueFd master_;
+    course::UniqueFd go_;  // the test's end of wait_for_test()'s socket
     termios keys_{};
     pid_t leader_ = -1;
     std::string output_;
