@@ -95,19 +95,6 @@ inline void hand_terminal(int tty, pid_t pgid) {
         course::throw_error(error, "tcsetpgrp");
 }
 
-/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
-/// ended since: `waitid` with WCONTINUED, WEXITED, WNOHANG and WNOWAIT, which reports nothing
-/// else and reaps nothing. The kernel marks a stopped process continued while `kill()`
-/// sends SIGCONT, so the answer is right as soon as `kill()` has returned.
-inline bool continued_since_stopped(pid_t child) {
-    siginfo_t info{};
-    course::retry_on_eintr("waitid", [&] {
-        return ::waitid(P_PID, static_cast<id_t>(child), &info,
-                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
-    });
-    return info.si_pid == child;
-}
-
 /// Blocks until @p child, a child of the caller, is stopped, leaving that for its own wait
 /// to report (`waitid` with WSTOPPED and WNOWAIT).
 inline void wait_until_stopped(pid_t child) {
@@ -205,21 +192,40 @@ inline bool has_signal(unsigned long long mask, int sig) {
     return (mask >> (sig - 1)) & 1ULL;
 }
 
-/// The session's code waits here until the test has checked what it must check from its
-/// side (PtySession::go()): the facts stay as they are meanwhile. Reads the socket
-/// PtySession made for it, which works in the background too (the terminal would not).
-inline void wait_for_test();
+/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
+/// ended since: it is not stopped any more (/proc/PID/stat), or `waitid` with WCONTINUED,
+/// WEXITED, WNOHANG and WNOWAIT reports it (which reaps nothing). `kill()` wakes a stopped
+/// process before it returns, so the answer is right as soon as it has returned. (waitid
+/// alone is not enough: while a continued child is exiting, it reports neither.)
+inline bool continued_since_stopped(pid_t child) {
+    if (std::optional<ProcessFacts> facts = facts_of(child); facts && facts->state != 'T')
+        return true;
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info,
+                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
+    });
+    return info.si_pid == child;
+}
 
 namespace detail {
-// The session's end of that socket (-1 outside a session).
+// The session's end of the socket PtySession makes for wait_for_test() (-1 outside a
+// session).
 inline int& hold_fd() {
     static int fd = -1;
     return fd;
 }
 }  // namespace detail
 
+/// The session's code waits here until the test has checked what it must check from its
+/// side (PtySession::go()): the facts stay as they are meanwhile. Tells the test it waits
+/// (so a test still waiting for text fails at once instead of waiting forever), then reads
+/// the socket PtySession made for it, which works in the background too (the terminal
+/// would not).
 inline void wait_for_test() {
-    char byte;
+    char byte = 'h';
+    while (::send(detail::hold_fd(), &byte, 1, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
     while (::read(detail::hold_fd(), &byte, 1) < 0 && errno == EINTR) {
     }
 }
@@ -359,6 +365,7 @@ class PtySession {
         char byte = 'g';
         while (::send(go_.get(), &byte, 1, MSG_NOSIGNAL) < 0 && errno == EINTR) {
         }
+        ++goes_;
     }
 
     /// The terminal's foreground group, asked on the master side (TIOCGPGRP), where no code
@@ -392,6 +399,16 @@ class PtySession {
         std::vector<ProcessFacts> found;
         for (const ProcessFacts& facts : others())
             if (facts.comm == comm)
+                found.push_back(facts);
+        return found;
+    }
+
+    /// The processes of the session that lead a group of their own other than the
+    /// leader's (the jobs' leaders), at this moment.
+    std::vector<ProcessFacts> group_leaders() const {
+        std::vector<ProcessFacts> found;
+        for (const ProcessFacts& facts : others())
+            if (facts.group == facts.pid)
                 found.push_back(facts);
         return found;
     }
@@ -476,6 +493,33 @@ class PtySession {
         ::kill(leader_, SIGKILL);
     }
 
+    // Blocks until the terminal has something to read or the session's code waits in
+    // wait_for_test(); true in the second case when the terminal has nothing to read then.
+    // What the session wrote before it said it waits is readable by then: a poll of the
+    // master side first pushes through what the slave side has written.
+    bool holding_with_nothing_to_read() {
+        for (;;) {
+            if (holds_ > goes_) {
+                pollfd master{master_.get(), POLLIN, 0};
+                int ready = 0;
+                while ((ready = ::poll(&master, 1, 0)) < 0 && errno == EINTR) {
+                }
+                return ready == 0;
+            }
+            pollfd entries[2] = {{master_.get(), POLLIN, 0}, {go_.get(), POLLIN, 0}};
+            int ready = ::poll(entries, 2, -1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready < 0 || entries[0].revents != 0)
+                return false;  // read_some() reads it, or sees the end
+            char byte;
+            if ((entries[1].revents & POLLIN) && ::recv(go_.get(), &byte, 1, MSG_DONTWAIT) == 1)
+                ++holds_;
+            else
+                return false;  // the session's end of the socket is closed: it ended
+        }
+    }
+
     // Reads what is there (blocking until something is); false at the terminal's end.
     bool read_some() {
         char buffer[1024];
@@ -527,6 +571,13 @@ class PtySession {
                        << "\"" << text << "\", but first it showed an error:\n"
                        << error << "\nAll it showed:\n"
                        << output_.substr(seen_);
+            if (holding_with_nothing_to_read())
+                return ::testing::AssertionFailure()
+                       << "expected the terminal to show " << (whole_line ? "the line " : "")
+                       << "\"" << text
+                       << "\", but the session's code waits for the test (wait_for_test) and "
+                          "wrote nothing more. It showed:\n"
+                       << output_.substr(seen_);
             if (!read_some())
                 return ::testing::AssertionFailure()
                        << "expected the terminal to show " << (whole_line ? "the line " : "")
@@ -537,6 +588,8 @@ class PtySession {
 
     course::UniqueFd master_;
     course::UniqueFd go_;  // the test's end of wait_for_test()'s socket
+    int holds_ = 0;        // how many times the session's code said it waits
+    int goes_ = 0;         // how many times the test let it go on
     termios keys_{};
     pid_t leader_ = -1;
     std::string output_;
