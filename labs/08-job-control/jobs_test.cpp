@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -60,6 +61,39 @@ std::string joined(const std::vector<int>& numbers) {
 // "shell" when the caller's group is the terminal's foreground group, else "someone else".
 std::string foreground_of(int tty) {
     return ::tcgetpgrp(tty) == ::getpgrp() ? "shell" : "someone else";
+}
+
+// The jobs of @p session as the test sees them from outside it: the processes that lead a
+// group of their own other than the shell's. Expects @p count of them.
+std::vector<lab08::ProcessFacts> jobs_seen(const lab08::PtySession& session, std::size_t count) {
+    std::vector<lab08::ProcessFacts> jobs = session.group_leaders();
+    EXPECT_EQ(jobs.size(), count) << "jobs in the session, seen from outside it ("
+                                  << session.describe() << "); "
+                                  << harness::see_lesson(kLesson, kWaiting);
+    return jobs;
+}
+
+// The one job of @p session running @p comm, seen from outside it; pid 0 if none.
+lab08::ProcessFacts job_running(const lab08::PtySession& session, const std::string& comm) {
+    for (const lab08::ProcessFacts& facts : session.group_leaders())
+        if (facts.comm == comm)
+            return facts;
+    ADD_FAILURE() << "expected " << comm << " in a group of its own in the session ("
+                  << session.describe() << "); " << harness::see_lesson(kLesson, kWaiting);
+    return {};
+}
+
+// The state of @p pid ('T' stopped...), '-' when it has ended and been reaped.
+char state_of(pid_t pid) {
+    std::optional<lab08::ProcessFacts> facts = lab08::facts_of(pid);
+    return facts ? facts->state : '-';
+}
+
+// Expects the terminal's foreground group to be @p group, asked from outside the session.
+void expect_foreground(const lab08::PtySession& session, pid_t group, const std::string& who) {
+    EXPECT_EQ(session.foreground_group(), group)
+        << "the terminal's foreground group must be " << who << " (" << session.describe() << "); "
+        << harness::see_lesson(kLesson, "handing-over-the-terminal");
 }
 
 // --- Task 3: ChildSignals ---
@@ -117,18 +151,26 @@ TEST(ForegroundJobTest, WaitsUntilTheJobEnds) {
     lab08::PtySession session([](int tty) {
         proc::Terminal terminal(tty);
         proc::JobTable table(terminal);
-        proc::Job& job = table.start({"sh", "-c", "exit 3"}, false);
+        proc::Job& job = table.start({"sh", "-c", "echo ready; read line; exit 3"}, false);
         lab08::say(tty, "job " + std::to_string(job.number) + ": " +
                             job.status.value().to_string() + "\n");
         lab08::say(tty, job.leader.reaped() ? "reaped: yes\n" : "reaped: no\n");
         lab08::say(tty, "foreground: " + foreground_of(tty) + "\n");
+        lab08::wait_for_test();
     });
+    ASSERT_TRUE(session.expect_line("ready"));
+    lab08::ProcessFacts job = job_running(session, "sh");  // it waits for a line
+    expect_foreground(session, job.group, "the job's group");
+    session.type("go\n");
     EXPECT_TRUE(session.expect_line("job 1: exited with code 3 (raw status 768)"))
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect_line("reaped: yes")) << "mark the leader reaped once it has ended";
     EXPECT_TRUE(session.expect_line("foreground: shell"))
         << "the shell takes the terminal back when the job ends; "
         << harness::see_lesson(kLesson, kWaiting);
+    EXPECT_EQ(state_of(job.pid), '-') << "the job is reaped: " << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -143,16 +185,22 @@ TEST(ForegroundJobTest, CtrlZStopsTheJobAndTheShellCarriesOn) {
                             "\n");
         lab08::say(tty, "status: " + job.status.value().to_string() + "\n");
         lab08::say(tty, "foreground: " + foreground_of(tty) + "\n");
+        lab08::wait_for_test();
     });
     session.type("ping\n");
     ASSERT_TRUE(session.expect_line("ping"))
         << "cat, in the foreground, reads the line and writes it back";
+    lab08::ProcessFacts cat = job_running(session, "cat");
+    expect_foreground(session, cat.group, "cat's group");
     session.press(VSUSP);
     EXPECT_TRUE(session.expect_line("state: stopped"))
         << "wait with WUNTRACED: a stopped job must give the shell its prompt back; "
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect("status: stopped by SIGTSTP"));
     EXPECT_TRUE(session.expect_line("foreground: shell"));
+    EXPECT_EQ(state_of(cat.pid), 'T') << "cat must be stopped: " << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -164,13 +212,19 @@ TEST(ForegroundJobTest, CtrlCKillsTheJobNotTheShell) {
         proc::Job& job = table.start({"cat"}, false);
         lab08::say(tty, "status: " + job.status.value().to_string() + "\n");
         lab08::say(tty, "foreground: " + foreground_of(tty) + "\n");
+        lab08::wait_for_test();
     });
     session.type("ping\n");
     ASSERT_TRUE(session.expect_line("ping"));
+    lab08::ProcessFacts cat = job_running(session, "cat");
+    expect_foreground(session, cat.group, "cat's group");
     session.press(VINTR);
     EXPECT_TRUE(session.expect("status: killed by SIGINT"))
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect_line("foreground: shell"));
+    EXPECT_EQ(state_of(cat.pid), '-') << "cat is killed and reaped: " << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -188,6 +242,7 @@ TEST(ForegroundJobTest, StoppedJobKeepsItsModesAndTheShellGetsItsOwn) {
         course::check(::tcgetattr(tty, &now), "tcgetattr");
         lab08::say(tty,
                    std::string("line editing: ") + (now.c_lflag & ICANON ? "on" : "off") + "\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect("status: stopped by SIGSTOP"));
     EXPECT_TRUE(session.expect_line("job's modes: saved"))
@@ -195,6 +250,12 @@ TEST(ForegroundJobTest, StoppedJobKeepsItsModesAndTheShellGetsItsOwn) {
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect_line("line editing: on"))
         << "the shell's modes come back with the terminal (Terminal::take_back)";
+    lab08::ProcessFacts job = job_running(session, "sh");
+    EXPECT_EQ(job.state, 'T') << "the job must be stopped: " << session.describe();
+    EXPECT_NE(session.modes().c_lflag & ICANON, 0U)
+        << "the shell's modes come back with the terminal, seen from outside the session";
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -209,17 +270,25 @@ TEST(ReapTest, BackgroundJobThatEndsIsReported) {
         proc::JobTable table(terminal);
         proc::Job& job = table.start({"sh", "-c", "exit 4"}, true);
         lab08::say(tty, "foreground: " + foreground_of(tty) + "\n");
+        lab08::wait_for_test();  // the job is there, running or not reaped yet
         pollfd entry{signals.fd(), POLLIN, 0};
         course::retry_on_eintr("poll", [&] { return ::poll(&entry, 1, -1); });
         signals.drain();
         lab08::say(tty, "changed: " + joined(table.reap()) + "\n");
         lab08::say(tty, "job 1: " + job.status.value().to_string() + "\n");
         lab08::say(tty, job.leader.reaped() ? "reaped: yes\n" : "reaped: no\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect_line("foreground: shell")) << "a background job leaves the terminal";
+    std::vector<lab08::ProcessFacts> jobs = jobs_seen(session, 1);
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_TRUE(session.expect_line("changed: 1")) << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect_line("job 1: exited with code 4 (raw status 1024)"));
     EXPECT_TRUE(session.expect_line("reaped: yes"));
+    for (const lab08::ProcessFacts& job : jobs)
+        EXPECT_EQ(state_of(job.pid), '-') << "the job is reaped: " << session.describe();
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -236,11 +305,15 @@ TEST(ReapTest, BackgroundReaderIsStoppedBySigttin) {
         signals.drain();
         lab08::say(tty, "changed: " + joined(table.reap()) + "\n");
         lab08::say(tty, "job 1: " + (job.status ? job.status->to_string() : "no status") + "\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect_line("changed: 1"))
         << "a stop is a change too: waitpid with WUNTRACED; "
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect("job 1: stopped by SIGTTIN"));
+    EXPECT_EQ(job_running(session, "cat").state, 'T') << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -253,16 +326,26 @@ TEST(ReapTest, ReapsEveryJobThatEnded) {
         for (const char* code : {"exit 1", "exit 2", "exit 3"})
             wait_until_ended(table.start({"sh", "-c", code}, true).pgid());
         lab08::say(tty, "signals: " + std::to_string(signals.drain()) + "\n");
+        lab08::wait_for_test();
         lab08::say(tty, "changed: " + joined(table.reap()) + "\n");
         for (const auto& [number, job] : table.jobs())
             lab08::say(tty, "job " + std::to_string(number) + ": " +
                                 (job.leader.reaped() ? "reaped" : "not reaped") + "\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect_line("signals: 1"));
+    std::vector<lab08::ProcessFacts> jobs = jobs_seen(session, 3);
+    for (const lab08::ProcessFacts& job : jobs)
+        EXPECT_EQ(job.state, 'Z') << "the three jobs have ended, none reaped yet: "
+                                  << session.describe();
+    session.go();
     EXPECT_TRUE(session.expect_line("changed: 1 2 3"))
         << "three jobs ended for one SIGCHLD: reap() asks every job, not one per signal; "
         << harness::see_lesson(kLesson, kWaiting);
     EXPECT_TRUE(session.expect_line("job 3: reaped"));
+    for (const lab08::ProcessFacts& job : jobs)
+        EXPECT_EQ(state_of(job.pid), '-') << "reap() reaped every job: " << session.describe();
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -278,12 +361,20 @@ TEST(ReapTest, LeavesOtherChildrenAlone) {
         wait_until_ended(other);
         wait_until_ended(table.start({"true"}, true).pgid());
         lab08::say(tty, "changed: " + joined(table.reap()) + "\n");
+        lab08::wait_for_test();
         int raw = 0;
         bool mine = ::waitpid(other, &raw, WNOHANG) == other;
         lab08::say(tty, mine ? "other child: still ours, " + harness::describe_status(raw) + "\n"
                              : "other child: reaped by someone else\n");
     });
     EXPECT_TRUE(session.expect_line("changed: 1"));
+    std::vector<lab08::ProcessFacts> others = session.others();
+    EXPECT_EQ(others.size(), 1U) << "the job is reaped, the other child is not: "
+                                 << session.describe();
+    for (const lab08::ProcessFacts& other : others)
+        EXPECT_TRUE(other.state == 'Z' && other.group == session.leader())
+            << "the other child, in the shell's group, is left a zombie: " << session.describe();
+    session.go();
     EXPECT_TRUE(session.expect("other child: still ours, exited with code 9"))
         << "reap() waits for each job by its PID, never waitpid(-1, ...): the shell's other "
            "children keep their statuses; "
@@ -344,15 +435,21 @@ TEST(JobSpecTest, FindsJobsByNumberAndTheCurrentJob) {
         for (const char* spec : {"%1", "1", "%2", "", "%", "%%", "%+", "%3", "x", "%1x"})
             line += std::string(" ") + (*spec ? spec : "''") + "=" + number_of(spec);
         lab08::say(tty, "before:" + line + "\n");
+        lab08::wait_for_test();
         wait_until_ended(second);
         table.reap();
         lab08::say(tty, std::string("after job 2 ended: %+=") + number_of("%+") + "\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(
         session.expect_line("before: %1=1 1=1 %2=2 ''=2 %=2 %%=2 %+=2 %3=none x=none %1x=none"))
         << harness::see_lesson(kLesson, kBuiltins);
+    std::vector<lab08::ProcessFacts> jobs = jobs_seen(session, 2);  // neither reaped yet
+    session.go();
     EXPECT_TRUE(session.expect_line("after job 2 ended: %+=1"))
         << "the current job is the highest-numbered one that is not done";
+    jobs_seen(session, 1);  // job 2 reaped, job 1 (cat) left
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -366,18 +463,25 @@ TEST(FgTest, ContinuesAStoppedJobWithTheTerminal) {
         table.resume_in_foreground(job);
         lab08::say(tty, "then: " + job.status.value().to_string() + "\n");
         lab08::say(tty, "foreground: " + foreground_of(tty) + "\n");
+        lab08::wait_for_test();
     });
     session.type("one\n");
     ASSERT_TRUE(session.expect_line("one"));
+    lab08::ProcessFacts cat = job_running(session, "cat");
     session.press(VSUSP);
     ASSERT_TRUE(session.expect("status: stopped by SIGTSTP"));
     session.type("two\n");
     EXPECT_TRUE(session.expect_line("two"))
         << "fg gives the job the terminal, then SIGCONT: cat reads again; "
         << harness::see_lesson(kLesson, kBuiltins);
+    EXPECT_NE(state_of(cat.pid), 'T') << "fg continues cat: " << session.describe();
+    expect_foreground(session, cat.group, "cat's group, after fg");
     session.press(VEOF);
     EXPECT_TRUE(session.expect("then: exited with code 0"));
     EXPECT_TRUE(session.expect_line("foreground: shell"));
+    EXPECT_EQ(state_of(cat.pid), '-') << "cat has ended and been reaped: " << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -386,17 +490,27 @@ TEST(FgTest, GivesTheJobItsModesBack) {
     lab08::PtySession session([](int tty) {
         proc::Terminal terminal(tty);
         proc::JobTable table(terminal);
-        proc::Job& job = table.start({"sh", "-c", "stty -icanon; kill -STOP $$; stty -a"}, false);
+        proc::Job& job = table.start(
+            {"sh", "-c", "stty -icanon; kill -STOP $$; stty -a; echo waiting; read line"}, false);
         lab08::say(tty, "status: " + job.status.value().to_string() + "\n");
         table.resume_in_foreground(job);
         lab08::say(tty, "then: " + job.status.value().to_string() + "\n");
     });
     ASSERT_TRUE(session.expect("status: stopped by SIGSTOP"));
-    ASSERT_TRUE(session.expect("then: "));
+    ASSERT_TRUE(session.expect_line("waiting"));
     EXPECT_NE(session.before().find("-icanon"), std::string::npos)
         << "stty -a, run after fg, should find the job's own modes (no line editing); it "
            "showed:\n"
         << session.before() << harness::see_lesson(kLesson, kBuiltins);
+    // The job waits for a line, in the foreground: the test sees its modes itself.
+    lab08::ProcessFacts job = job_running(session, "sh");
+    expect_foreground(session, job.group, "the job's group, after fg");
+    EXPECT_EQ(session.modes().c_lflag & ICANON, 0U)
+        << "fg gives the job its own modes back (no line editing), seen from outside the "
+           "session; "
+        << harness::see_lesson(kLesson, kBuiltins);
+    session.type("x\n");
+    EXPECT_TRUE(session.expect("then: exited with code 0"));
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -409,6 +523,7 @@ TEST(BgTest, ContinuesAStoppedJobInTheBackground) {
         proc::JobTable table(terminal);
         proc::Job& job = table.start({"sh", "-c", "kill -STOP $$; echo resumed; exit 6"}, false);
         lab08::say(tty, "status: " + job.status.value().to_string() + "\n");
+        lab08::wait_for_test();
         table.resume_in_background(job);
         if (!lab08::continued_since_stopped(job.pgid())) {
             lab08::say(tty, "still stopped after bg\n");
@@ -422,13 +537,21 @@ TEST(BgTest, ContinuesAStoppedJobInTheBackground) {
             table.reap();
         }
         lab08::say(tty, "then: " + job.status.value().to_string() + "\n");
+        lab08::wait_for_test();
     });
     ASSERT_TRUE(session.expect("status: stopped by SIGSTOP"));
+    lab08::ProcessFacts job = job_running(session, "sh");
+    EXPECT_EQ(job.state, 'T') << "the job must be stopped: " << session.describe();
+    session.go();
     EXPECT_TRUE(session.expect_line("foreground: shell"))
         << "bg sends SIGCONT to the job's group and leaves the terminal to the shell; "
         << harness::see_lesson(kLesson, kBuiltins);
-    EXPECT_TRUE(session.expect_line("resumed"));
     EXPECT_TRUE(session.expect("then: exited with code 6"));
+    // The job's "resumed" may come before or after the shell's "foreground: shell".
+    EXPECT_NE(session.output().find("\nresumed\n"), std::string::npos) << session.output();
+    EXPECT_EQ(state_of(job.pid), '-') << "the job ran to its end: " << session.describe();
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -450,6 +573,7 @@ TEST(BgTest, ContinuesTheWholeGroup) {
                             (lab08::continued_since_stopped(job.pgid()) ? "yes" : "no") + "\n");
         lab08::say(tty, std::string("other process continued: ") +
                             (lab08::continued_since_stopped(other.pid()) ? "yes" : "no") + "\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect_line("leader continued: yes"))
         << harness::see_lesson(kLesson, kBuiltins);
@@ -457,6 +581,17 @@ TEST(BgTest, ContinuesTheWholeGroup) {
         << "Ctrl-Z stops every process of a job: SIGCONT goes to the whole group (kill with "
            "-pgid); "
         << harness::see_lesson(kLesson, kBuiltins);
+    // Seen from outside the session: two processes in the job's group, neither stopped
+    // (its leader may be stopped before or after it runs cat).
+    std::vector<lab08::ProcessFacts> jobs = jobs_seen(session, 1);
+    std::size_t in_group = 0;
+    for (const lab08::ProcessFacts& facts : session.others())
+        if (!jobs.empty() && facts.group == jobs.front().group) {
+            ++in_group;
+            EXPECT_NE(facts.state, 'T') << "bg continues the whole group: " << session.describe();
+        }
+    EXPECT_EQ(in_group, 2U) << session.describe();
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 

@@ -3,6 +3,7 @@
 // Tests that need a terminal run the lab's code in a session on a pseudo-terminal
 // (pty_session.hpp) and read what it shows.
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,7 +11,9 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
+#include "course/sys.hpp"
 #include "course/todo.hpp"
 #include "harness/testsupport.hpp"
 #include "launch.hpp"
@@ -30,6 +33,35 @@ const char* kWhereAmI =
     "if [ \"$5\" = \"$1\" ]; then echo 'group: its own'; else echo 'group: not its own'; fi; "
     "if [ \"$8\" = \"$5\" ]; then echo 'terminal: its own'; else echo 'terminal: not its own'; fi";
 
+// Blocks until @p job, a child of the caller, has ended or stopped, leaving it for its own
+// wait to reap (waitid with WNOWAIT); then says so on @p tty and waits for the test, which
+// sees the job, not reaped yet, from its side.
+void hold_once_ended(int tty, pid_t job) {
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(job), &info, WEXITED | WSTOPPED | WNOWAIT);
+    });
+    lab08::say(tty, "ended\n");
+    lab08::wait_for_test();
+}
+
+// The job of @p session, checked from the test's side while the session's code holds in
+// wait_for_test(): one process, the leader's child, leading a group of its own. Its pid is
+// 0 if there is none.
+lab08::ProcessFacts the_job(const lab08::PtySession& session) {
+    std::vector<lab08::ProcessFacts> others = session.others();
+    if (others.size() != 1) {
+        ADD_FAILURE() << "expected one job in the session, seen from outside it ("
+                      << session.describe() << "); " << harness::see_lesson(kLesson, kSection);
+        return {};
+    }
+    EXPECT_EQ(others.front().parent, session.leader()) << session.describe();
+    EXPECT_EQ(others.front().group, others.front().pid)
+        << "the job must lead a group of its own (" << session.describe() << "); "
+        << harness::see_lesson(kLesson, kSection);
+    return others.front();
+}
+
 // Tests that the job leads a new group as soon as launch_job returns.
 TEST(LaunchTest, JobLeadsANewGroup) {
     proc::Child job = proc::launch_job({"true"});
@@ -46,11 +78,17 @@ TEST(LaunchTest, JobLeadsANewGroup) {
 TEST(LaunchTest, BackgroundJobRunsInItsOwnGroupWithoutTheTerminal) {
     lab08::PtySession session([](int tty) {
         proc::Child job = proc::launch_job({"sh", "-c", kWhereAmI});
+        hold_once_ended(tty, job.pid());
         lab08::say(tty, "status: " + proc::wait(job).to_string() + "\n");
     });
     EXPECT_TRUE(session.expect_line("group: its own")) << harness::see_lesson(kLesson, kSection);
     EXPECT_TRUE(session.expect_line("terminal: not its own"))
         << "a background job must not take the terminal";
+    ASSERT_TRUE(session.expect_line("ended"));
+    the_job(session);  // it has ended, and is not reaped yet
+    EXPECT_EQ(session.foreground_group(), session.leader())
+        << "a background job must not take the terminal (" << session.describe() << ")";
+    session.go();
     EXPECT_TRUE(session.expect("status: exited with code 0"));
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
@@ -60,6 +98,7 @@ TEST(LaunchTest, BackgroundJobRunsInItsOwnGroupWithoutTheTerminal) {
 TEST(LaunchTest, ForegroundJobOwnsTheTerminalFromItsFirstInstruction) {
     lab08::PtySession session([](int tty) {
         proc::Child job = proc::launch_job({"sh", "-c", kWhereAmI}, tty);
+        hold_once_ended(tty, job.pid());
         lab08::say(tty, "status: " + proc::wait(job).to_string() + "\n");
     });
     EXPECT_TRUE(session.expect_line("group: its own")) << harness::see_lesson(kLesson, kSection);
@@ -67,6 +106,12 @@ TEST(LaunchTest, ForegroundJobOwnsTheTerminalFromItsFirstInstruction) {
         << "a foreground job's group must be made the foreground group (tcsetpgrp) before "
            "the program runs: in the child too; "
         << harness::see_lesson(kLesson, "handing-over-the-terminal");
+    ASSERT_TRUE(session.expect_line("ended"));
+    lab08::ProcessFacts job = the_job(session);  // it has ended, and is not reaped yet
+    EXPECT_EQ(session.foreground_group(), job.group)
+        << "the foreground group, asked from outside the session, must be the job's ("
+        << session.describe() << "); " << harness::see_lesson(kLesson, "handing-over-the-terminal");
+    session.go();
     EXPECT_TRUE(session.expect("status: exited with code 0"));
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
@@ -76,6 +121,7 @@ TEST(LaunchTest, ForegroundJobOwnsTheTerminalFromItsFirstInstruction) {
 TEST(LaunchTest, ForegroundJobReadsTheTerminal) {
     lab08::PtySession session([](int tty) {
         proc::Child job = proc::launch_job({"head", "-n", "1"}, tty);
+        hold_once_ended(tty, job.pid());
         int raw = 0;
         course::retry_on_eintr("waitpid", [&] { return ::waitpid(job.pid(), &raw, WUNTRACED); });
         if (WIFEXITED(raw) || WIFSIGNALED(raw))
@@ -86,6 +132,12 @@ TEST(LaunchTest, ForegroundJobReadsTheTerminal) {
     EXPECT_TRUE(session.expect_line("typed on the keyboard"))
         << "head should have read the line: a job must own the terminal to read it; "
         << harness::see_lesson(kLesson, "handing-over-the-terminal");
+    ASSERT_TRUE(session.expect_line("ended"));
+    lab08::ProcessFacts job = the_job(session);  // it has ended, and is not reaped yet
+    EXPECT_EQ(session.foreground_group(), job.group)
+        << "the foreground group, asked from outside the session, must be the job's ("
+        << session.describe() << "); " << harness::see_lesson(kLesson, "handing-over-the-terminal");
+    session.go();
     EXPECT_TRUE(session.expect("status: exited with code 0"));
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
@@ -103,9 +155,33 @@ TEST(LaunchTest, ProgramGetsDefaultActionsAndAnEmptyMask) {
         ::sigprocmask(SIG_BLOCK, &blocked, nullptr);
         proc::Child job = proc::launch_job({"grep", "^Sig[BI]", "/proc/self/status"});
         lab08::say(tty, "status: " + proc::wait(job).to_string() + "\n");
+        // A background reader, stopped by SIGTTIN once it runs cat: the test reads its
+        // masks itself.
+        proc::Child reader = proc::launch_job({"cat"});
+        int raw = 0;
+        course::retry_on_eintr("waitpid", [&] { return ::waitpid(reader.pid(), &raw, WUNTRACED); });
+        if (WIFEXITED(raw) || WIFSIGNALED(raw))
+            reader.mark_reaped();
+        lab08::say(tty, "reader: " + proc::ExitStatus(raw).to_string() + "\n");
+        lab08::wait_for_test();
     });
     ASSERT_TRUE(session.expect("status: "));
     std::string lines = session.before();
+    EXPECT_TRUE(session.expect("reader: stopped by SIGTTIN"))
+        << "cat in the background must be stopped when it reads the terminal: SIGTTIN must "
+           "have its default action; "
+        << harness::see_lesson(kLesson, kSection);
+    lab08::ProcessFacts reader = the_job(session);
+    EXPECT_EQ(reader.comm, "cat") << session.describe();
+    EXPECT_EQ(reader.state, 'T') << session.describe();
+    unsigned long long reader_ignored = lab08::signal_mask(reader.pid, "SigIgn");
+    EXPECT_EQ(lab08::signal_mask(reader.pid, "SigBlk"), 0ULL)
+        << "the job must start with an empty signal mask (/proc/" << reader.pid << "/status)";
+    for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU})
+        EXPECT_FALSE(lab08::has_signal(reader_ignored, sig))
+            << harness::signal_name(sig) << " must be back to its default action in the job (/proc/"
+            << reader.pid << "/status); " << harness::see_lesson(kLesson, kSection);
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
     auto mask = [&](const std::string& name) {
         std::size_t at = lines.find(name + ":\t");

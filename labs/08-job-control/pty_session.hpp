@@ -14,6 +14,15 @@
 /// come, and the session's code writes what it saw on the terminal. When the session ends
 /// first, its terminal closes, the read sees it, and the test fails with everything the
 /// terminal showed (a stub's "Task N is not implemented yet" included).
+///
+/// What the terminal shows is only a claim: the code under test runs in the session's
+/// process, before the test's own code there, and could write any transcript itself. So
+/// each test also checks the facts from its own side, where no code under test runs: the
+/// terminal's foreground group (asked on the master side), the modes, and the session's
+/// processes as /proc shows them (state, group, program, ignored signals). It checks them
+/// at a moment the text has made certain (a job that echoed a line runs; a job the shell
+/// reported stopped is stopped), or while the session's code holds still in
+/// wait_for_test() until the test lets it go on (go()).
 #pragma once
 
 #include <dirent.h>
@@ -24,14 +33,17 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,19 +95,6 @@ inline void hand_terminal(int tty, pid_t pgid) {
         course::throw_error(error, "tcsetpgrp");
 }
 
-/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
-/// ended since: `waitid` with WCONTINUED, WEXITED, WNOHANG and WNOWAIT, which reports nothing
-/// else and reaps nothing. The kernel marks a stopped process continued while `kill()`
-/// sends SIGCONT, so the answer is right as soon as `kill()` has returned.
-inline bool continued_since_stopped(pid_t child) {
-    siginfo_t info{};
-    course::retry_on_eintr("waitid", [&] {
-        return ::waitid(P_PID, static_cast<id_t>(child), &info,
-                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
-    });
-    return info.si_pid == child;
-}
-
 /// Blocks until @p child, a child of the caller, is stopped, leaving that for its own wait
 /// to report (`waitid` with WSTOPPED and WNOWAIT).
 inline void wait_until_stopped(pid_t child) {
@@ -128,6 +127,107 @@ inline std::vector<pid_t> session_members(pid_t session) {
     }
     ::closedir(dir);
     return found;
+}
+
+/// What the kernel says about one process (/proc/PID/stat): read from the test's side, where
+/// no code under test runs, these are the facts a transcript on the terminal cannot forge.
+struct ProcessFacts {
+    pid_t pid = 0;
+    std::string comm;  // its program's name, as ps shows it
+    char state = '?';  // R running, S sleeping, T stopped, Z zombie...
+    pid_t parent = 0;
+    pid_t group = 0;
+    pid_t session = 0;
+    pid_t terminal_group = 0;  // the foreground group of its controlling terminal (tpgid)
+};
+
+/// The facts of process @p pid; nullopt when there is no such process.
+inline std::optional<ProcessFacts> facts_of(pid_t pid) {
+    std::string stat;
+    try {
+        stat = course::read_file("/proc/" + std::to_string(pid) + "/stat");
+    } catch (const std::exception&) {  // gone
+        return std::nullopt;
+    }
+    std::size_t open = stat.find('(');
+    std::size_t close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size())
+        return std::nullopt;
+    ProcessFacts facts;
+    facts.pid = pid;
+    facts.comm = stat.substr(open + 1, close - open - 1);
+    facts.state = stat[close + 2];
+    // then: ppid, pgrp, session, tty_nr, tpgid
+    long fields[5] = {};
+    const char* at = stat.c_str() + close + 3;
+    for (long& field : fields) {
+        char* end = nullptr;
+        field = std::strtol(at, &end, 10);
+        at = end;
+    }
+    facts.parent = static_cast<pid_t>(fields[0]);
+    facts.group = static_cast<pid_t>(fields[1]);
+    facts.session = static_cast<pid_t>(fields[2]);
+    facts.terminal_group = static_cast<pid_t>(fields[4]);
+    return facts;
+}
+
+/// The mask named @p field ("SigIgn", "SigBlk", "SigCgt") of process @p pid, from
+/// /proc/PID/status; all ones when it cannot be read.
+inline unsigned long long signal_mask(pid_t pid, const std::string& field) {
+    std::string status;
+    try {
+        status = course::read_file("/proc/" + std::to_string(pid) + "/status");
+    } catch (const std::exception&) {
+        return ~0ULL;
+    }
+    std::size_t at = status.find("\n" + field + ":\t");
+    if (at == std::string::npos)
+        return ~0ULL;
+    return std::strtoull(status.c_str() + at + field.size() + 3, nullptr, 16);
+}
+
+/// True if @p sig is in @p mask (a mask of signal_mask()).
+inline bool has_signal(unsigned long long mask, int sig) {
+    return (mask >> (sig - 1)) & 1ULL;
+}
+
+/// True if @p child, a stopped child of the caller, has been continued (SIGCONT) or has
+/// ended since: it is not stopped any more (/proc/PID/stat), or `waitid` with WCONTINUED,
+/// WEXITED, WNOHANG and WNOWAIT reports it (which reaps nothing). `kill()` wakes a stopped
+/// process before it returns, so the answer is right as soon as it has returned. (waitid
+/// alone is not enough: while a continued child is exiting, it reports neither.)
+inline bool continued_since_stopped(pid_t child) {
+    if (std::optional<ProcessFacts> facts = facts_of(child); facts && facts->state != 'T')
+        return true;
+    siginfo_t info{};
+    course::retry_on_eintr("waitid", [&] {
+        return ::waitid(P_PID, static_cast<id_t>(child), &info,
+                        WCONTINUED | WEXITED | WNOHANG | WNOWAIT);
+    });
+    return info.si_pid == child;
+}
+
+namespace detail {
+// The session's end of the socket PtySession makes for wait_for_test() (-1 outside a
+// session).
+inline int& hold_fd() {
+    static int fd = -1;
+    return fd;
+}
+}  // namespace detail
+
+/// The session's code waits here until the test has checked what it must check from its
+/// side (PtySession::go()): the facts stay as they are meanwhile. Tells the test it waits
+/// (so a test still waiting for text fails at once instead of waiting forever), then reads
+/// the socket PtySession made for it, which works in the background too (the terminal
+/// would not).
+inline void wait_for_test() {
+    char byte = 'h';
+    while (::send(detail::hold_fd(), &byte, 1, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+    while (::read(detail::hold_fd(), &byte, 1) < 0 && errno == EINTR) {
+    }
 }
 
 /// A child held until the session's code lets it go: it blocks reading a pipe and exits 0
@@ -222,12 +322,21 @@ class PtySession {
         course::check(::tcsetattr(master_.get(), TCSANOW, &modes), "tcsetattr");
         keys_ = modes;
         course::Pipe ready = course::make_pipe();
+        // A socket pair rather than a pipe: go() sends with MSG_NOSIGNAL, so a session that
+        // has ended makes it fail, where a pipe would kill the test with SIGPIPE.
+        int hold[2];
+        course::check(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, hold), "socketpair");
+        course::UniqueFd hold_session(hold[0]);
+        go_.reset(hold[1]);
         leader_ = course::check(::fork(), "fork");
         if (leader_ == 0) {
             master_.reset();
             ready.read.reset();
+            go_.reset();
+            detail::hold_fd() = hold_session.release();
             run_session(name, std::move(ready.write), body);
         }
+        hold_session.reset();
         ready.write.reset();
         char byte;  // end of file once the session is set up (or has failed)
         while (::read(ready.read.get(), &byte, 1) < 0 && errno == EINTR) {
@@ -246,8 +355,73 @@ class PtySession {
     PtySession(const PtySession&) = delete;
     PtySession& operator=(const PtySession&) = delete;
 
-    /// The session's leader (the shell's side), whose PID is the session's ID.
+    /// The session's leader (the shell's side), whose PID is the session's ID and its
+    /// group's ID.
     pid_t leader() const { return leader_; }
+
+    /// Lets the session's code go on from wait_for_test().
+    /// If the session has ended, nothing happens: what the test expects next fails.
+    void go() {
+        char byte = 'g';
+        while (::send(go_.get(), &byte, 1, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+        }
+        ++goes_;
+    }
+
+    /// The terminal's foreground group, asked on the master side (TIOCGPGRP), where no code
+    /// under test runs; 0 when it has none, -1 when it cannot be asked.
+    pid_t foreground_group() const {
+        pid_t group = -1;
+        if (::ioctl(master_.get(), TIOCGPGRP, &group) < 0)
+            return -1;
+        return group;
+    }
+
+    /// The terminal's modes (the slave's, asked on the master side).
+    termios modes() const {
+        termios now{};
+        course::check(::tcgetattr(master_.get(), &now), "tcgetattr");
+        return now;
+    }
+
+    /// The processes of the session but its leader, with their facts, at this moment.
+    std::vector<ProcessFacts> others() const {
+        std::vector<ProcessFacts> found;
+        for (pid_t pid : session_members(leader_))
+            if (pid != leader_)
+                if (std::optional<ProcessFacts> facts = facts_of(pid))
+                    found.push_back(*facts);
+        return found;
+    }
+
+    /// The processes of the session running @p comm, at this moment.
+    std::vector<ProcessFacts> running(const std::string& comm) const {
+        std::vector<ProcessFacts> found;
+        for (const ProcessFacts& facts : others())
+            if (facts.comm == comm)
+                found.push_back(facts);
+        return found;
+    }
+
+    /// The processes of the session that lead a group of their own other than the
+    /// leader's (the jobs' leaders), at this moment.
+    std::vector<ProcessFacts> group_leaders() const {
+        std::vector<ProcessFacts> found;
+        for (const ProcessFacts& facts : others())
+            if (facts.group == facts.pid)
+                found.push_back(facts);
+        return found;
+    }
+
+    /// A description of the session's processes for a failure's message.
+    std::string describe() const {
+        std::string text = "foreground group " + std::to_string(foreground_group()) + "; leader " +
+                           std::to_string(leader_);
+        for (const ProcessFacts& facts : others())
+            text += "; " + std::to_string(facts.pid) + " " + facts.comm + " state " + facts.state +
+                    " group " + std::to_string(facts.group);
+        return text;
+    }
 
     /// Types @p text on the terminal.
     void type(std::string_view text) {
@@ -319,6 +493,33 @@ class PtySession {
         ::kill(leader_, SIGKILL);
     }
 
+    // Blocks until the terminal has something to read or the session's code waits in
+    // wait_for_test(); true in the second case when the terminal has nothing to read then.
+    // What the session wrote before it said it waits is readable by then: a poll of the
+    // master side first pushes through what the slave side has written.
+    bool holding_with_nothing_to_read() {
+        for (;;) {
+            if (holds_ > goes_) {
+                pollfd master{master_.get(), POLLIN, 0};
+                int ready = 0;
+                while ((ready = ::poll(&master, 1, 0)) < 0 && errno == EINTR) {
+                }
+                return ready == 0;
+            }
+            pollfd entries[2] = {{master_.get(), POLLIN, 0}, {go_.get(), POLLIN, 0}};
+            int ready = ::poll(entries, 2, -1);
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready < 0 || entries[0].revents != 0)
+                return false;  // read_some() reads it, or sees the end
+            char byte;
+            if ((entries[1].revents & POLLIN) && ::recv(go_.get(), &byte, 1, MSG_DONTWAIT) == 1)
+                ++holds_;
+            else
+                return false;  // the session's end of the socket is closed: it ended
+        }
+    }
+
     // Reads what is there (blocking until something is); false at the terminal's end.
     bool read_some() {
         char buffer[1024];
@@ -370,6 +571,13 @@ class PtySession {
                        << "\"" << text << "\", but first it showed an error:\n"
                        << error << "\nAll it showed:\n"
                        << output_.substr(seen_);
+            if (holding_with_nothing_to_read())
+                return ::testing::AssertionFailure()
+                       << "expected the terminal to show " << (whole_line ? "the line " : "")
+                       << "\"" << text
+                       << "\", but the session's code waits for the test (wait_for_test) and "
+                          "wrote nothing more. It showed:\n"
+                       << output_.substr(seen_);
             if (!read_some())
                 return ::testing::AssertionFailure()
                        << "expected the terminal to show " << (whole_line ? "the line " : "")
@@ -379,6 +587,9 @@ class PtySession {
     }
 
     course::UniqueFd master_;
+    course::UniqueFd go_;  // the test's end of wait_for_test()'s socket
+    int holds_ = 0;        // how many times the session's code said it waits
+    int goes_ = 0;         // how many times the test let it go on
     termios keys_{};
     pid_t leader_ = -1;
     std::string output_;

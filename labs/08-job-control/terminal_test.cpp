@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "course/sys.hpp"
 #include "course/todo.hpp"
@@ -38,6 +39,31 @@ std::string action_of(int sig) {
     if (action.sa_handler == SIG_IGN)
         return "ignored";
     return action.sa_handler == SIG_DFL ? "default" : "handled";
+}
+
+// The one process of @p session besides its leader (the parked child), or -1.
+pid_t parked_in(const lab08::PtySession& session) {
+    std::vector<lab08::ProcessFacts> others = session.others();
+    return others.size() == 1 ? others.front().pid : -1;
+}
+
+// Expects, from the test's side, that the foreground group of @p session's terminal is
+// @p group: what the session's code said about it is only a claim.
+void expect_foreground(const lab08::PtySession& session, pid_t group, const std::string& who) {
+    EXPECT_EQ(session.foreground_group(), group)
+        << "asked from outside the session, the terminal's foreground group must be " << who << " ("
+        << session.describe() << "); " << harness::see_lesson(kLesson, kSection);
+}
+
+// Expects, from the test's side, that the session's leader ignores the signals a shell
+// ignores (@p ignored true), or has them all back to their previous action, the default.
+void expect_leader_ignores(const lab08::PtySession& session, bool ignored) {
+    unsigned long long mask = lab08::signal_mask(session.leader(), "SigIgn");
+    for (int sig : proc::kShellIgnores)
+        EXPECT_EQ(lab08::has_signal(mask, sig), ignored)
+            << "/proc/" << session.leader() << "/status: " << harness::signal_name(sig)
+            << (ignored ? " must be ignored" : " must not be ignored any more") << "; "
+            << harness::see_lesson(kLesson, kSection);
 }
 
 // Expects constructing a Terminal on @p fd to fail with ENOTTY and to change no signal.
@@ -85,6 +111,7 @@ TEST(TerminalTest, TakesTheForegroundFromTheBackground) {
                                                               : "shell group: wrong\n");
         lab08::say(tty, terminal.foreground() == ::getpgrp() ? "foreground(): right\n"
                                                              : "foreground(): wrong\n");
+        lab08::wait_for_test();
     });
     EXPECT_TRUE(session.expect_line("foreground: shell"))
         << "the Terminal takes the foreground with tcsetpgrp, from the background: SIGTTOU "
@@ -92,6 +119,8 @@ TEST(TerminalTest, TakesTheForegroundFromTheBackground) {
         << harness::see_lesson(kLesson, kSection);
     EXPECT_TRUE(session.expect_line("shell group: right"));
     EXPECT_TRUE(session.expect_line("foreground(): right"));
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -109,6 +138,7 @@ TEST(TerminalTest, ShellIgnoresTheKeysMeantForItsJobs) {
         EXPECT_TRUE(session.expect_line(harness::signal_name(sig) + ": ignored"))
             << harness::see_lesson(kLesson, kSection);
     ASSERT_TRUE(session.expect_line("ready"));
+    expect_leader_ignores(session, true);
     session.press(VINTR);
     session.press(VSUSP);
     session.press(VQUIT);
@@ -130,13 +160,17 @@ TEST(TerminalTest, CtrlCReachesOnlyTheGroupGivenTheTerminal) {
         lab08::say(tty, "parked group: " + harness::describe_status(parked.wait()) + "\n");
         terminal.take_back();
         lab08::say(tty, "foreground: " + who_has(tty, 0) + "\n");
+        lab08::wait_for_test();
     });
     ASSERT_TRUE(session.expect_line("foreground: the parked group"))
         << harness::see_lesson(kLesson, kSection);
+    expect_foreground(session, parked_in(session), "the parked child's group");
     session.press(VINTR);
     EXPECT_TRUE(session.expect("parked group: killed by SIGINT"))
         << "Ctrl-C signals the foreground group only; " << harness::see_lesson(kLesson, kSection);
     EXPECT_TRUE(session.expect_line("foreground: shell"));
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -146,13 +180,21 @@ TEST(TerminalTest, TakeBackFromTheBackground) {
         proc::Terminal terminal(tty);
         lab08::ParkedChild parked;
         terminal.give_to(parked.pid());
+        lab08::say(tty, "given\n");
+        lab08::wait_for_test();
         terminal.take_back();
         lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
+        lab08::wait_for_test();
     });
+    ASSERT_TRUE(session.expect_line("given"));
+    expect_foreground(session, parked_in(session), "the parked child's group");
+    session.go();
     EXPECT_TRUE(session.expect_line("foreground: shell"))
         << "from the background, tcsetpgrp raises SIGTTOU (or fails with ENOTTY in a group "
            "with no parent in the session, as a login shell's): it must be ignored; "
         << harness::see_lesson(kLesson, kSection);
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -165,17 +207,29 @@ TEST(TerminalTest, TakeBackRestoresTheShellsModes) {
         raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ISIG);  // what an editor does
         course::check(::tcsetattr(tty, TCSANOW, &raw), "tcsetattr");
         terminal.give_to(parked.pid());
+        lab08::say(tty, "given\n");
+        lab08::wait_for_test();
         terminal.take_back();
         termios now{};
         course::check(::tcgetattr(tty, &now), "tcgetattr");
         lab08::say(tty,
                    std::string("line editing: ") + (now.c_lflag & ICANON ? "on" : "off") + "\n");
         lab08::say(tty, std::string("signal keys: ") + (now.c_lflag & ISIG ? "on" : "off") + "\n");
+        lab08::wait_for_test();
     });
+    ASSERT_TRUE(session.expect_line("given"));
+    expect_foreground(session, parked_in(session), "the parked child's group");
+    EXPECT_EQ(session.modes().c_lflag & ICANON, 0U) << "the session's code turned line editing off";
+    session.go();
     EXPECT_TRUE(session.expect_line("line editing: on"))
         << "take_back restores the modes saved at construction (tcsetattr); "
         << harness::see_lesson(kLesson, kSection);
     EXPECT_TRUE(session.expect_line("signal keys: on"));
+    termios modes = session.modes();  // asked from outside the session
+    EXPECT_NE(modes.c_lflag & ICANON, 0U) << "take_back restores the shell's modes: line editing";
+    EXPECT_NE(modes.c_lflag & ISIG, 0U) << "take_back restores the shell's modes: signal keys";
+    expect_foreground(session, session.leader(), "the shell's group");
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
@@ -185,17 +239,29 @@ TEST(TerminalTest, DestructorPutsEverythingBack) {
     lab08::PtySession session([](int tty) {
         lab08::ParkedChild parked;
         lab08::hand_terminal(tty, parked.pid());
-        { proc::Terminal terminal(tty); }
+        {
+            proc::Terminal terminal(tty);
+            lab08::say(tty, "constructed\n");
+            lab08::wait_for_test();
+        }
         lab08::say(tty, "foreground: " + who_has(tty, parked.pid()) + "\n");
         for (int sig : proc::kShellIgnores)
             lab08::say(tty, harness::signal_name(sig) + ": " + action_of(sig) + "\n");
+        lab08::wait_for_test();
     });
+    ASSERT_TRUE(session.expect_line("constructed"));
+    expect_foreground(session, session.leader(), "the shell's group, while the Terminal lives");
+    expect_leader_ignores(session, true);
+    session.go();
     EXPECT_TRUE(session.expect_line("foreground: the parked group"))
         << "the destructor gives the terminal back to the group that had it; "
         << harness::see_lesson(kLesson, kSection);
     for (int sig : proc::kShellIgnores)
         EXPECT_TRUE(session.expect_line(harness::signal_name(sig) + ": default"))
             << "the destructor restores the previous actions";
+    expect_foreground(session, parked_in(session), "the parked child's group again");
+    expect_leader_ignores(session, false);
+    session.go();
     EXPECT_EXITED_WITH(session.finish(), 0);
 }
 
