@@ -132,13 +132,13 @@ inline std::vector<pid_t> session_members(pid_t session) {
 /// What the kernel says about one process (/proc/PID/stat): read from the test's side, where
 /// no code under test runs, these are the facts a transcript on the terminal cannot forge.
 struct ProcessFacts {
-    pid_t pid = 0;
-    std::string comm;  // its program's name, as ps shows it
-    char state = '?';  // R running, S sleeping, T stopped, Z zombie...
-    pid_t parent = 0;
-    pid_t group = 0;
-    pid_t session = 0;
-    pid_t terminal_group = 0;  // the foreground group of its controlling terminal (tpgid)
+    pid_t pid = 0;             ///< The process.
+    std::string comm;          ///< Its program's name, as ps shows it.
+    char state = '?';          ///< R running, S sleeping, T stopped, Z zombie...
+    pid_t parent = 0;          ///< Its parent's PID.
+    pid_t group = 0;           ///< Its process group.
+    pid_t session = 0;         ///< Its session.
+    pid_t terminal_group = 0;  ///< The foreground group of its controlling terminal (tpgid).
 };
 
 /// The facts of process @p pid; nullopt when there is no such process.
@@ -209,8 +209,8 @@ inline bool continued_since_stopped(pid_t child) {
 }
 
 namespace detail {
-// The session's end of the socket PtySession makes for wait_for_test() (-1 outside a
-// session).
+/// The session's end of the socket PtySession makes for wait_for_test() (-1 outside a
+/// session).
 inline int& hold_fd() {
     static int fd = -1;
     return fd;

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include "reports/reports.hpp"
+
 namespace grader {
 
 using nlohmann::json;
