@@ -58,17 +58,11 @@ harness::TestChild named_child(const std::string& name, harness::Gate& gate) {
     return child;
 }
 
-// Forks and execs @p argv (argv[0] is a path) and returns once the exec has happened:
-// the pipe is close-on-exec, so the test reads end of file exactly when exec succeeds.
-harness::TestChild exec_child(const std::vector<std::string>& argv) {
-    course::Pipe execed = course::make_pipe();
-    harness::TestChild child = harness::TestChild::fork([&] {
-        execed.read.reset();
-        harness::exec_or_exit(argv);
-    });
-    execed.write.reset();
-    read_one(execed.read);
-    return child;
+// Starts `cat` as @p argv (argv[0] a path to it, a link or a copy) and returns once it runs:
+// its name, exe and command line are then in /proc/PID (harness::RunningCat says why the
+// end of a close-on-exec pipe comes too early for that).
+harness::RunningCat start_cat(const std::vector<std::string>& argv) {
+    return harness::RunningCat::start(argv);
 }
 
 // Stops @p child and waits until the kernel says it is stopped.
@@ -83,19 +77,19 @@ void kill_and_reap(harness::TestChild& child) {
     EXPECT_KILLED_BY(child.wait(), SIGKILL);
 }
 
-// A symlink with a name longer than 15 bytes to the sleep program, removed at the end.
-struct LongNamedSleep {
+// A symlink with a name longer than 15 bytes to the cat program, removed at the end.
+struct LongNamedCat {
     std::filesystem::path dir;
     std::filesystem::path link;
-    LongNamedSleep() {
+    LongNamedCat() {
         char pattern[] = "/tmp/lab01-XXXXXX";
         if (::mkdtemp(pattern) == nullptr)
             course::throw_errno("mkdtemp");
         dir = pattern;
-        link = dir / "a-long-program-name-for-sleep";
-        std::filesystem::create_symlink(std::filesystem::canonical("/bin/sleep"), link);
+        link = dir / "a-long-program-name-for-cat";
+        std::filesystem::create_symlink(std::filesystem::canonical("/bin/cat"), link);
     }
-    ~LongNamedSleep() {
+    ~LongNamedCat() {
         std::error_code ignored;
         std::filesystem::remove_all(dir, ignored);
     }
@@ -293,13 +287,13 @@ TEST(ProcessNameTest, ShortNameIsComm) {
 
 // Tests that a comm cut at 15 bytes is completed from cmdline[0]'s basename.
 TEST(ProcessNameTest, LongNameCompletedFromCmdline) {
-    LongNamedSleep program;
-    harness::TestChild child = exec_child({program.link.string(), "infinity"});
-    proc::Process p(child.pid());
+    LongNamedCat program;
+    harness::RunningCat cat = start_cat({program.link.string(), "-"});
+    proc::Process p(cat.pid());
     EXPECT_EQ(p.stat().comm, "a-long-program-") << "the kernel keeps 15 bytes of the name";
-    EXPECT_EQ(p.name(), "a-long-program-name-for-sleep")
+    EXPECT_EQ(p.name(), "a-long-program-name-for-cat")
         << harness::see_lesson(kLesson, "names-are-cut-at-15-bytes");
-    kill_and_reap(child);
+    kill_and_reap(cat.child());
 }
 
 // Tests that a 15-byte comm stays as it is when cmdline[0] does not start with it.
@@ -312,29 +306,29 @@ TEST(ProcessNameTest, LongNameKeptWhenCmdlineDiffers) {
     EXPECT_EXITED_WITH(child.wait(), 0);
 }
 
-// Tests exe() and cmdline() of a child that ran /bin/sleep.
+// Tests exe() and cmdline() of a child that ran /bin/cat.
 TEST(ExeCmdlineTest, ExecedChild) {
-    harness::TestChild child = exec_child({"/bin/sleep", "infinity"});
-    proc::Process p(child.pid());
-    EXPECT_EQ(p.exe(), std::filesystem::canonical("/bin/sleep").string())
+    harness::RunningCat cat = start_cat({"/bin/cat", "-"});
+    proc::Process p(cat.pid());
+    EXPECT_EQ(p.exe(), std::filesystem::canonical("/bin/cat").string())
         << "exe() is the target of /proc/PID/exe; "
         << harness::see_lesson(kLesson, "exe-and-cmdline");
-    EXPECT_EQ(p.cmdline(), (std::vector<std::string>{"/bin/sleep", "infinity"}))
+    EXPECT_EQ(p.cmdline(), (std::vector<std::string>{"/bin/cat", "-"}))
         << harness::see_lesson(kLesson, "exe-and-cmdline");
-    kill_and_reap(child);
+    kill_and_reap(cat.child());
 }
 
 // Tests that a program whose file was deleted keeps its path, without " (deleted)".
 TEST(ExeCmdlineTest, DeletedProgramKeepsItsPath) {
-    LongNamedSleep dir;
-    std::filesystem::path copy = dir.dir / "sleep-copy";
-    std::filesystem::copy_file(std::filesystem::canonical("/bin/sleep"), copy);
-    harness::TestChild child = exec_child({copy.string(), "infinity"});
+    LongNamedCat dir;
+    std::filesystem::path copy = dir.dir / "cat-copy";
+    std::filesystem::copy_file(std::filesystem::canonical("/bin/cat"), copy);
+    harness::RunningCat cat = start_cat({copy.string(), "-"});
     std::filesystem::remove(copy);
-    EXPECT_EQ(proc::Process(child.pid()).exe(), copy.string())
+    EXPECT_EQ(proc::Process(cat.pid()).exe(), copy.string())
         << "psutil drops the kernel's \" (deleted)\" suffix; "
         << harness::see_lesson(kLesson, "exe-and-cmdline");
-    kill_and_reap(child);
+    kill_and_reap(cat.child());
 }
 
 // Tests that the test's own command line is the argv it was started with.
@@ -533,13 +527,14 @@ TEST(PsutilAgreementTest, SelfAndChildrenAgreeWithPsutil) {
         GTEST_SKIP() << "/usr/bin/python3 cannot import psutil";
     harness::Gate gate;
     harness::TestChild renamed = named_child("x) (y", gate);
-    LongNamedSleep program;
-    harness::TestChild sleeper = exec_child({program.link.string(), "infinity"});
+    LongNamedCat program;
+    harness::RunningCat cat = start_cat({program.link.string(), "-"});
+    harness::TestChild& reader = cat.child();  // blocked reading its input
     harness::TestChild zombie = harness::TestChild::fork([] {});
     stop(renamed);
-    stop(sleeper);
+    stop(reader);
     zombie.wait_until_zombie();
-    std::vector<pid_t> pids = {::getpid(), renamed.pid(), sleeper.pid(), zombie.pid()};
+    std::vector<pid_t> pids = {::getpid(), renamed.pid(), reader.pid(), zombie.pid()};
     std::map<pid_t, PsutilView> psutil = ask_psutil(pids);
     for (pid_t pid : pids) {
         SCOPED_TRACE("PID " + std::to_string(pid) + "; " +
@@ -558,6 +553,6 @@ TEST(PsutilAgreementTest, SelfAndChildrenAgreeWithPsutil) {
         EXPECT_EQ(ours.to_string(), theirs.repr);
     }
     kill_and_reap(renamed);
-    kill_and_reap(sleeper);
+    kill_and_reap(reader);
     EXPECT_EXITED_WITH(zombie.wait(), 0);
 }

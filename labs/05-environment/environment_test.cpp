@@ -53,42 +53,15 @@ std::string read_all(int fd) {
 }
 
 // A child running `/bin/cat` with exactly @p entries as its environment (built here by
-// hand, so these tests do not need Envp), blocked reading a pipe we hold. Returned only
-// once execve has succeeded: the close-on-exec `exec_done` pipe reads end of file then.
-struct CatChild {
-    harness::TestChild child;
-    course::UniqueFd stdin_write;
-};
-
-CatChild start_cat(const std::vector<std::string>& entries) {
-    std::vector<std::string> strings = entries;
-    std::vector<char*> envp;
-    for (auto& s : strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    char* argv[] = {const_cast<char*>("cat"), nullptr};
-    course::Pipe input = course::make_pipe();
-    course::Pipe exec_done = course::make_pipe();
-    auto child = harness::TestChild::fork([&] {
-        ::dup2(input.read.get(), STDIN_FILENO);
-        ::execve("/bin/cat", argv, envp.data());
-        int err = errno;  // only reached when execve failed
-        (void)!::write(exec_done.write.get(), &err, sizeof err);
-        ::_exit(127);
-    });
-    exec_done.write.reset();
-    int err = 0;
-    ssize_t n = course::retry_on_eintr(
-        "read", [&] { return ::read(exec_done.read.get(), &err, sizeof err); });
-    if (n != 0)
-        throw std::system_error(err, std::generic_category(), "execve /bin/cat");
-    return CatChild{std::move(child), std::move(input.write)};
+// hand, so these tests do not need Envp). Returned once cat runs: its environment is then
+// in /proc/PID/environ (harness::RunningCat says why earlier is too early).
+harness::RunningCat start_cat(const std::vector<std::string>& entries) {
+    return harness::RunningCat::start({"/bin/cat"}, entries);
 }
 
 // Lets the cat child finish (end of file on its stdin) and checks it exited with 0.
-void finish(CatChild& cat) {
-    cat.stdin_write.reset();
-    EXPECT_EXITED_WITH(cat.child.wait(), 0);
+void finish(harness::RunningCat& cat) {
+    EXPECT_EXITED_WITH(cat.finish(), 0);
 }
 
 }  // namespace
@@ -231,7 +204,7 @@ TEST(EnvironmentReadTest, CurrentSeesSetenv) {
 TEST(EnvironmentReadTest, OfProcessShowsExecEnvironment) {
     std::vector<std::string> given{"GREETING=hello world", "EMPTY=", "EQ=a=b", "NONAME", "=x"};
     auto cat = start_cat(given);
-    auto env = Environment::of_process(cat.child.pid());
+    auto env = Environment::of_process(cat.pid());
     finish(cat);
     EXPECT_EQ(env.entries(), (std::vector<std::string>{"EMPTY=", "EQ=a=b", "GREETING=hello world"}))
         << "/proc/PID/environ holds what execve was given (malformed entries included; the "
@@ -242,7 +215,7 @@ TEST(EnvironmentReadTest, OfProcessShowsExecEnvironment) {
 // Tests that a duplicate name given to execve reads back as its first value.
 TEST(EnvironmentReadTest, OfProcessKeepsFirstDuplicate) {
     auto cat = start_cat({"DUP=first", "DUP=second"});
-    auto env = Environment::of_process(cat.child.pid());
+    auto env = Environment::of_process(cat.pid());
     finish(cat);
     EXPECT_EQ(env.get("DUP"), std::optional<std::string>("first"))
         << "The kernel keeps both; getenv() in the child would find the first. "

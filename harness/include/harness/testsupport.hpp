@@ -13,7 +13,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "course/unique_fd.hpp"
@@ -148,6 +150,37 @@ class TestChild {
   private:
     explicit TestChild(pid_t pid) : pid_(pid) {}
     pid_t pid_;
+};
+
+/// A child running `cat` (or a link to it, or a copy) with a pipe the test holds at each end
+/// of it. start() returns only once cat has copied a byte from the one pipe to the other: the
+/// exec is then complete, so /proc/PID shows the new program's name, exe, command line and
+/// environment. A close-on-exec pipe reading end of file is too early a sign for that: the
+/// kernel closes such pipes before it renames the process and records where its command line
+/// and environment are, and a test reading /proc in between sees the old name or nothing.
+class RunningCat {
+  public:
+    /// Forks and execs @p argv (argv[0] a path, and arguments that keep cat copying stdin:
+    /// none, or "-") with @p env as its whole environment, or the test's own without one.
+    /// @throws std::system_error naming `fork`, `pipe2`, `write` or `read`;
+    ///         std::runtime_error naming argv[0] and how the child ended when cat never
+    ///         echoed (the exec failed: exit code 127).
+    static RunningCat start(const std::vector<std::string>& argv,
+                            const std::optional<std::vector<std::string>>& env = std::nullopt);
+
+    /// The child's PID.
+    pid_t pid() const { return child_.pid(); }
+    /// The child, to signal or reap it directly.
+    TestChild& child() { return child_; }
+    /// Closes cat's input; cat reads end of file and exits. @returns the raw wait status.
+    int finish();
+
+  private:
+    RunningCat(TestChild child, course::UniqueFd input, course::UniqueFd output)
+        : child_(std::move(child)), input_(std::move(input)), output_(std::move(output)) {}
+    TestChild child_;
+    course::UniqueFd input_;   // cat's stdin, our write end
+    course::UniqueFd output_;  // cat's stdout, our read end
 };
 
 }  // namespace harness
