@@ -300,11 +300,11 @@ class PtySession {
     /// is only what the session's programs write) and NOFLSH on (a signal key flushes
     /// nothing); every other mode is the default, ISIG and ICANON included. Then forks a child that
     /// starts a new session (`setsid`), becomes a child subreaper, makes the terminal its
-    /// controlling terminal (`TIOCSCTTY`) and its standard streams, and runs
-    /// @p body with the terminal's descriptor (0). When @p body returns, the child kills
-    /// and reaps what it left and exits 0; if @p body throws, it first writes "error: "
-    /// and the exception's message on the terminal, and exits 70. Returns once the
-    /// session exists.
+    /// controlling terminal (`TIOCSCTTY`) and its standard streams, puts the job-control
+    /// signals back to their default actions, and runs @p body with the terminal's descriptor (0).
+    /// When @p body returns, the child kills and reaps what it left and exits 0; if @p body throws,
+    /// it first writes "error: " and the exception's message on the terminal, and exits 70. Returns
+    /// once the session exists.
     explicit PtySession(std::function<void(int tty)> body) {
         master_.reset(course::check(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), "posix_openpt"));
         course::check(::grantpt(master_.get()), "grantpt");
@@ -470,6 +470,11 @@ class PtySession {
             ::_exit(71);
         if (tty > 2)
             ::close(tty);
+        // The session starts as a login shell does, with the job-control signals at their
+        // default actions, whatever the test program inherited: started in the background
+        // by a script, it ignores SIGINT and SIGQUIT.
+        for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU})
+            ::signal(sig, SIG_DFL);
         ready.reset();
         int code = 0;
         try {

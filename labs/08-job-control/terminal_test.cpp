@@ -68,6 +68,8 @@ void expect_leader_ignores(const lab08::PtySession& session, bool ignored) {
 
 // Expects constructing a Terminal on @p fd to fail with ENOTTY and to change no signal.
 void expect_refused(int fd) {
+    std::string sigint_before = action_of(SIGINT);
+    std::string sigttou_before = action_of(SIGTTOU);
     try {
         proc::Terminal terminal(fd);
         ADD_FAILURE() << "a Terminal must refuse a descriptor that is not the caller's "
@@ -78,8 +80,8 @@ void expect_refused(int fd) {
     } catch (const std::system_error& e) {
         EXPECT_EQ(e.code().value(), ENOTTY) << e.what();
     }
-    EXPECT_EQ(action_of(SIGINT), "default") << "a refused Terminal must change nothing";
-    EXPECT_EQ(action_of(SIGTTOU), "default") << "a refused Terminal must change nothing";
+    EXPECT_EQ(action_of(SIGINT), sigint_before) << "a refused Terminal must change nothing";
+    EXPECT_EQ(action_of(SIGTTOU), sigttou_before) << "a refused Terminal must change nothing";
 }
 
 // Tests that a pipe is refused: it is no terminal.

@@ -42,8 +42,8 @@ RunningCat RunningCat::start(const std::vector<std::string>& argv,
     char byte = 'x';
     course::retry_on_eintr("write", [&] { return ::write(to_cat.write.get(), &byte, 1); });
     to_cat.read.reset();
-    ssize_t n = course::retry_on_eintr(
-        "read", [&] { return ::read(from_cat.read.get(), &byte, 1); });
+    ssize_t n =
+        course::retry_on_eintr("read", [&] { return ::read(from_cat.read.get(), &byte, 1); });
     if (n == 0)  // end of file: the child ended without echoing
         throw std::runtime_error(argv[0] + " did not start as cat: the child " +
                                  describe_status(child.wait()));
