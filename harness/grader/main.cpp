@@ -90,6 +90,12 @@ struct Options {
     std::string build_with;    // --build-with: builds each lab instead of cmake --build
 };
 
+// The build folder: the manifest's, made absolute first (a bare "course-manifest.json" has
+// an empty parent, which would put the reports in /reports).
+std::string build_dir_of(const Options& options) {
+    return std::filesystem::absolute(options.manifest).lexically_normal().parent_path().string();
+}
+
 // True when --lab @p wanted names the lab @p id ("1" and "01" both name Lab 01).
 bool names_lab(const std::string& wanted, const std::string& id) {
     return wanted == id || (wanted.size() == 1 && "0" + wanted == id);
@@ -311,7 +317,7 @@ int report_refusal(const std::vector<grader::LabSpec>& labs, const Options& opti
                                                        "refused: " + refused, message));
         }
     }
-    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
+    std::string build_dir = build_dir_of(options);
     std::string reports = options.reports.empty() ? build_dir + "/reports" : options.reports;
     write_all_reports(result, reports, options);
     print_autolab_lines(result, options);
@@ -499,8 +505,7 @@ grader::GradeOptions grading_options(const Options& options, const labmeta::Mani
     grading.flavor =
         options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     grading.build = !options.no_build;
-    grading.build_dir =
-        std::filesystem::absolute(std::filesystem::path(options.manifest).parent_path()).string();
+    grading.build_dir = build_dir_of(options);
     grading.logs_dir = options.logs.empty() ? grading.build_dir + "/logs" : options.logs;
     grading.source_dir = manifest.labs_root();
     if (options.deadline > 0) {
@@ -537,7 +542,7 @@ int finish_run(const grader::CourseResult& result, const Options& options,
         grader::print_scoreboard_total(result, std::cout, style);
     else
         grader::print_scoreboard(result, std::cout, style);
-    std::string build_dir = std::filesystem::path(options.manifest).parent_path().string();
+    std::string build_dir = build_dir_of(options);
     std::string reports =
         options.reports.empty()
             ? build_dir + "/reports" +
