@@ -4,7 +4,7 @@
 //          [--lab 01 ...] [--no-build] [--reports DIR] [--expect full|baseline]
 //          [--check-declared] [--check-stubs] [--show-hidden] [--overlay SUBMISSION]
 //          [--deadline SECONDS] [--scale MAX] [--test Suite.Name] [--logs DIR]
-//          [--prairielearn RESULTS_JSON] [--autolab] [--timings FILE]
+//          [--prairielearn RESULTS_JSON] [--autolab] [--timings FILE] [--test-jobs N]
 //   grader [--manifest ...] --labs-built-on ID
 //   grader batch --submissions DIR [--course .] [--jobs N] [--gradebook FILE]
 //          [--work DIR] [--lab 01 ...] [--student NAME ...] [--timeout S] [--deadline S]
@@ -22,6 +22,9 @@
 // An unknown --lab or --test is refused with what exists (exit 2).
 // --timings FILE also writes where the run's time went, as JSON (timings.hpp): never read
 // by a report or a verdict.
+// --test-jobs N runs up to N of a lab's tests side by side (default: 2 on 2 cores or more),
+// in namespaces only: without them the tests run one at a time (grade.hpp, test_jobs).
+// Verdicts, reports and their order do not depend on it.
 // --labs-built-on ID prints ID and the ids of the labs that build on it, directly or not
 // (what `make watch` regrades when a file of lab ID changes), and exits.
 //
@@ -88,6 +91,7 @@ struct Options {
     bool autolab = false;      // end stdout with Autolab's feedback and autoresult lines
     std::string timings;       // --timings: where the run's time went, as JSON (timings.hpp)
     std::string build_with;    // --build-with: builds each lab instead of cmake --build
+    int test_jobs = 0;         // --test-jobs: a lab's tests side by side (0: by the cores)
 };
 
 // The build folder: the manifest's, made absolute first (a bare "course-manifest.json" has
@@ -467,10 +471,9 @@ int list_labs_built_on(const std::vector<grader::LabSpec>& labs, const std::stri
 // --timings: where this run's time went, as JSON at @p path. No grade depends on it: a
 // file that cannot be written is said so on stderr, and the run goes on.
 void write_timings(const std::string& path, std::chrono::steady_clock::time_point start) {
-    auto& phases = grader::timings::of_this_run();
-    grader::timings::add(
-        phases, "grading",
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    grader::timings::add_to_run(
+        "grading", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const auto& phases = grader::timings::of_this_run();
     try {
         hsys::write_file_atomically(path, grader::timings::to_json(phases));
     } catch (const std::exception& e) {
@@ -506,6 +509,12 @@ grader::GradeOptions grading_options(const Options& options, const labmeta::Mani
         options.flavor == "reference" ? grader::Flavor::reference : grader::Flavor::student;
     grading.build = !options.no_build;
     grading.build_dir = build_dir_of(options);
+    // Two at a time fill 2 cores (a test waits on its children as often as it computes);
+    // more would multiply the memory hostile tests may take (RLIMIT_AS each) for little.
+    grading.test_jobs =
+        options.test_jobs > 0
+            ? options.test_jobs
+            : std::min(2, static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))));
     grading.logs_dir = options.logs.empty() ? grading.build_dir + "/logs" : options.logs;
     grading.source_dir = manifest.labs_root();
     if (options.deadline > 0) {
@@ -721,6 +730,10 @@ void add_grade_options(CLI::App& app, Options& options) {
     app.add_option("--timings", options.timings,
                    "also write where the run's time went (build, compile, link, tests...) as "
                    "JSON there");
+    app.add_option("--test-jobs", options.test_jobs,
+                   "run up to this many of a lab's tests side by side, in namespaces only "
+                   "(default: 2 on 2 cores or more)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--scale", options.scale,
                    "report the total out of this maximum (each test's points scaled alike)")
         ->check(CLI::PositiveNumber);

@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -23,6 +25,7 @@
 #include <thread>
 
 #include "course/sys.hpp"
+#include "course/unique_fd.hpp"
 #include "harness/testsupport.hpp"
 #include "hsys/proc.hpp"
 #include "hsys/reap.hpp"
@@ -75,6 +78,17 @@ TEST_F(SandboxTest, FilesystemIsReadOnlyButForScratchAndTmp) {
     ASSERT_EQ(run.sandbox_error, "");
     EXPECT_EQ(run.output, "1\nscratch-ok\ntmp-ok\n");
     EXPECT_FALSE(std::filesystem::exists(std::string(COURSE_SOURCE_DIR) + "/sandbox-probe"));
+}
+
+// Tests that a test's pseudo-terminals are its own: /dev/pts is a new devpts holding none
+// of the host's (nor another test's, side by side), and a new one opens there as pts 0.
+TEST_F(SandboxTest, PseudoTerminalsAreItsOwn) {
+    course::UniqueFd host_terminal(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    ASSERT_TRUE(host_terminal) << "posix_openpt: " << std::strerror(errno);
+    ASSERT_EQ(::unlockpt(host_terminal.get()), 0);  // /dev/pts lists it from now on
+    auto run = sh("ls /dev/pts; exec 3<>/dev/ptmx && ls /dev/pts");
+    ASSERT_EQ(run.sandbox_error, "");
+    EXPECT_EQ(run.output, "ptmx\n0\nptmx\n");
 }
 
 // Tests that root's tests run as nobody, and an ordinary user's as that user.

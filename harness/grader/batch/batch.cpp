@@ -434,9 +434,10 @@ void add_batch_timings(const fs::path& path, const timings::Phases& spent) {
 }
 
 // The command that grades one student's copy in @p place, its reports and logs in
-// @p work: the grader under timeout(1), with a deadline of its own that comes first.
+// @p work: the grader under timeout(1), with a deadline of its own that comes first, running
+// @p test_jobs tests at a time (the student's share of the cores).
 std::vector<std::string> grade_command(const BatchOptions& options, const Place& place,
-                                       const fs::path& work) {
+                                       const fs::path& work, int test_jobs) {
     std::vector<std::string> grade = {"timeout", "-k", "10",
                                       std::to_string(options.timeout_seconds)};
     if (!options.wrapper.empty())
@@ -444,7 +445,8 @@ std::vector<std::string> grade_command(const BatchOptions& options, const Place&
     grade.insert(grade.end(),
                  {options.grader, "--manifest", (place.build / "course-manifest.json").string(),
                   "--reports", (work / "reports").string(), "--logs", (work / "logs").string(),
-                  "--timings", (work / "logs" / "timings.json").string()});  // = timings_of()
+                  "--timings", (work / "logs" / "timings.json").string(),  // = timings_of()
+                  "--test-jobs", std::to_string(test_jobs)});
     for (const auto& id : options.labs)
         grade.insert(grade.end(), {"--lab", id});
     // The grader stops itself before timeout(1) would kill it: its reports keep what passed.
@@ -503,7 +505,7 @@ GradebookRow grade_student(const BatchOptions& options, const SharedBuilds& shar
     }
     auto grade_start = std::chrono::steady_clock::now();
     double cpu_seconds = 0;
-    int status = run_logged(grade_command(options, place, work),
+    int status = run_logged(grade_command(options, place, work, build_parallelism),
                             (work / "logs" / "grade.log").string(), env, &cpu_seconds);
     if (!succeeded(status))
         return grader_failed_row(graded, work, student, step_failure("grading", status));

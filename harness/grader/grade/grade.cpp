@@ -23,6 +23,7 @@
 #include "course/unique_fd.hpp"
 #include "grade/timings.hpp"
 #include "hsys/io.hpp"
+#include "hsys/parallel.hpp"
 #include "hsys/temp_dir.hpp"
 #include "results/sealed_results.hpp"
 #include "sandbox/hidden_files.hpp"
@@ -314,6 +315,11 @@ static bool build_lab(const LabSpec& lab, const std::vector<std::string>& target
     return true;
 }
 
+// How many tests of a lab run side by side: options.test_jobs in namespaces, else 1.
+static int tests_side_by_side(const GradeOptions& options) {
+    return options.limits.isolate ? std::max(1, options.test_jobs) : 1;
+}
+
 // Runs a test with the result channel: a fresh secret on a pipe of its own (descriptor 3
 // in the test), the sealed records on another (descriptor 4).
 static std::pair<Outcome, FrameworkResult> run_sealed(const LabSpec& lab, const TestSpec& test,
@@ -356,13 +362,15 @@ static void remove_scratch(hsys::TempDir& scratch_dir, TestResult& result) {
 // Runs one test alone in the sandbox and judges it.
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
-    timings::Timer timer("tests");        // the grader's side of the sandbox included
+    // The grader's side of the sandbox included; side by side, the CPU time is the lab's.
+    timings::Timer timer(
+        "tests", options.test_jobs > 1 ? timings::Measure::wall : timings::Measure::wall_and_cpu);
     hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
     const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;
     limits.wall_seconds = std::min(lab.time_limit, seconds_left(options));
     auto [run, reported] = run_sealed(lab, test, executable, scratch, limits);
-    timings::add(timings::of_this_run(), "test programs", run.seconds);
+    timings::add_to_run("test programs", run.seconds);
     // Stopped at the run's deadline, before its own limit: it is not run, not timed out.
     if (run.timed_out && limits.wall_seconds < lab.time_limit) {
         auto stopped = not_run(lab, test, options, true);
@@ -508,33 +516,48 @@ void retry_leftovers(LabResult& result) {
     }
 }
 
-// Grades the tests of @p lab whose `hidden` is @p hidden into @p result: each runs, or
-// gets not-run (deadline) or compile-error (the lab did not build).
+// Grades @p test of @p lab: it runs, or gets not-run (deadline), integrity (the lab's code
+// is refused) or compile-error (the lab did not build). Reads @p result, never writes it.
+TestResult grade_test(const LabSpec& lab, const TestSpec& test, const std::string& executable,
+                      const GradeOptions& options, const LabResult& result) {
+    if (result.build_stopped || seconds_left(options) <= 0)
+        return not_run(lab, test, options, false);
+    TestResult graded;
+    graded.spec = test;
+    graded.lab = lab.id;
+    if (!result.distrusted.empty()) {
+        graded.verdict = Verdict::integrity;
+        graded.message = result.distrusted;
+    } else if (!result.built) {
+        graded.verdict = Verdict::compile_error;
+        graded.message = "the lab does not compile: " + result.build_error;
+    } else {
+        graded = run_one_test_guarded(lab, test, executable, options);
+    }
+    return graded;
+}
+
+// Grades the tests of @p lab whose `hidden` is @p hidden into @p result, in the lab's
+// order, up to options.test_jobs of them side by side.
 void grade_tests(const LabSpec& lab, bool hidden, const GradeOptions& options, LabResult& result) {
     const std::string& executable = test_program(lab, options.flavor, hidden).executable;
+    std::vector<const TestSpec*> tests;
     for (const auto& test : lab.tests) {
-        if (test.hidden != hidden)
-            continue;
-        if (result.build_stopped || seconds_left(options) <= 0) {
-            result.tests.push_back(not_run(lab, test, options, false));
-        } else if (!result.distrusted.empty()) {
-            TestResult refused;
-            refused.spec = test;
-            refused.lab = lab.id;
-            refused.verdict = Verdict::integrity;
-            refused.message = result.distrusted;
-            result.tests.push_back(refused);
-        } else if (!result.built) {
-            TestResult failed;
-            failed.spec = test;
-            failed.lab = lab.id;
-            failed.verdict = Verdict::compile_error;
-            failed.message = "the lab does not compile: " + result.build_error;
-            result.tests.push_back(failed);
-        } else {
-            result.tests.push_back(run_one_test_guarded(lab, test, executable, options));
-        }
+        if (test.hidden == hidden)
+            tests.push_back(&test);
     }
+    std::vector<TestResult> graded(tests.size());
+    {
+        int jobs = tests_side_by_side(options);
+        std::optional<timings::Timer> cpu;
+        if (jobs > 1)
+            cpu.emplace("tests", timings::Measure::cpu);
+        hsys::for_each_index(tests.size(), jobs, [&](std::size_t i) {
+            graded[i] = grade_test(lab, *tests[i], executable, options, result);
+        });
+    }
+    for (auto& test : graded)
+        result.tests.push_back(std::move(test));
     retry_leftovers(result);
 }
 

@@ -50,6 +50,12 @@ struct GradeOptions {
     /// Without namespaces, as root: keep hidden tests' files from the tests' user by their
     /// permissions (hidden_files.hpp), after each build and until the hidden tests run.
     bool guard_hidden_files = false;
+    /// How many of a lab's tests may run side by side. Honoured only in namespaces
+    /// (limits.isolate), where a test's processes can neither leave its PID namespace nor
+    /// see another test's; without them every test runs alone, since the cleanup after a
+    /// test kills every descendant of the grader. main.cpp's default: 2 on 2 cores or
+    /// more, or `--test-jobs`; `grader batch` gives each student's grader its share.
+    int test_jobs = 1;
 };
 
 /// The files a compile error shown to a student may quote: what the student can read

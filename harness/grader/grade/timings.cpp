@@ -80,8 +80,14 @@ Phases& of_this_run() {
     return phases;
 }
 
-Timer::Timer(std::string phase)
+void add_to_run(const std::string& phase, double seconds, long count, double cpu_seconds) {
+    std::lock_guard guard(run_lock());
+    add(of_this_run(), phase, seconds, count, cpu_seconds);
+}
+
+Timer::Timer(std::string phase, Measure measure)
     : phase_(std::move(phase)),
+      measure_(measure),
       start_(std::chrono::steady_clock::now()),
       cpu_start_(cpu_so_far()) {}
 
@@ -90,8 +96,12 @@ Timer::~Timer() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     double cpu_seconds = cpu_so_far() - cpu_start_;
     try {
-        std::lock_guard guard(run_lock());
-        add(of_this_run(), phase_, seconds, 1, cpu_seconds);
+        if (measure_ == Measure::wall)
+            add_to_run(phase_, seconds, 1, 0);
+        else if (measure_ == Measure::cpu)
+            add_to_run(phase_, 0, 0, cpu_seconds);
+        else
+            add_to_run(phase_, seconds, 1, cpu_seconds);
     } catch (...) {
         // no memory for a phase's name: its time is not counted, the run goes on
     }

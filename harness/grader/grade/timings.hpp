@@ -34,21 +34,35 @@ using Phases = std::map<std::string, Phase>;
 void add(Phases& phases, const std::string& phase, double seconds, long count = 1,
          double cpu_seconds = 0);
 
-/// The totals of this process's run so far (grade.cpp and main.cpp add to them).
+/// The totals of this process's run so far (add to them with add_to_run() or a Timer).
 Phases& of_this_run();
 
+/// Adds to of_this_run() (under a lock: safe from any thread) what @p seconds,
+/// @p count and @p cpu_seconds add() would.
+void add_to_run(const std::string& phase, double seconds, long count = 1, double cpu_seconds = 0);
+
+/// What a Timer measures.
+enum class Measure {
+    wall_and_cpu,  ///< Both: for work done by a process of one grading thread.
+    wall,          ///< Its wall time, counted once: for work done side by side with more.
+    cpu,           ///< The CPU time only, counted 0 times: around work done side by side.
+};
+
 /// Adds the wall time of its own life to @p phase of of_this_run(), once, when it ends,
-/// with the CPU time this process and the children it waited for meanwhile spent (for a
-/// process of one thread, as the grader is: `grader batch`'s threads use none).
+/// with the CPU time this process and the children it waited for meanwhile spent. That
+/// CPU time is the whole process's: where threads work side by side (the tests of a lab,
+/// hsys::for_each_index), time each of them for its wall time only, and the whole of
+/// them once for the CPU time (Measure).
 class Timer {
   public:
-    explicit Timer(std::string phase);
+    explicit Timer(std::string phase, Measure measure = Measure::wall_and_cpu);
     ~Timer();
     Timer(const Timer&) = delete;
     Timer& operator=(const Timer&) = delete;
 
   private:
     std::string phase_;
+    Measure measure_;
     std::chrono::steady_clock::time_point start_;
     double cpu_start_;
 };

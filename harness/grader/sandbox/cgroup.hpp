@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,7 +43,7 @@ class CgroupParent {
   private:
     explicit CgroupParent(std::string path) : path_(std::move(path)) {}
     std::string path_;
-    unsigned long children_ = 0;
+    std::atomic<unsigned long> children_{0};  // tests may start side by side
 };
 
 /// What a test's cgroup counted: the kernel's own record of what its limits refused.

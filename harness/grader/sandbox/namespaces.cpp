@@ -151,6 +151,20 @@ SetupFailure fail(const char* step, const char* path = nullptr) noexcept {
     return {step, path};
 }
 
+// Pseudo-terminals of its own: a new devpts instance on /dev/pts, and /dev/ptmx its
+// multiplexer, so that a test opens neither the host's terminals nor another test's, though
+// tests run side by side as one user.
+SetupFailure own_terminals() noexcept {
+    if (::mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                "newinstance,ptmxmode=0666,mode=0620") != 0)
+        return fail("mount a devpts of its own");
+    struct stat ptmx {};
+    bool is_link = ::lstat("/dev/ptmx", &ptmx) == 0 && S_ISLNK(ptmx.st_mode);  // to pts/ptmx
+    if (!is_link && ::mount("/dev/pts/ptmx", "/dev/ptmx", nullptr, MS_BIND, nullptr) != 0)
+        return fail("make /dev/ptmx the new devpts's");
+    return {};
+}
+
 // /dev with nothing but `null` (a copy of the real one, @p null_tree).
 SetupFailure replace_devices(int null_tree) noexcept {
     if (::mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=755") != 0)
@@ -255,6 +269,10 @@ SetupFailure set_up_filesystem(const FilesystemPlan& plan) noexcept {
     if (plan.devices && ::access("/dev/shm", F_OK) == 0 &&
         ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, tmpfs) != 0) {
         return fail("mount /dev/shm");
+    }
+    if (plan.devices && ::access("/dev/pts", F_OK) == 0) {
+        if (auto failure = own_terminals())
+            return failure;
     }
     if (auto failure = apply_view(plan))
         return failure;

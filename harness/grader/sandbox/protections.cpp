@@ -226,7 +226,8 @@ void describe_namespaces(const Findings& found, const Limits& limits, const Cour
         "host listener, no abstract Unix socket of the host is reachable)");
     active.push_back(
         "the filesystem is read-only for the test but for its scratch "
-        "directory and a private /tmp and /dev/shm; /proc is its own");
+        "directory and a private /tmp and /dev/shm; /proc and its pseudo-terminals "
+        "(/dev/pts) are its own");
     if (!layout.source_dir.empty() && limits.view) {
         active.push_back(
             "hidden from student code (its compile and its tests), but for the "

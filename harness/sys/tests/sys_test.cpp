@@ -12,17 +12,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "course/unique_fd.hpp"
 #include "hsys/eintr.hpp"
 #include "hsys/io.hpp"
+#include "hsys/parallel.hpp"
 #include "hsys/pidfd.hpp"
 #include "hsys/proc.hpp"
 #include "hsys/run.hpp"
@@ -567,3 +571,43 @@ TEST_F(RunTest, StartFailureThrows) {
 }
 
 }  // namespace
+
+// Tests that every index is done exactly once, on as many threads as asked, all of them
+// there before the first call (the sandbox's thread guard relies on it).
+TEST(ForEachIndexTest, EveryIndexOnceEveryThreadFirst) {
+    std::vector<std::atomic<int>> done(40);
+    std::atomic<std::size_t> fewest_threads{1000};
+    hsys::for_each_index(done.size(), 3, [&](std::size_t i) {
+        ++done[i];
+        std::size_t threads = hsys::list_threads(::getpid()).size();
+        for (std::size_t seen = fewest_threads; threads < seen;)
+            fewest_threads.compare_exchange_weak(seen, threads);
+    });
+    for (std::size_t i = 0; i < done.size(); ++i)
+        EXPECT_EQ(done[i], 1) << "index " << i;
+    EXPECT_GE(fewest_threads.load(), 3u) << "a call ran before every thread existed";
+}
+
+// Tests that one thread means in order, on the calling thread.
+TEST(ForEachIndexTest, OneThreadIsInOrderHere) {
+    std::vector<std::size_t> order;
+    auto caller = std::this_thread::get_id();
+    hsys::for_each_index(5, 1, [&](std::size_t i) {
+        EXPECT_EQ(std::this_thread::get_id(), caller);
+        order.push_back(i);
+    });
+    EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
+}
+
+// Tests that an exception reaches the caller once every other index is done.
+TEST(ForEachIndexTest, ExceptionAfterTheRestIsDone) {
+    std::atomic<int> done{0};
+    EXPECT_THROW(hsys::for_each_index(20, 2,
+                                      [&](std::size_t i) {
+                                          if (i == 3)
+                                              throw std::runtime_error("index 3");
+                                          ++done;
+                                      }),
+                 std::runtime_error);
+    EXPECT_EQ(done, 19);
+}
