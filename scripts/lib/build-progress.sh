@@ -11,13 +11,16 @@ build_with_progress() {
   mkdir -p "$(dirname "$log")"
   local tty=0 shown=-1 done=0 total=0 percent=0 line status started=$SECONDS last_line=$SECONDS
   [ -t 1 ] && tty=1
-  cmake --build "$build" --target "$@" >"$log" 2>&1 &
-  local builder=$!
-  # Follow the log as it grows (tail ends when the build does: it looks every 50 ms, not
-  # its default second, which every make grade waited for). Every second without a
+  # The build's lines go to LOG through tee, and on to the loop below, which the build's
+  # end ends at once (following the log with `tail --pid` waited up to a second more: the
+  # build, a zombie until this shell reaped it, still looked alive). The loop runs in this
+  # shell (lastpipe), so what it counted is still here after it. Every second without a
   # new line is a tick: one compile can take half a minute, and `make` is never silent
   # for more than 10 s (the terminal's line shows the seconds; a log gets a line).
-  while :; do
+  local had_lastpipe=no
+  shopt -q lastpipe && had_lastpipe=yes
+  shopt -s lastpipe
+  cmake --build "$build" --target "$@" 2>&1 | tee "$log" | while :; do
     status=0
     IFS= read -r -t 1 line || status=$?
     if [ "$status" -gt 128 ]; then  # a tick
@@ -43,9 +46,10 @@ build_with_progress() {
       printf '%s: %d%% (%d/%d)\n' "$label" "$percent" "$done" "$total"
       last_line=$SECONDS
     fi
-  done < <(tail -n +1 -s 0.05 --pid="$builder" -f "$log" 2>/dev/null)
-  status=0
-  wait "$builder" || status=$?
+  done
+  local statuses=("${PIPESTATUS[@]}")
+  [ $had_lastpipe = yes ] || shopt -u lastpipe
+  status=${statuses[0]}
   [ "$tty" = 1 ] && [ "${total:-0}" -ge 5 ] && printf '\r%s: done%*s\n' "$label" 16 ""
   return "$status"
 }
