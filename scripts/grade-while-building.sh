@@ -135,6 +135,9 @@ trap stop INT TERM
 # stop() ends the background build).
 "${grader[@]}" --build-with "$here/lib/await-build.sh"
 status=$?
+if [ ${#programs[@]} -gt 0 ] && [ ! -e "$state/all.status" ] && kill -0 "$builder" 2>/dev/null; then
+  echo "Building your tool and progress bar from your labs..."  # not silent meanwhile
+fi
 wait "$builder"
 trap - INT TERM
 

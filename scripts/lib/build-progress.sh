@@ -1,7 +1,7 @@
 # build_with_progress BUILD_DIR LOG LABEL TARGET...
 # Builds TARGETs with CMake (Ninja), keeping the build's lines in LOG and printing only
 # how far it is: on a terminal one line that updates every second ("LABEL: 40% (12/30)
-# 37s"), elsewhere a line at each further 20% and at least every 10 s, so that `make` is
+# 37s"), elsewhere a line at each further 20% and at least every 5 s, so that `make` is
 # never silent for long. A build of fewer than 5 steps (nothing to do, a link) prints
 # nothing. Returns the build's exit status.
 # Sourced by scripts/quiet-build.sh and scripts/grade-while-building.sh.
@@ -16,7 +16,7 @@ build_with_progress() {
   # build, a zombie until this shell reaped it, still looked alive). The loop runs in this
   # shell (lastpipe), so what it counted is still here after it. Every second without a
   # new line is a tick: one compile can take half a minute, and `make` is never silent
-  # for more than 10 s (the terminal's line shows the seconds; a log gets a line).
+  # for more than 5 s (the terminal's line shows the seconds; a log gets a line).
   local had_lastpipe=no
   shopt -q lastpipe && had_lastpipe=yes
   shopt -s lastpipe
@@ -27,7 +27,7 @@ build_with_progress() {
       [ "$total" -ge 5 ] || continue
       if [ "$tty" = 1 ]; then
         printf '\r%s: %d%% (%d/%d) %ds ' "$label" "$percent" "$done" "$total" $((SECONDS - started))
-      elif [ $((SECONDS - last_line)) -ge 10 ]; then
+      elif [ $((SECONDS - last_line)) -ge 5 ]; then
         printf '%s: %d%% (%d/%d) after %d s\n' "$label" "$percent" "$done" "$total" $((SECONDS - started))
         last_line=$SECONDS
       fi
@@ -41,7 +41,7 @@ build_with_progress() {
     [ "$total" -ge 5 ] && [ "$done" -gt 0 ] || continue
     if [ "$tty" = 1 ]; then
       printf '\r%s: %d%% (%d/%d) %ds ' "$label" "$percent" "$done" "$total" $((SECONDS - started))
-    elif [ $((percent / 20)) -gt "$shown" ]; then
+    elif [ $((percent / 20)) -gt "$shown" ] || [ $((SECONDS - last_line)) -ge 5 ]; then
       shown=$((percent / 20))
       printf '%s: %d%% (%d/%d)\n' "$label" "$percent" "$done" "$total"
       last_line=$SECONDS
