@@ -27,6 +27,15 @@ function(course_line_tables_only target)
   target_compile_options(${target} PRIVATE $<$<CONFIG:RelWithDebInfo>:-g1>)
 endfunction()
 
+# course_cold_code(target): code that runs once a grading run, for milliseconds (the command
+# line, the reports, the batch, lab.json, the lab checks), compiled with -O1 in the optimized
+# builds: it compiles a quarter faster (the grader's heaviest units: 57 s -> 43 s of
+# compiler time at -O2 -> -O1), and the grader, which every `make` builds first, gates the
+# first result less. What runs for every test (the sandbox, the results, grading) keeps -O2.
+function(course_cold_code target)
+  target_compile_options(${target} PRIVATE $<$<CONFIG:RelWithDebInfo,Release>:-O1>)
+endfunction()
+
 # Static libraries: the archive's symbol index written with it (`ar qcs`), not by a ranlib
 # run after (GNU ar and ranlib: the same index, one process and one pass fewer per library;
 # a batch archives each student's labs).
