@@ -122,8 +122,40 @@ for step in "${!lock_fd[@]}"; do
   exec {fd}>&-
 done
 
+# In a log (no terminal: a terminal shows "grading Lab NN..." meanwhile), a line every 5 s
+# while the grader waits for the background build (a STEP.waiting file, written by
+# scripts/lib/await-build.sh, or programs.waiting below), so that make is never silent
+# for long. Its one-second ticks are reads that time out on a pipe it holds: no process to
+# leave behind when it is killed.
+heartbeat() {
+  local tick waited=0 waiting
+  exec {tick}<> <(:)
+  while ! read -r -t 1 -u "$tick"; do
+    waiting=("$state"/*.waiting)
+    if [ -e "${waiting[0]}" ]; then
+      waited=$((waited + 1))
+      if [ $((waited % 5)) = 0 ]; then
+        waiting=${waiting[0]##*/}
+        echo "make: building ${waiting%.waiting} ($waited s)" >&2
+      fi
+    else
+      waited=0
+    fi
+  done
+}
+heartbeat_pid=""
+if [ ! -t 1 ]; then
+  heartbeat &
+  heartbeat_pid=$!
+fi
+end_heartbeat() {
+  [ -n "$heartbeat_pid" ] && kill "$heartbeat_pid" 2>/dev/null && wait "$heartbeat_pid" 2>/dev/null
+  heartbeat_pid=""
+}
+
 # shellcheck disable=SC2317  # run by the trap
 stop() {
+  end_heartbeat
   kill -TERM "$builder" 2>/dev/null
   wait "$builder" 2>/dev/null
   exit 130
@@ -138,7 +170,10 @@ status=$?
 if [ ${#programs[@]} -gt 0 ] && [ ! -e "$state/all.status" ] && kill -0 "$builder" 2>/dev/null; then
   echo "Building your tool and progress bar from your labs..."  # not silent meanwhile
 fi
+: >"$state/programs.waiting"
 wait "$builder"
+rm -f "$state/programs.waiting"
+end_heartbeat
 trap - INT TERM
 
 # 4. The programs made from the student's labs.

@@ -10,7 +10,8 @@
 # first target (lab01_tests, ...), STEP.lock, locked by the builder until the step ends;
 # then STEP.targets (what it built, one a line), STEP.log (its output) and STEP.status (its
 # exit status). all.lock is locked until the whole background build ends, and all.status
-# written when it ran to its end.
+# written when it ran to its end. STEP.waiting (all.waiting) exists while the grader waits
+# for that step (for the whole build): scripts/grade-while-building.sh's heartbeat reads it.
 # Usage: scripts/lib/await-build.sh BUILD_DIR TARGET...
 set -uo pipefail
 [ $# -ge 2 ] || { echo "usage: await-build.sh BUILD_DIR TARGET..." >&2; exit 2; }
@@ -28,14 +29,19 @@ built_all() {
 }
 
 if [ -e "$step.lock" ]; then
+  # STEP.waiting while the grader waits: make's heartbeat shows it in a log.
+  : 2>/dev/null >"$step.waiting"
   flock -s "$step.lock" true
+  rm -f "$step.waiting"
   if [ -e "$step.status" ] && built_all "$@"; then
     cat "$step.log"
     exit "$(cat "$step.status")"
   fi
 fi
 if [ -e "$state/all.lock" ]; then
+  : 2>/dev/null >"$state/all.waiting"
   flock -s "$state/all.lock" true
+  rm -f "$state/all.waiting"
   [ -e "$state/all.status" ] || { echo "await-build: the background build was stopped" >&2; exit 1; }
 fi
 exec cmake --build "$build" --target "$@"
