@@ -128,18 +128,24 @@ done
 # for long. Its one-second ticks are reads that time out on a pipe it holds: no process to
 # leave behind when it is killed.
 heartbeat() {
-  local tick waited=0 waiting
+  local tick waited=0 waiting step=""
   exec {tick}<> <(:)
   while ! read -r -t 1 -u "$tick"; do
     waiting=("$state"/*.waiting)
-    if [ -e "${waiting[0]}" ]; then
-      waited=$((waited + 1))
-      if [ $((waited % 5)) = 0 ]; then
-        waiting=${waiting[0]##*/}
-        echo "make: building ${waiting%.waiting} ($waited s)" >&2
-      fi
-    else
-      waited=0
+    waiting=${waiting[0]##*/}
+    waiting=${waiting%.waiting}
+    if [ ! -e "$state/$waiting.waiting" ] || [ "$waiting" != "$step" ]; then
+      step=$waiting waited=0
+      continue
+    fi
+    waited=$((waited + 1))
+    if [ $((waited % 5)) = 0 ]; then
+      case $step in
+        lab[0-9]*_tests) what="Lab ${step:3:2}" ;;
+        programs) what="your tool and progress bar" ;;
+        *) what="the labs" ;;
+      esac
+      echo "make: still building $what ($waited s)" >&2
     fi
   done
 }

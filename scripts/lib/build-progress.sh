@@ -27,7 +27,7 @@ build_with_progress() {
       [ "$total" -ge 5 ] || continue
       if [ "$tty" = 1 ]; then
         printf '\r%s: %d%% (%d/%d) %ds ' "$label" "$percent" "$done" "$total" $((SECONDS - started))
-      elif [ $((SECONDS - last_line)) -ge 5 ]; then
+      elif [ $((SECONDS - last_line)) -ge 4 ]; then  # whole seconds: within 5 s
         printf '%s: %d%% (%d/%d) after %d s\n' "$label" "$percent" "$done" "$total" $((SECONDS - started))
         last_line=$SECONDS
       fi
@@ -41,7 +41,7 @@ build_with_progress() {
     [ "$total" -ge 5 ] && [ "$done" -gt 0 ] || continue
     if [ "$tty" = 1 ]; then
       printf '\r%s: %d%% (%d/%d) %ds ' "$label" "$percent" "$done" "$total" $((SECONDS - started))
-    elif [ $((percent / 20)) -gt "$shown" ] || [ $((SECONDS - last_line)) -ge 5 ]; then
+    elif [ $((percent / 20)) -gt "$shown" ] || [ $((SECONDS - last_line)) -ge 4 ]; then
       shown=$((percent / 20))
       printf '%s: %d%% (%d/%d)\n' "$label" "$percent" "$done" "$total"
       last_line=$SECONDS
