@@ -128,24 +128,27 @@ done
 # for long. Its one-second ticks are reads that time out on a pipe it holds: no process to
 # leave behind when it is killed.
 heartbeat() {
-  local tick waited=0 waiting step=""
+  local tick waiting step="" since=0 said=0 what
   exec {tick}<> <(:)
   while ! read -r -t 1 -u "$tick"; do
     waiting=("$state"/*.waiting)
     waiting=${waiting[0]##*/}
     waiting=${waiting%.waiting}
-    if [ ! -e "$state/$waiting.waiting" ] || [ "$waiting" != "$step" ]; then
-      step=$waiting waited=0
+    if [ ! -e "$state/$waiting.waiting" ]; then
+      step=""
       continue
     fi
-    waited=$((waited + 1))
-    if [ $((waited % 5)) = 0 ]; then
+    if [ "$waiting" != "$step" ]; then  # a new wait, begun within the last second
+      step=$waiting since=$((SECONDS - 1)) said=$((SECONDS - 1))
+    fi
+    if [ $((SECONDS - said)) -ge 4 ]; then  # whole seconds: within 5 s
+      said=$SECONDS
       case $step in
         lab[0-9]*_tests) what="Lab ${step:3:2}" ;;
         programs) what="your tool and progress bar" ;;
         *) what="the labs" ;;
       esac
-      echo "make: still building $what ($waited s)" >&2
+      echo "make: still building $what ($((SECONDS - since)) s)" >&2
     fi
   done
 }
