@@ -266,6 +266,7 @@ int run(const Options& options) {
     limits.view = view;
     grader::SandboxIo io;
     io.cwd = cwd;  // where the build runs it: relative paths in its arguments start there
+    io.whole_environment = true;  // the compiler's own (no student code runs in a compile)
     Sandboxed sandboxed = [&](const std::vector<std::string>& argv) {
         return grader::run_sandboxed(argv, scratch, limits, io);
     };

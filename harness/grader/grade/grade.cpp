@@ -302,7 +302,9 @@ static bool build_lab(const LabSpec& lab, const std::vector<std::string>& target
     auto since = timings::file_clock_now();
     auto run = [&] {
         timings::Timer timer("build");
-        return run_sandboxed(command, options.build_dir, build_limits);
+        SandboxIo io;
+        io.whole_environment = true;  // cmake, ninja and the compilers read theirs
+        return run_sandboxed(command, options.build_dir, build_limits, io);
     }();
     timings::add_build_steps(timings::of_this_run(), options.build_dir, since);
     std::ofstream(result.build_log) << run.output;

@@ -318,6 +318,9 @@ void describe_seccomp(const Findings&, const Limits& limits, const CourseLayout&
 // The per-process limits every test has (Limits' defaults).
 void describe_rlimits(const Findings&, const Limits& limits, const CourseLayout&,
                       std::vector<std::string>& active) {
+    active.push_back(
+        "a test sees only PATH, HOME, the locale and such of the grader's environment, and "
+        "COURSE_TEST_* (kTestEnvironment): never a CI's tokens");
     active.push_back(fmt::format("output capped at {} KiB per test", limits.output_cap / 1024));
     active.push_back(fmt::format("RLIMIT_AS {} MiB, RLIMIT_FSIZE {} MiB, no core files",
                                  limits.address_space >> 20, limits.file_size >> 20));

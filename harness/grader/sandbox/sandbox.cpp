@@ -105,12 +105,27 @@ bool everyone_can_search(const std::string& dir) {
     return true;
 }
 
-// The grader's environment for the test; for root's tests run as nobody, PATH keeps only
-// the folders nobody can search (else execvp() fails with EACCES, not ENOENT).
-std::vector<std::string> test_environment(bool as_nobody) {
+// Whether the variable of @p entry ("NAME=value") is one kTestEnvironment lets through.
+bool test_may_see(std::string_view entry) {
+    std::string_view name = entry.substr(0, entry.find('='));
+    for (std::string_view allowed : kTestEnvironment) {
+        if (allowed.back() == '*'
+                ? name.substr(0, allowed.size() - 1) == allowed.substr(0, allowed.size() - 1)
+                : name == allowed)
+            return true;
+    }
+    return false;
+}
+
+// The grader's environment for the program (all of it when @p whole, else what
+// kTestEnvironment allows); for root's tests run as nobody, PATH keeps only the folders
+// nobody can search (else execvp() fails with EACCES, not ENOENT).
+std::vector<std::string> test_environment(bool as_nobody, bool whole) {
     std::vector<std::string> env;
     for (char** var = environ; *var != nullptr; ++var) {
         std::string entry = *var;
+        if (!whole && !test_may_see(entry))
+            continue;
         if (as_nobody && entry.rfind("PATH=", 0) == 0) {
             std::string kept;
             std::size_t from = 5;
@@ -267,14 +282,14 @@ struct ProgramText {
     std::vector<char*> envp;
 };
 
-// @p argv and the test's environment (the grader's, io's, and where its resource events
-// go: the descriptor after io's), as the child's plan reads them.
+// @p argv and the test's environment (the grader's as io allows, io's, and where its resource
+// events go: the descriptor after io's), as the child's plan reads them.
 void prepare_program_text(const std::vector<std::string>& argv, const Limits& limits,
                           const SandboxIo& io, ProgramText& text) {
     for (const auto& arg : argv)
         text.argv.push_back(const_cast<char*>(arg.c_str()));
     text.argv.push_back(nullptr);
-    text.env = test_environment(::geteuid() == 0 && limits.drop_root);
+    text.env = test_environment(::geteuid() == 0 && limits.drop_root, io.whole_environment);
     text.env.insert(text.env.end(), io.env.begin(), io.env.end());
     text.env.push_back(std::string(harness::kResourceEventsFdVariable) + "=" +
                        std::to_string(3 + io.pass_fds.size()));

@@ -69,6 +69,12 @@ struct SandboxIo {
     std::size_t stream_cap = 1 << 20;
     /// Added to the program's environment ("NAME=value").
     std::vector<std::string> env;
+    /// The grader's whole environment for the program: for builds and compiles, whose
+    /// tools read theirs (CMAKE_*, CCACHE_*, ...). Otherwise (tests, listings: student
+    /// code runs) only the variables every program may expect (kTestEnvironment) and
+    /// those named COURSE_TEST_*, never what else the grader's caller set, such as a
+    /// CI's job token.
+    bool whole_environment = false;
     /// Where the program starts (read-only unless inside the working directory); empty:
     /// the working directory.
     std::string cwd;
@@ -76,6 +82,13 @@ struct SandboxIo {
     /// (Outcome::at_deadline): where its threads were, its children, its descriptors.
     bool look_at_deadline = false;
 };
+
+/// The variables of the grader's environment a test (or a listing) gets: a name, or a
+/// prefix ending in '_' or '*' ("LC_*"), besides io.env and the course's COURSE_TEST_*.
+inline constexpr const char* kTestEnvironment[] = {
+    "PATH",     "HOME",         "USER",          "LOGNAME",      "SHELL",        "LANG",
+    "LANGUAGE", "LC_*",         "TERM",          "TZ",           "COLUMNS",      "LINES",
+    "NO_COLOR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "COURSE_TEST_*"};
 
 /// How a sandboxed run ended.
 struct Outcome {

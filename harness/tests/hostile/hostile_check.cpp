@@ -101,13 +101,15 @@ std::vector<pid_t> hostile_processes() {
 }
 
 // Listeners on the host that no test may reach (Hostile.ReachesTheHostsNetwork): TCP and
-// UDP on 127.0.0.1 and an abstract Unix socket, named to the tests by the environment.
+// UDP on 127.0.0.1 and an abstract Unix socket, named to the tests by the environment
+// (COURSE_TEST_*: the only variables of the grader's own, besides the usual ones, that a
+// test sees).
 class HostListeners {
   public:
     HostListeners() {
-        tcp_ = listen_on(AF_INET, SOCK_STREAM, "HOSTILE_TCP_PORT");
-        udp_ = listen_on(AF_INET, SOCK_DGRAM, "HOSTILE_UDP_PORT");
-        unix_ = listen_on(AF_UNIX, SOCK_STREAM, "HOSTILE_ABSTRACT_SOCKET");
+        tcp_ = listen_on(AF_INET, SOCK_STREAM, "COURSE_TEST_HOSTILE_TCP_PORT");
+        udp_ = listen_on(AF_INET, SOCK_DGRAM, "COURSE_TEST_HOSTILE_UDP_PORT");
+        unix_ = listen_on(AF_UNIX, SOCK_STREAM, "COURSE_TEST_HOSTILE_ABSTRACT_SOCKET");
     }
     ~HostListeners() {
         for (int fd : {tcp_, udp_, unix_})
@@ -211,6 +213,11 @@ TEST(HostileSuite, EveryHazardGetsItsVerdictAndNothingSurvives) {
     options.limits.memory_max = 512ull << 20;
     ASSERT_TRUE(ipc_left_on_the_host().empty()) << "IPC objects of an earlier run";
     HostListeners listeners;
+    // What a CI hands its jobs (GitLab's CI_JOB_TOKEN, say): Hostile.ReadsTheGradersEnvironment
+    // must not find it.
+    ASSERT_EQ(::setenv("HOSTILE_CI_JOB_TOKEN", "the-ci-job-token", 1), 0);
+    // Two tests at a time in namespaces, as the grader runs them (one at a time without).
+    options.test_jobs = 2;
     double time_limit = 0;
     auto expected =
         load_expectations(time_limit, options.limits.isolate, options.limits.cgroup != nullptr);

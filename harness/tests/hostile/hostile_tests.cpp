@@ -498,6 +498,13 @@ TEST(Hostile, SeesACleanEnvironment) {
     EXPECT_NE(::stat("/tmp/hostile-poison", &info), 0) << "a poison file in /tmp";
 }
 
+// Looks for what the grader's caller put in its environment (hostile_check sets a CI's
+// job token): a test sees PATH, HOME, the locale and such, never the rest.
+TEST(Hostile, ReadsTheGradersEnvironment) {
+    EXPECT_EQ(::getenv("HOSTILE_CI_JOB_TOKEN"), nullptr) << "the grader's caller's token";
+    EXPECT_NE(::getenv("PATH"), nullptr) << "PATH is one a test may expect";
+}
+
 namespace {
 
 // ----- Every other way to signal, trace or read the grader (harness/README.md, "The
@@ -820,9 +827,9 @@ sockaddr_in loopback(int port) {
 // Tries the host's listeners that hostile_check opened (TCP and UDP on 127.0.0.1, an
 // abstract Unix socket): none may be reachable, while the test's own loopback works.
 TEST(Hostile, ReachesTheHostsNetwork) {
-    const char* tcp = std::getenv("HOSTILE_TCP_PORT");
-    const char* udp = std::getenv("HOSTILE_UDP_PORT");
-    const char* abstract = std::getenv("HOSTILE_ABSTRACT_SOCKET");
+    const char* tcp = std::getenv("COURSE_TEST_HOSTILE_TCP_PORT");
+    const char* udp = std::getenv("COURSE_TEST_HOSTILE_UDP_PORT");
+    const char* abstract = std::getenv("COURSE_TEST_HOSTILE_ABSTRACT_SOCKET");
     if (tcp == nullptr || udp == nullptr || abstract == nullptr)
         GTEST_SKIP() << "run by hostile_check only (it opens the listeners)";
     // Its own loopback is up: a listener of its own is reachable.
