@@ -365,8 +365,8 @@ static void remove_scratch(hsys::TempDir& scratch_dir, TestResult& result) {
 static TestResult run_one_test(const LabSpec& lab, const TestSpec& test,
                                const std::string& executable, const GradeOptions& options) {
     // The grader's side of the sandbox included; side by side, the CPU time is the lab's.
-    timings::Timer timer(
-        "tests", options.test_jobs > 1 ? timings::Measure::wall : timings::Measure::wall_and_cpu);
+    timings::Timer timer("tests", tests_side_by_side(options) > 1 ? timings::Measure::wall
+                                                                  : timings::Measure::wall_and_cpu);
     hsys::TempDir scratch_dir("grader");  // the test's working directory, removed after
     const fs::path& scratch = scratch_dir.path();
     Limits limits = options.limits;

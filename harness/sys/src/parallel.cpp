@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -40,8 +41,14 @@ void for_each_index(std::size_t count, int threads, const std::function<void(std
         }
     };
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t)
-        pool.emplace_back(work);
+    try {
+        while (pool.size() + 1 < workers)
+            pool.emplace_back(work);
+    } catch (const std::system_error&) {  // no thread more (EAGAIN): those there do it all
+        std::lock_guard guard(lock);
+        workers = pool.size() + 1;
+        all_started.notify_all();
+    }
     work();  // the calling thread is one of them
     for (auto& thread : pool)
         thread.join();
